@@ -1,0 +1,3 @@
+//! The headless subcommands, one module per area.
+
+pub mod model;
