@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
 use cfconsole_model::Document;
+use clap::Args;
 
 /// `cfconsole validate FILE...`
 #[derive(Debug, Args)]
@@ -31,5 +31,9 @@ pub fn validate(args: ValidateArgs) -> ExitCode {
             }
         }
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
