@@ -10,10 +10,12 @@ mod enums;
 pub mod document;
 pub mod finding;
 pub mod list;
+pub mod pattern;
 pub mod shapes;
 
 pub use document::{Document, Form, ParseError};
 pub use enums::UnknownValue;
 pub use finding::{Finding, Severity};
 pub use list::List;
+pub use pattern::{CompiledBehaviors, PathPattern, PatternError, Selection, select_behavior};
 pub use shapes::*;
