@@ -9,6 +9,7 @@
 mod enums;
 pub mod document;
 pub mod finding;
+pub mod invalidation;
 pub mod list;
 pub mod pattern;
 pub mod shapes;
@@ -16,6 +17,7 @@ pub mod shapes;
 pub use document::{Document, Form, ParseError};
 pub use enums::UnknownValue;
 pub use finding::{Finding, Severity};
+pub use invalidation::InvalidationPath;
 pub use list::List;
 pub use pattern::{CompiledBehaviors, PathPattern, PatternError, Selection, select_behavior};
 pub use shapes::*;
