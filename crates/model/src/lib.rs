@@ -7,6 +7,7 @@
 
 #[macro_use]
 mod enums;
+pub mod diff;
 pub mod document;
 pub mod finding;
 pub mod invalidation;
@@ -14,6 +15,7 @@ pub mod list;
 pub mod pattern;
 pub mod shapes;
 
+pub use diff::{Change, ChangeKind};
 pub use document::{Document, Form, ParseError};
 pub use enums::UnknownValue;
 pub use finding::{Finding, Severity};
