@@ -72,10 +72,24 @@ pub struct PathPattern {
     /// Literal bytes after the last wildcard when that wildcard is a `*` (empty otherwise):
     /// every match ends with them.
     suffix: Box<[u8]>,
-    /// Fewest characters a matching (normalised) path can have.
-    min_chars: usize,
+    /// Fewest bytes a matching (normalised) path can have: the literal bytes plus one per `?`.
+    min_len: usize,
     /// True when the pattern has no `*`: the path has a fixed number of characters.
     fixed_len: bool,
+    /// The pattern's form, for the shortcuts of [`Self::matches`].
+    kind: Kind,
+}
+
+/// Forms that need no glob: most real patterns are `prefix*`, `*suffix`, `prefix*suffix` or a
+/// literal path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// No wildcard: the path equals the prefix.
+    Literal,
+    /// One `*` and no `?`: prefix and suffix checks (and the length) decide.
+    OneStar,
+    /// Anything else: the glob matcher.
+    General,
 }
 
 impl PathPattern {
@@ -126,13 +140,20 @@ impl PathPattern {
             tail.reverse();
             tail.into_boxed_slice()
         };
-        let min_chars = body.chars().filter(|c| *c != '*').count();
+        let min_len = tokens.iter().filter(|t| **t != Token::Any).count();
+        let stars = tokens.iter().filter(|t| **t == Token::Any).count();
+        let kind = match (stars, tokens.contains(&Token::One)) {
+            (0, false) => Kind::Literal,
+            (1, false) => Kind::OneStar,
+            _ => Kind::General,
+        };
         Self {
+            kind,
             source: pattern.to_string(),
             tokens,
             prefix,
             suffix,
-            min_chars,
+            min_len,
             fixed_len,
         }
     }
@@ -160,13 +181,21 @@ impl PathPattern {
         // spec P-4: the leading `/` is optional on the path as well.
         let p = path.strip_prefix('/').unwrap_or(path).as_bytes();
         // Cheap rejections first: most patterns of a distribution differ in their prefix.
-        if p.len() < self.min_chars || !p.starts_with(&self.prefix) || !p.ends_with(&self.suffix) {
+        if p.len() < self.min_len || !p.starts_with(&self.prefix) || !p.ends_with(&self.suffix) {
             return false;
         }
-        if self.fixed_len && p.is_ascii() && p.len() != self.tokens.len() {
-            return false;
+        match self.kind {
+            Kind::Literal => p == &*self.prefix,
+            // Prefix and suffix cannot overlap: the length check above (min_len is their
+            // combined length here) leaves room for both.
+            Kind::OneStar => true,
+            Kind::General => {
+                if self.fixed_len && p.is_ascii() && p.len() != self.tokens.len() {
+                    return false;
+                }
+                glob(&self.tokens, p)
+            }
         }
-        glob(&self.tokens, p)
     }
 
     /// Why `path` does not match, for people (None when it matches). Rules are tried from the

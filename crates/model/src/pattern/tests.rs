@@ -178,6 +178,12 @@ fn matcher_agrees_with_a_reference_implementation() {
         "a*a*a",
         "*/*",
         "?/?",
+        // Lenient compiles with non-ASCII literals (invalid per P-9, still matched sensibly).
+        "é*é",
+        "a*é",
+        "é",
+        "é?",
+        "?é*",
     ];
     let alphabet = ['a', 'b', 'c', '/', '.', 'é'];
     // Every path of length 0..=5 over the alphabet.
