@@ -180,12 +180,25 @@ impl PathPattern {
     pub fn matches(&self, path: &str) -> bool {
         // spec P-4: the leading `/` is optional on the path as well.
         let p = path.strip_prefix('/').unwrap_or(path).as_bytes();
-        // Cheap rejections first: most patterns of a distribution differ in their prefix.
-        if p.len() < self.min_len || !p.starts_with(&self.prefix) || !p.ends_with(&self.suffix) {
+        // Cheap rejections first: most patterns of a distribution differ in their prefix, most
+        // often in its first byte (checked inline, before any slice comparison).
+        if let Some(first) = self.prefix.first()
+            && p.first() != Some(first)
+        {
+            return false;
+        }
+        // Empty prefixes and suffixes are skipped rather than compared: an empty boxed slice has
+        // a dangling pointer, and glibc's AVX-512 memcmp does a masked load from it even for
+        // length 0, which costs a fault-suppression assist (~90 ns measured) on every call.
+        if p.len() < self.min_len
+            || (!self.prefix.is_empty() && !p.starts_with(&self.prefix))
+            || (!self.suffix.is_empty() && !p.ends_with(&self.suffix))
+        {
             return false;
         }
         match self.kind {
-            Kind::Literal => p == &*self.prefix,
+            // The prefix is the whole pattern and the path starts with it.
+            Kind::Literal => p.len() == self.prefix.len(),
             // Prefix and suffix cannot overlap: the length check above (min_len is their
             // combined length here) leaves room for both.
             Kind::OneStar => true,
