@@ -169,7 +169,7 @@ impl std::str::FromStr for InvalidationPath {
 /// Characters that must be percent-encoded in a path (spec I-4: "non-ASCII or unsafe"): controls,
 /// space and the characters RFC 3986 never allows unencoded in a path. `?` and `*` are syntax
 /// here (I-3, I-2); `%` is checked separately.
-fn needs_encoding(c: char) -> bool {
+pub(crate) fn needs_encoding(c: char) -> bool {
     !c.is_ascii() || c.is_ascii_control() || " \"#<>\\^`{|}".contains(c)
 }
 

@@ -504,8 +504,13 @@ impl CompiledBehaviors {
 /// Which behavior serves a path, and why the earlier ones did not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Selection {
-    /// The path that was matched (query string and fragment removed, spec P-3).
+    /// The path that was matched (query string and fragment removed, spec P-3; `/` replaced by
+    /// the default root object, spec D-1).
     pub path: String,
+    /// The requested path when the default root object replaced it (spec D-1: `/` is served as
+    /// `/<DefaultRootObject>`; §19-4: before behavior matching).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested: Option<String>,
     /// Index in `CacheBehaviors.Items`, or None for the `DefaultCacheBehavior`.
     pub index: Option<usize>,
     /// Field path of the selected behavior: `CacheBehaviors.Items[3]` or `DefaultCacheBehavior`.
@@ -539,6 +544,13 @@ impl std::fmt::Display for Selection {
             "{} → {} (pattern `{}`) → origin `{}`",
             self.path, self.behavior, self.pattern, self.target_origin_id
         )?;
+        if let Some(r) = &self.requested {
+            writeln!(
+                f,
+                "  {r:?} is served as {} (DefaultRootObject, spec D-1)",
+                self.path
+            )?;
+        }
         if self.index.is_none() {
             writeln!(
                 f,
@@ -560,6 +572,16 @@ impl std::fmt::Display for Selection {
 /// over (spec P-1). A query string or fragment in `path` is ignored (spec P-3).
 pub fn select_behavior(config: &DistributionConfig, path: &str) -> Selection {
     let path = path.split(['?', '#']).next().unwrap_or(path);
+    // spec D-1, §19-4: the root is replaced by the default root object before matching.
+    let root_object = config
+        .default_root_object
+        .as_deref()
+        .filter(|o| !o.is_empty() && (path == "/" || path.is_empty()));
+    let (requested, rewritten) = match root_object {
+        Some(o) => (Some(path.to_string()), format!("/{o}")),
+        None => (None, path.to_string()),
+    };
+    let path = rewritten.as_str();
     let behaviors = config
         .cache_behaviors
         .as_ref()
@@ -572,6 +594,7 @@ pub fn select_behavior(config: &DistributionConfig, path: &str) -> Selection {
             None => {
                 return Selection {
                     path: path.to_string(),
+                    requested,
                     index: Some(index),
                     behavior: format!("CacheBehaviors.Items[{index}]"),
                     pattern: b.path_pattern.clone(),
@@ -589,6 +612,7 @@ pub fn select_behavior(config: &DistributionConfig, path: &str) -> Selection {
     }
     Selection {
         path: path.to_string(),
+        requested,
         index: None,
         behavior: "DefaultCacheBehavior".to_string(),
         pattern: "*".to_string(),
@@ -714,6 +738,21 @@ fn lint_error_pages(config: &DistributionConfig, out: &mut Vec<Finding>) {
                 format!("the error page path {page:?} must begin with `/`; write \"/{page}\""),
             ));
             continue;
+        }
+        if let Some((pos, ch)) = page
+            .chars()
+            .enumerate()
+            .find(|(_, c)| crate::invalidation::needs_encoding(*c))
+        {
+            out.push(Finding::error(
+                field.clone(),
+                "InvalidRelativePath",
+                format!(
+                    "character {ch:?} at position {} of the error page path must be \
+                     percent-encoded (CloudFront requires a URL-encoded path)",
+                    pos + 1
+                ),
+            ));
         }
         // spec E-6: the page is fetched with GET through the first behavior matching it.
         let (behavior, allowed, target) = match compiled.select(page) {

@@ -418,6 +418,28 @@ fn explanations_name_the_reason() {
 }
 
 #[test]
+fn default_root_object_is_substituted_first() {
+    // spec D-1, §19-4: `/` becomes `/<DefaultRootObject>` before behavior matching.
+    let mut cfg = config_with(&[("*.html", "s3")]);
+    cfg.default_root_object = Some("index.html".into());
+    // (path, matched path, index)
+    let rows = [
+        ("/", "/index.html", Some(0)),
+        ("/?a=1", "/index.html", Some(0)),
+        ("/install/", "/install/", None), // D-2: root only
+    ];
+    for (path, matched, index) in rows {
+        let s = select_behavior(&cfg, path);
+        assert_eq!((s.path.as_str(), s.index), (matched, index), "D-1 {path}");
+    }
+    let s = select_behavior(&cfg, "/");
+    assert_eq!(s.requested.as_deref(), Some("/"));
+    assert!(s.to_string().contains("is served as /index.html"), "{s}");
+    cfg.default_root_object = Some(String::new()); // D-4: empty = none
+    assert_eq!(select_behavior(&cfg, "/").index, None);
+}
+
+#[test]
 fn selection_serializes_and_displays() {
     let cfg = config_with(&[("images/*.jpg", "s3"), ("api/*", "app")]);
     let s = select_behavior(&cfg, "/api/users");
@@ -541,6 +563,12 @@ fn lint_error_pages_and_default_root_object() {
             ..Default::default()
         },
         crate::CustomErrorResponse {
+            error_code: 403,
+            response_page_path: Some("/errors/no access.html".into()), // not URL-encoded
+            response_code: Some("403".into()),
+            ..Default::default()
+        },
+        crate::CustomErrorResponse {
             error_code: 404,
             response_page_path: Some("/404.html".into()), // 4xx on custom origin: fine
             response_code: Some("404".into()),
@@ -586,6 +614,7 @@ fn lint_error_pages_and_default_root_object() {
         vec![
             (e(0), Severity::Error, Some("InvalidRelativePath")),
             (e(2), Severity::Warning, None),
+            (e(3), Severity::Error, Some("InvalidRelativePath")),
         ]
     );
 }
