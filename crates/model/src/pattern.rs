@@ -23,7 +23,7 @@ const PATTERN_CHARSET_TEXT: &str = "A-Z a-z 0-9 _ - . * $ / ~ \" ' @ : + & and t
 /// Why a path pattern is rejected (CloudFront answers `InvalidArgument`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PatternError {
-    /// The pattern is empty (or only `/`, which the console cannot tell from empty).
+    /// The pattern is empty.
     #[error("a path pattern cannot be empty; use `*` to match every path")]
     Empty,
     /// Longer than [`MAX_PATTERN_LEN`] characters.
@@ -326,7 +326,7 @@ fn display_pattern(source: &str) -> String {
 
 /// Checks spec P-9: non-empty, at most 255 characters, accepted characters only.
 fn validate(pattern: &str) -> Result<(), PatternError> {
-    if pattern.is_empty() || pattern == "/" {
+    if pattern.is_empty() {
         return Err(PatternError::Empty);
     }
     let len = pattern.chars().count();

@@ -132,6 +132,8 @@ fn matching_rules() {
         ("P-5 ? at end after *", "*.?", "/a.b", true),
         ("P-5 ? at end after *", "*.?", "/a.", false),
         ("P-5 empty path", "a", "", false),
+        ("P-4 `/` is the root only", "/", "/", true),
+        ("P-4 `/` is the root only", "/", "/a", false),
     ];
     for (rule, pattern, path, expected) in rows {
         let p = PathPattern::parse(pattern).expect(pattern);
@@ -223,7 +225,6 @@ fn parse_rejects_what_p9_does_not_allow() {
     let long = format!("/{}", "a".repeat(255));
     let rows: Vec<(&str, &str, PatternError)> = vec![
         ("P-9 empty", "", PatternError::Empty),
-        ("P-9 only slash", "/", PatternError::Empty),
         ("P-9 too long", &long, PatternError::TooLong { len: 256 }),
         (
             "P-9 percent",
