@@ -6,6 +6,15 @@
 //! which lists are keyed by which member and whether their order matters. A member that is
 //! absent on one side and present with its default value on the other is reported, because
 //! publishing sends what is present.
+//!
+//! ```
+//! use cfconsole_model::diff::diff_values;
+//! use serde_json::json;
+//! let before = json!({"Aliases": {"Quantity": 1, "Items": ["old.example.com"]}});
+//! let after = json!({"Aliases": {"Quantity": 1, "Items": ["new.example.com"]}});
+//! let lines: Vec<String> = diff_values(&before, &after).iter().map(|c| c.to_string()).collect();
+//! assert_eq!(lines, ["- Aliases › old.example.com", "+ Aliases › new.example.com"]);
+//! ```
 
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -3,6 +3,14 @@
 //!
 //! The preview edge server uses [`InvalidationPath::matches`] to purge its cache the way
 //! CloudFront would; the lint catches paths that would be rejected or would silently match nothing.
+//!
+//! ```
+//! use cfconsole_model::invalidation::{InvalidationPath, cost};
+//! let p = InvalidationPath::parse("/img.jpg").unwrap();
+//! assert!(p.matches("/img.jpg", Some("w=200"))); // spec I-3: every query variant
+//! assert!(InvalidationPath::parse("/images/*.jpg").is_err()); // spec I-2
+//! assert_eq!(cost(990, 20).to_string(), "$0.050 (10 paths billed, 10 free)"); // spec I-9
+//! ```
 
 use serde::Serialize;
 

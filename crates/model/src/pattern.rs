@@ -4,6 +4,15 @@
 //! A pattern is compiled once into a [`PathPattern`]; matching a request path is allocation-free
 //! (a literal prefix/suffix pre-check, then an iterative glob matcher that backtracks only to the
 //! last `*`), because the preview edge server selects a behavior for every request.
+//!
+//! ```
+//! use cfconsole_model::pattern::{PathPattern, covers};
+//! let jpg = PathPattern::parse("images/*.jpg").unwrap();
+//! assert!(jpg.matches("/images/2024/a.jpg")); // spec P-6: `*` crosses `/`
+//! assert!(!jpg.matches("/images/a.JPG")); // spec P-8: case-sensitive
+//! let all = PathPattern::parse("/images/*").unwrap();
+//! assert!(covers(&all, &jpg)); // placed first, `/images/*` would shadow `images/*.jpg`
+//! ```
 
 use serde::Serialize;
 
