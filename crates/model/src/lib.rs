@@ -7,15 +7,21 @@
 
 #[macro_use]
 mod enums;
+pub mod diff;
 pub mod document;
 pub mod finding;
+pub mod invalidation;
 pub mod list;
+pub mod pattern;
 pub mod policies;
 pub mod shapes;
 
+pub use diff::{Change, ChangeKind};
 pub use document::{Document, Form, ParseError};
 pub use enums::UnknownValue;
 pub use finding::{Finding, Severity};
+pub use invalidation::InvalidationPath;
 pub use list::List;
+pub use pattern::{CompiledBehaviors, PathPattern, PatternError, Selection, select_behavior};
 pub use policies::{PolicyKind, PolicySet};
 pub use shapes::*;
