@@ -8,12 +8,14 @@
 #[macro_use]
 mod enums;
 pub mod document;
+pub mod export;
 pub mod finding;
 pub mod list;
 pub mod shapes;
 
 pub use document::{Document, Form, ParseError};
 pub use enums::UnknownValue;
+pub use export::{Export, ExportFormat, ExportOptions, export};
 pub use finding::{Finding, Severity};
 pub use list::List;
 pub use shapes::*;
