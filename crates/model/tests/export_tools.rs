@@ -532,6 +532,19 @@ fn terraform_exports_parse_as_hcl() {
             assert_eq!(ordered, want, "{}", f.name);
             block(block(r, "restrictions").body(), "geo_restriction");
             block(r, "viewer_certificate");
+            if c.viewer_mtls_config.is_some() {
+                block(r, "viewer_mtls_config");
+            }
+            let groups = r
+                .blocks()
+                .filter(|b| b.identifier() == "origin_group")
+                .count();
+            assert_eq!(
+                groups,
+                c.origin_groups.as_ref().map_or(0, |g| g.len()),
+                "{}",
+                f.name
+            );
             // Secrets: one sensitive variable per withheld value, and nothing of the value.
             let vars = body
                 .blocks()

@@ -1,6 +1,8 @@
 //! The Terraform exporter: one `aws_cloudfront_distribution` resource in HCL, following the
 //! terraform-provider-aws schema (`origin`, `default_cache_behavior`, `ordered_cache_behavior`,
-//! `restrictions`, `viewer_certificate`, …).
+//! `restrictions`, `viewer_certificate`, …) as of provider 6.51, the first with
+//! `origin_mtls_config`; `viewer_mtls_config`, `connection_function_association`,
+//! `cache_tag_config`, `grpc_config` and `vpc_origin_config` need a recent 6.x too.
 //!
 //! The HCL is written by a small builder that escapes strings (including Terraform's `${` and
 //! `%{` template sequences) and aligns `=` the way `terraform fmt` does. Members the provider's
@@ -182,6 +184,31 @@ impl Cx {
             Some(vc) => self.viewer_certificate(vc, b),
             None => b.attr("cloudfront_default_certificate", true),
         });
+        if let Some(m) = &c.viewer_mtls_config {
+            r.block("viewer_mtls_config", &[], |b| {
+                b.opt("mode", m.mode.map(|x| x.as_str()));
+                if let Some(t) = &m.trust_store_config {
+                    b.block("trust_store_config", &[], |tb| {
+                        tb.attr("trust_store_id", t.trust_store_id.as_str());
+                        tb.opt(
+                            "advertise_trust_store_ca_names",
+                            t.advertise_trust_store_ca_names,
+                        );
+                        tb.opt("ignore_certificate_expiry", t.ignore_certificate_expiry);
+                    });
+                }
+            });
+        }
+        if let Some(f) = &c.connection_function_association {
+            r.block("connection_function_association", &[], |b| {
+                b.attr("id", f.id.as_str())
+            });
+        }
+        if let Some(t) = &c.cache_tag_config {
+            r.block("cache_tag_config", &[], |b| {
+                b.attr("header_name", t.header_name.as_str())
+            });
+        }
 
         if let Some(t) = &c.tenant_config
             && t.parameter_definitions
@@ -200,15 +227,6 @@ impl Cx {
                 "tenant-only distributions are the aws_cloudfront_multitenant_distribution \
                  resource, not this one; left out",
             );
-        }
-        if c.viewer_mtls_config.is_some() {
-            self.unsupported("ViewerMtlsConfig");
-        }
-        if c.connection_function_association.is_some() {
-            self.unsupported("ConnectionFunctionAssociation");
-        }
-        if c.cache_tag_config.is_some() {
-            self.unsupported("CacheTagConfig");
         }
     }
 
@@ -282,8 +300,10 @@ impl Cx {
         b.opt("origin_read_timeout", c.origin_read_timeout);
         b.opt("origin_keepalive_timeout", c.origin_keepalive_timeout);
         b.opt("ip_address_type", c.ip_address_type.map(|x| x.as_str()));
-        if c.origin_mtls_config.is_some() {
-            self.unsupported(&format!("{path}.CustomOriginConfig.OriginMtlsConfig"));
+        if let Some(m) = &c.origin_mtls_config {
+            b.block("origin_mtls_config", &[], |mb| {
+                mb.attr("client_certificate_arn", m.client_certificate_arn.as_str())
+            });
         }
     }
 
@@ -838,6 +858,10 @@ mod tests {
                 "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
                     "OriginProtocolPolicy": "http-only"}}]},
             "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all"},
+            "OriginGroups": {"Quantity": 1, "Items": [{"Id": "g",
+                "FailoverCriteria": {"StatusCodes": {"Quantity": 1, "Items": [503]}},
+                "Members": {"Quantity": 2, "Items": [{"OriginId": "o"}, {"OriginId": "o"}]},
+                "SelectionCriteria": "media-quality-based"}]},
             "CacheTagConfig": {"HeaderName": "x-tag"}}"#;
         let doc = Document::from_json(text).unwrap();
         let out = export(&doc, ExportFormat::Terraform, &ExportOptions::default());
@@ -851,9 +875,21 @@ mod tests {
             "{}",
             out.text
         );
+        assert!(
+            out.text
+                .contains("  cache_tag_config {\n    header_name = \"x-tag\"\n  }\n"),
+            "{}",
+            out.text
+        );
+        assert!(
+            out.text
+                .contains("failover_criteria {\n      status_codes = [503]\n    }"),
+            "{}",
+            out.text
+        );
         for path in [
             "CallerReference:",
-            "CacheTagConfig:",
+            "OriginGroups.Items[0].SelectionCriteria:",
             "Origins.Items[0].CustomOriginConfig.OriginSslProtocols:",
         ] {
             assert!(
@@ -862,6 +898,50 @@ mod tests {
                 out.notes
             );
         }
+    }
+
+    #[test]
+    fn maps_mtls_and_connection_functions() {
+        let text = super::super::tests::SAMPLE
+            .replace(
+                r#""OriginReadTimeout": 30, "OriginKeepaliveTimeout": 5}"#,
+                r#""OriginReadTimeout": 30, "OriginKeepaliveTimeout": 5,
+                   "OriginMtlsConfig": {"ClientCertificateArn": "arn:aws:acm:us-east-1:1:certificate/c"}}"#,
+            )
+            .replace(
+                r#""IsIPV6Enabled": true"#,
+                r#""IsIPV6Enabled": true,
+                   "ViewerMtlsConfig": {"Mode": "required", "TrustStoreConfig": {
+                       "TrustStoreId": "ts-1", "AdvertiseTrustStoreCaNames": true}},
+                   "ConnectionFunctionAssociation": {"Id": "cf-1"}"#,
+            );
+        let doc = Document::from_json(&text).unwrap();
+        let out = export(&doc, ExportFormat::Terraform, &ExportOptions::default());
+        let t = &out.text;
+        assert!(
+            t.contains(
+                "      origin_mtls_config {\n        client_certificate_arn = \"arn:aws:acm:us-east-1:1:certificate/c\"\n      }\n"
+            ),
+            "{t}"
+        );
+        assert!(
+            t.contains(
+                "  viewer_mtls_config {\n    mode = \"required\"\n\n    trust_store_config {\n      \
+                 trust_store_id                 = \"ts-1\"\n      advertise_trust_store_ca_names = true\n"
+            ),
+            "{t}"
+        );
+        assert!(
+            t.contains("  connection_function_association {\n    id = \"cf-1\"\n  }\n"),
+            "{t}"
+        );
+        assert!(
+            !out.notes
+                .iter()
+                .any(|n| n.contains("Mtls") || n.contains("Connection")),
+            "{:?}",
+            out.notes
+        );
     }
 
     #[test]
