@@ -157,8 +157,9 @@ pub(crate) struct Secret {
     pub header: usize,
     /// `Origins.Items[i].CustomHeaders.Items[j].HeaderValue`.
     pub path: String,
-    /// The origin's id and the header's name, to name a parameter or variable after.
+    /// The origin's id, to name the parameter or variable after.
     pub origin_id: String,
+    /// The header's name, to name the parameter or variable after.
     pub header_name: String,
 }
 
