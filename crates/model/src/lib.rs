@@ -9,6 +9,7 @@
 mod enums;
 pub mod diff;
 pub mod document;
+pub mod export;
 pub mod finding;
 pub mod invalidation;
 pub mod list;
@@ -19,6 +20,7 @@ pub mod shapes;
 pub use diff::{Change, ChangeKind};
 pub use document::{Document, Form, ParseError};
 pub use enums::UnknownValue;
+pub use export::{Export, ExportFormat, ExportOptions, export};
 pub use finding::{Finding, Severity};
 pub use invalidation::InvalidationPath;
 pub use list::List;
