@@ -8,6 +8,7 @@ pub mod error;
 pub mod local;
 pub mod paths;
 pub mod plane;
+pub mod poll;
 
 pub use aws::{Aws, AwsOptions};
 pub use error::{ControlError, Result};
