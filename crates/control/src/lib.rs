@@ -9,6 +9,7 @@ pub mod local;
 pub mod paths;
 pub mod plane;
 pub mod poll;
+pub mod queue;
 
 pub use aws::{Aws, AwsOptions};
 pub use error::{ControlError, Result};

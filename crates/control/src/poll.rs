@@ -66,7 +66,8 @@ impl CancelToken {
         self.0.0.load(Ordering::SeqCst)
     }
 
-    async fn cancelled(&self) {
+    /// Resolves once cancelled.
+    pub async fn cancelled(&self) {
         loop {
             let notified = self.0.1.notified();
             if self.is_cancelled() {

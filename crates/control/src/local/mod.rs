@@ -756,13 +756,16 @@ impl ControlPlane for LocalWorkspace {
                 .flat_map(|i| i.invalidation_batch.paths.iter()),
         );
         let (new_i, new_w) = paths::count(batch.paths.iter());
-        if new_i + new_w > paths::MAX_INDIVIDUAL_IN_PROGRESS {
+        // A batch that could never fit, even with nothing in progress, is BatchTooLarge (413),
+        // not a reason to wait.
+        if new_i > paths::MAX_INDIVIDUAL_IN_PROGRESS || new_w > paths::MAX_WILDCARD_IN_PROGRESS {
             return Err(rejected(
                 "BatchTooLarge",
                 format!(
-                    "{} paths in one batch; at most {} are accepted (spec I-8)",
-                    new_i + new_w,
-                    paths::MAX_INDIVIDUAL_IN_PROGRESS
+                    "{new_i} individual and {new_w} wildcard paths in one batch; at most {} and \
+                     {} are accepted (spec I-8): split it (cfconsole invalidate does)",
+                    paths::MAX_INDIVIDUAL_IN_PROGRESS,
+                    paths::MAX_WILDCARD_IN_PROGRESS
                 ),
             ));
         }
