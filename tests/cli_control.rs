@@ -1,0 +1,168 @@
+//! End-to-end tests of the control-plane subcommands: the built binary against a temporary local
+//! workspace. Deployments and invalidations take 200 ms here (`--local-delay-ms`) and the CLI
+//! checks every 20 ms (`--poll-ms`), so the waits are real but short.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use cfconsole_model::{Document, Form};
+
+fn cfconsole(ws: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cfconsole"))
+        .args(args)
+        .arg("--workspace")
+        .arg(ws)
+        .args(["--local-delay-ms", "200", "--poll-ms", "20"])
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(o: Output) -> Output {
+    assert!(
+        o.status.success(),
+        "failed: {}\nstdout: {}\nstderr: {}",
+        o.status,
+        stdout(&o),
+        stderr(&o)
+    );
+    o
+}
+
+const SAMPLE: &str = "E1SAMPLE000001";
+
+#[test]
+fn distributions_lists_the_seeded_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cfconsole(dir.path(), &["distributions"]));
+    let text = stdout(&out);
+    assert!(text.contains(SAMPLE), "{text}");
+    assert!(text.contains("Deployed"), "{text}");
+}
+
+#[test]
+fn get_round_trips_through_publish_and_a_stale_etag_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cfconsole(dir.path(), &["get", SAMPLE]));
+    let doc = Document::from_json(&stdout(&out)).expect("get prints a readable document");
+    assert_eq!(doc.form, Form::GetDistributionConfig);
+    let etag = doc.etag.clone().expect("with its ETag");
+    let file = dir.path().join("sample.json");
+    let edited = stdout(&out).replace("\"Comment\": \"Sample", "\"Comment\": \"Edited sample");
+    std::fs::write(&file, &edited).unwrap();
+    let out = ok(cfconsole(
+        dir.path(),
+        &["publish", file.to_str().unwrap(), "--id", SAMPLE],
+    ));
+    let line = stdout(&out);
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(fields[0], SAMPLE);
+    assert_ne!(fields[1], etag, "a new ETag");
+    assert_eq!(fields[2], "InProgress");
+    // The same file again carries the old ETag: refused, with what to do.
+    let out = cfconsole(
+        dir.path(),
+        &["publish", file.to_str().unwrap(), "--id", SAMPLE],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("changed elsewhere"),
+        "{}",
+        stderr(&out)
+    );
+    let now = ok(cfconsole(dir.path(), &["get", SAMPLE]));
+    assert!(stdout(&now).contains("Edited sample"));
+}
+
+#[test]
+fn publish_creates_and_refuses_invalid_files_before_any_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cfconsole(dir.path(), &["get", SAMPLE]));
+    let doc = Document::from_json(&stdout(&out)).unwrap();
+    let mut config = doc.config;
+    config.caller_reference = "second".into();
+    let bare = Document::new(config.clone());
+    let file = dir.path().join("new.json");
+    std::fs::write(&file, bare.to_json_pretty()).unwrap();
+    let out = ok(cfconsole(dir.path(), &["publish", file.to_str().unwrap()]));
+    assert!(stderr(&out).contains("created"), "{}", stderr(&out));
+
+    let mut broken = config.clone();
+    broken.caller_reference = "third".into();
+    broken.default_cache_behavior.target_origin_id = "nowhere".into();
+    broken.origins.quantity = 5;
+    std::fs::write(&file, Document::new(broken).to_json_pretty()).unwrap();
+    let out = cfconsole(dir.path(), &["publish", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("DefaultCacheBehavior.TargetOriginId"), "{err}");
+    assert!(err.contains("NoSuchOrigin"), "{err}");
+    assert!(err.contains("InconsistentQuantities"), "{err}");
+    assert!(err.contains("not published"), "{err}");
+
+    std::fs::write(&file, "{ \"CallerReference\": ").unwrap();
+    let out = cfconsole(dir.path(), &["publish", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("new.json"), "{}", stderr(&out));
+
+    let list = stdout(&ok(cfconsole(dir.path(), &["distributions"])));
+    assert_eq!(
+        list.lines().count(),
+        3,
+        "header + 2: nothing else created\n{list}"
+    );
+}
+
+#[test]
+fn delete_disables_waits_and_deletes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cfconsole(dir.path(), &["delete", SAMPLE]));
+    let err = stderr(&out);
+    assert!(err.contains("1/3 disabling"), "{err}");
+    assert!(err.contains("2/3 waiting"), "{err}");
+    assert!(err.contains("InProgress"), "the wait is shown: {err}");
+    assert!(err.contains("Deployed"), "{err}");
+    assert!(err.contains("3/3 deleting"), "{err}");
+    assert!(stdout(&out).contains("deleted"));
+    let list = stdout(&ok(cfconsole(dir.path(), &["distributions"])));
+    assert!(!list.contains(SAMPLE), "{list}");
+}
+
+#[test]
+fn invalidate_lints_submits_and_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cfconsole(dir.path(), &["invalidate", SAMPLE, "/ok", "/bad*/x"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("I-2"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing was submitted"));
+
+    let out = ok(cfconsole(
+        dir.path(),
+        &["invalidate", SAMPLE, "/index.html", "/css/*", "--wait"],
+    ));
+    let text = stdout(&out);
+    assert!(text.contains("Completed"), "{text}");
+    assert!(
+        stderr(&out).contains("cost: 2 paths: 2 free"),
+        "{}",
+        stderr(&out)
+    );
+    let list = stdout(&ok(cfconsole(dir.path(), &["invalidations", SAMPLE])));
+    assert_eq!(list.lines().count(), 2, "{list}");
+    assert!(list.contains("Completed"), "{list}");
+}
+
+#[test]
+fn aws_options_need_aws() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cfconsole(dir.path(), &["distributions", "--profile", "x"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--aws"), "{}", stderr(&out));
+}
