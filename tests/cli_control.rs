@@ -166,3 +166,122 @@ fn aws_options_need_aws() {
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--aws"), "{}", stderr(&out));
 }
+
+/// Stops the moto server when the test ends.
+struct Moto {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `MOTO_SERVER` (else `moto_server`) on a free port; `None` (skip) without it, except
+/// under `CI=true`, where a missing moto is a failure.
+fn start_moto() -> Option<Moto> {
+    use std::time::{Duration, Instant};
+    let bin = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let child = match Command::new(&bin)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            let msg = format!("moto server ({bin}) not available: {e}");
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{msg}; CI must provide it (pip install 'moto[server]')");
+            }
+            eprintln!("SKIPPED: {msg}");
+            return None;
+        }
+    };
+    let moto = Moto { child, port };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "moto did not start within 30 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(moto)
+}
+
+/// The binary on the Aws backend, pointed at moto with dummy credentials from the environment
+/// and none of the user's AWS files.
+fn cfconsole_aws(moto: &Moto, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cfconsole"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.args(args)
+        .args(["--aws", "--region", "us-east-1", "--endpoint-url"])
+        .arg(format!("http://127.0.0.1:{}", moto.port))
+        .args(["--poll-ms", "20"])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn the_same_commands_work_on_aws_against_moto() {
+    let Some(moto) = start_moto() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sample.json");
+    std::fs::write(
+        &file,
+        include_str!("../assets/sample-workspace/sample-distribution.json"),
+    )
+    .unwrap();
+    // The sample is a get-distribution document with the workspace's id: publish it as new.
+    let doc = Document::from_json(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    std::fs::write(&file, Document::new(doc.config).to_json_pretty()).unwrap();
+    let out = ok(cfconsole_aws(&moto, &["publish", file.to_str().unwrap()]));
+    let id = stdout(&out)
+        .split_whitespace()
+        .next()
+        .expect("the new id")
+        .to_string();
+
+    let list = stdout(&ok(cfconsole_aws(&moto, &["distributions"])));
+    assert!(list.contains(&id), "{list}");
+
+    let got = ok(cfconsole_aws(&moto, &["get", &id]));
+    let doc = Document::from_json(&stdout(&got)).unwrap();
+    assert!(doc.etag.is_some());
+    std::fs::write(&file, stdout(&got)).unwrap();
+    ok(cfconsole_aws(
+        &moto,
+        &["publish", file.to_str().unwrap(), "--id", &id],
+    ));
+
+    let out = ok(cfconsole_aws(
+        &moto,
+        &["invalidate", &id, "/index.html", "--wait"],
+    ));
+    assert!(
+        stdout(&out).to_ascii_lowercase().contains("completed"),
+        "{}",
+        stdout(&out)
+    );
+    let list = stdout(&ok(cfconsole_aws(&moto, &["invalidations", &id])));
+    assert_eq!(list.lines().count(), 2, "{list}");
+
+    let out = ok(cfconsole_aws(&moto, &["delete", &id]));
+    assert!(stderr(&out).contains("3/3 deleting"), "{}", stderr(&out));
+    let list = stdout(&ok(cfconsole_aws(&moto, &["distributions"])));
+    assert!(!list.contains(&id), "{list}");
+}

@@ -87,6 +87,20 @@ pub enum ControlError {
         /// What the SDK or CloudFront said.
         detail: String,
     },
+    /// No credentials could be found for the profile.
+    #[error(
+        "no AWS credentials found for profile {profile} (region {region}): run `aws configure \
+         --profile {profile}` or `aws sso login --profile {profile}`, set AWS_ACCESS_KEY_ID and \
+         AWS_SECRET_ACCESS_KEY, or choose another profile with --profile. {detail}"
+    )]
+    NoCredentials {
+        /// Which profile was tried (`default` when none was named).
+        profile: String,
+        /// Which region was tried.
+        region: String,
+        /// What the credential chain tried.
+        detail: String,
+    },
     /// Throttled even after the SDK's retries with backoff.
     #[error(
         "CloudFront is throttling requests ({detail}) even after retries: try again in a minute"

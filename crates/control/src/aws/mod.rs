@@ -167,9 +167,9 @@ impl Aws {
             SdkError::DispatchFailure(_)
             | SdkError::TimeoutError(_)
             | SdkError::ResponseError(_) => {
-                let d = detail();
+                let d = chain(&err);
                 if looks_like_credentials(&d) {
-                    self.access_denied(d)
+                    self.no_credentials(d)
                 } else {
                     ControlError::Network {
                         endpoint: self.endpoint.clone(),
@@ -178,13 +178,21 @@ impl Aws {
                 }
             }
             _ => {
-                let d = detail();
+                let d = chain(&err);
                 if looks_like_credentials(&d) {
-                    self.access_denied(d)
+                    self.no_credentials(d)
                 } else {
                     ControlError::Other(d)
                 }
             }
+        }
+    }
+
+    fn no_credentials(&self, detail: String) -> ControlError {
+        ControlError::NoCredentials {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            detail,
         }
     }
 
@@ -361,6 +369,21 @@ policy_list!(
     aws_sdk_cloudfront::types::ResponseHeadersPolicyList,
     aws_sdk_cloudfront::types::ResponseHeadersPolicySummary
 );
+
+/// An error and its sources, each once, without the SDK's Debug dump.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = err.to_string();
+    let mut source = err.source();
+    while let Some(e) = source {
+        let s = e.to_string();
+        if !out.contains(&s) {
+            out.push_str(": ");
+            out.push_str(&s);
+        }
+        source = e.source();
+    }
+    out
+}
 
 /// Credential problems arrive as dispatch or construction failures with these words.
 fn looks_like_credentials(detail: &str) -> bool {
