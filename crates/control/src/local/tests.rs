@@ -360,3 +360,43 @@ async fn policies_are_stored_with_etags() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_batch_that_can_never_fit_is_batch_too_large() {
+    let (_d, _c, ws) = workspace();
+    let wild: Vec<String> = (0..16).map(|i| format!("/w{i}/*")).collect();
+    let err = ws
+        .create_invalidation("E1SAMPLE000001", batch("big", &wild))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("BatchTooLarge"), "{err}");
+    assert!(!err.is_transient(), "waiting would not help");
+}
+
+#[tokio::test]
+async fn corrupt_policy_and_misnamed_distribution_files_are_named() {
+    let (_d, _c, ws) = workspace();
+    let rec = ws
+        .create_policy(PolicyConfig::Cache(cfconsole_model::CachePolicyConfig {
+            name: "p".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let path = ws
+        .root()
+        .join("policies/cache-policy")
+        .join(format!("{}.json", rec.id));
+    fs::write(&path, "{\"ETag\": 5}").unwrap();
+    let err = ws.list_policies(PolicyKind::Cache).await.unwrap_err();
+    assert!(
+        err.to_string().contains(&format!("{}.json", rec.id)),
+        "{err}"
+    );
+
+    let sample = ws.distribution_path("E1SAMPLE000001");
+    fs::copy(&sample, ws.distribution_path("E2COPY")).unwrap();
+    let err = ws.get_distribution("E2COPY").await.unwrap_err();
+    assert!(err.to_string().contains("E2COPY.json"), "{err}");
+    assert!(err.to_string().contains("E1SAMPLE000001"), "{err}");
+}
