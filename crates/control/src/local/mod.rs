@@ -148,6 +148,13 @@ impl std::fmt::Debug for LocalWorkspace {
     }
 }
 
+/// Held while the workspace is read and written; dropping it releases both locks.
+struct WorkspaceGuard<'a> {
+    /// The cross-process lock (released when the file is closed).
+    _file: Option<fs::File>,
+    _mutex: MutexGuard<'a, ()>,
+}
+
 /// The workspace's own member in a distribution file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
@@ -224,9 +231,24 @@ impl LocalWorkspace {
         self.root.join("policies").join(kind.as_str())
     }
 
-    fn guard(&self) -> MutexGuard<'_, ()> {
+    /// Serializes read-modify-write cycles: a mutex within this process, and an advisory lock
+    /// on `WORKSPACE/.lock` across processes (the GUI and a CLI on one workspace), so an ETag
+    /// check and the write after it cannot interleave with another writer's.
+    fn guard(&self) -> WorkspaceGuard<'_> {
         // A panic in another holder leaves no half-done state on disk (writes are atomic).
-        self.lock.lock().unwrap_or_else(|p| p.into_inner())
+        let mutex = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        // Best effort: a read-only workspace still reads; writes fail there anyway.
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.root.join(".lock"))
+            .ok()
+            .filter(|f| f.lock().is_ok());
+        WorkspaceGuard {
+            _file: file,
+            _mutex: mutex,
+        }
     }
 
     /// First use: the sample site and one distribution whose origin is that site.
