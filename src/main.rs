@@ -21,12 +21,30 @@ struct Cli {
 enum Command {
     /// Check configurations the way CloudFront would, before anything is sent.
     Validate(cli::model::ValidateArgs),
+    /// List the distributions (local workspace, or --aws).
+    Distributions(cli::control::DistributionsArgs),
+    /// Print a distribution's config with its ETag (the get-distribution-config shape).
+    Get(cli::control::GetArgs),
+    /// Create a distribution from a file, or update one with the file's ETag.
+    Publish(cli::control::PublishArgs),
+    /// Disable a distribution, wait until it is deployed, and delete it.
+    Delete(cli::control::DeleteArgs),
+    /// Invalidate paths, in batches within CloudFront's limits.
+    Invalidate(cli::control::InvalidateArgs),
+    /// List a distribution's invalidations.
+    Invalidations(cli::control::InvalidationsArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Validate(args)) => cli::model::validate(args),
+        Some(Command::Distributions(args)) => cli::control::run_distributions(args),
+        Some(Command::Get(args)) => cli::control::run_get(args),
+        Some(Command::Publish(args)) => cli::control::run_publish(args),
+        Some(Command::Delete(args)) => cli::control::run_delete(args),
+        Some(Command::Invalidate(args)) => cli::control::run_invalidate(args),
+        Some(Command::Invalidations(args)) => cli::control::run_invalidations(args),
         None => {
             use clap::CommandFactory;
             // The GUI arrives with its own issue; until then, no subcommand prints help.

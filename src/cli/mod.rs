@@ -1,3 +1,4 @@
 //! The headless subcommands, one module per area.
 
+pub mod control;
 pub mod model;

@@ -1,0 +1,20 @@
+//! cfconsole-control: CloudFront's control plane behind one trait, [`ControlPlane`], with two
+//! backends: [`LocalWorkspace`] (a folder on disk that behaves like CloudFront, the embedded
+//! default) and [`Aws`] (`aws-sdk-cloudfront`). The GUI and the CLI use only the trait; the
+//! poller and the invalidation queue follow work to completion on either backend.
+
+pub mod aws;
+pub mod error;
+pub mod local;
+pub mod paths;
+pub mod plane;
+pub mod poll;
+pub mod queue;
+
+pub use aws::{Aws, AwsOptions};
+pub use error::{ControlError, Result};
+pub use local::{Clock, LocalWorkspace, ManualClock, SystemClock, Timings};
+pub use plane::{
+    ControlPlane, DistributionListItem, DistributionRecord, Page, PolicyConfig, PolicyKind,
+    PolicyRecord, is_completed, is_deployed,
+};

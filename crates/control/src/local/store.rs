@@ -1,0 +1,110 @@
+//! Atomic file replacement for the workspace: write a temp file beside the target, fsync it,
+//! rename it over the target, fsync the folder. A crash at any point leaves either the old file or
+//! the new one, never a torn mix, which is what makes the workspace safe to hand-edit and to kill.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::{ControlError, Result};
+
+/// Prefix of temp files; the workspace ignores files whose names start with it.
+pub const TEMP_PREFIX: &str = ".tmp-";
+
+/// A point in [`write_atomic_with`] where a test can stop the write, as a killed process would.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Half the bytes are in the temp file.
+    HalfWritten,
+    /// All bytes are written and synced; the rename is next.
+    BeforeRename,
+}
+
+/// Replaces `path` with `bytes` atomically.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, bytes, |_| Ok(()))
+}
+
+/// [`write_atomic`] with a hook called at each [`Stage`]; an error from the hook stops the write
+/// there and is returned (tests use it to stand in for a kill).
+pub fn write_atomic_with(
+    path: &Path,
+    bytes: &[u8],
+    mut hook: impl FnMut(Stage) -> std::io::Result<()>,
+) -> Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| ControlError::io(dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp: PathBuf = dir.join(format!(
+        "{TEMP_PREFIX}{name}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut f = File::create(&tmp)?;
+        let half = bytes.len() / 2;
+        f.write_all(&bytes[..half])?;
+        hook(Stage::HalfWritten)?;
+        f.write_all(&bytes[half..])?;
+        f.sync_all()?;
+        drop(f);
+        hook(Stage::BeforeRename)?;
+        fs::rename(&tmp, path)?;
+        // The rename is durable only once the folder's entry is on disk too.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    result.map_err(|e: std::io::Error| ControlError::io(path, e))
+}
+
+/// Removes temp files left by writes that were interrupted (a killed process).
+pub fn remove_stale_temps(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interrupted_write_keeps_the_previous_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.json");
+        write_atomic(&path, b"old contents").unwrap();
+        for stage in [Stage::HalfWritten, Stage::BeforeRename] {
+            let err = write_atomic_with(&path, b"new contents, longer", |s| {
+                if s == stage {
+                    Err(std::io::Error::other("killed"))
+                } else {
+                    Ok(())
+                }
+            })
+            .unwrap_err();
+            assert!(err.to_string().contains("killed"), "{err}");
+            assert_eq!(
+                fs::read(&path).unwrap(),
+                b"old contents",
+                "stopped at {stage:?}: the previous file must be intact"
+            );
+        }
+        remove_stale_temps(dir.path());
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(left.len(), 1, "only the real file remains");
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+    }
+}

@@ -1,0 +1,402 @@
+//! LocalWorkspace behaviour, with a manual clock: no test sleeps.
+
+use super::*;
+use cfconsole_model::List;
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+fn workspace() -> (tempfile::TempDir, Arc<ManualClock>, LocalWorkspace) {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(ManualClock::new(
+        UNIX_EPOCH + Duration::from_secs(1_800_000_000),
+    ));
+    let ws = LocalWorkspace::open_with(dir.path().join("ws"), clock.clone(), Timings::default())
+        .unwrap();
+    (dir, clock, ws)
+}
+
+fn config(caller_reference: &str) -> DistributionConfig {
+    let doc = Document::from_json(SAMPLE_DISTRIBUTION).unwrap();
+    let mut c = doc.config;
+    c.caller_reference = caller_reference.into();
+    c
+}
+
+fn batch(reference: &str, paths: &[String]) -> InvalidationBatch {
+    InvalidationBatch {
+        paths: List::new(paths.to_vec()),
+        caller_reference: reference.into(),
+    }
+}
+
+#[tokio::test]
+async fn first_use_seeds_the_sample_distribution_and_site() {
+    let (_d, _c, ws) = workspace();
+    let list = ws.list_distributions().await.unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0].id, "E1SAMPLE000001");
+    assert_eq!(list[0].status, "Deployed", "the seed starts at rest");
+    assert!(ws.root().join("sample-site/index.html").is_file());
+    assert!(ws.root().join("sample-site/404.html").is_file());
+    // Reopening does not seed again or lose anything.
+    let again = LocalWorkspace::open(ws.root()).unwrap();
+    assert_eq!(again.list_distributions().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn create_deploys_after_the_delay() {
+    let (_d, clock, ws) = workspace();
+    let rec = ws.create_distribution(config("c1")).await.unwrap();
+    assert_eq!(rec.distribution.status, "InProgress");
+    assert!(rec.distribution.id.starts_with('E') && rec.distribution.id.len() == 14);
+    clock.advance(Duration::from_secs(4));
+    let id = &rec.distribution.id;
+    assert_eq!(
+        ws.get_distribution(id).await.unwrap().distribution.status,
+        "InProgress"
+    );
+    clock.advance(Duration::from_secs(1));
+    let got = ws.get_distribution(id).await.unwrap();
+    assert_eq!(got.distribution.status, "Deployed");
+    assert_eq!(got.etag, rec.etag, "reading does not change the ETag");
+    assert_eq!(got.distribution.distribution_config, config("c1"));
+}
+
+#[tokio::test]
+async fn stale_etag_is_refused_and_update_gives_a_new_one() {
+    let (_d, clock, ws) = workspace();
+    let rec = ws.create_distribution(config("c1")).await.unwrap();
+    let id = rec.distribution.id.clone();
+    clock.advance(MINUTE);
+    let mut c = config("c1");
+    c.comment = "first edit".into();
+    let updated = ws
+        .update_distribution(&id, c.clone(), &rec.etag)
+        .await
+        .unwrap();
+    assert_ne!(updated.etag, rec.etag, "every update gives a new ETag");
+    assert_eq!(
+        updated.distribution.status, "InProgress",
+        "an update redeploys"
+    );
+    c.comment = "second edit from a stale copy".into();
+    let err = ws.update_distribution(&id, c, &rec.etag).await.unwrap_err();
+    assert!(
+        matches!(err, ControlError::PreconditionFailed { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("reload"), "{err}");
+    let now = ws.get_distribution(&id).await.unwrap();
+    assert_eq!(now.distribution.distribution_config.comment, "first edit");
+}
+
+#[tokio::test]
+async fn caller_reference_and_alias_rules() {
+    let (_d, _c, ws) = workspace();
+    let mut c = config("dup");
+    c.aliases = Some(List::new(vec!["www.example.com".into()]));
+    let rec = ws.create_distribution(c.clone()).await.unwrap();
+    let err = ws.create_distribution(c.clone()).await.unwrap_err();
+    assert!(
+        err.to_string().contains("DistributionAlreadyExists"),
+        "{err}"
+    );
+    c.caller_reference = "other".into();
+    let err = ws.create_distribution(c.clone()).await.unwrap_err();
+    assert!(
+        matches!(err, ControlError::CnameAlreadyExists { .. }),
+        "{err}"
+    );
+    let err = ws
+        .update_distribution(&rec.distribution.id, c, &rec.etag)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("IllegalUpdate"), "{err}");
+}
+
+#[tokio::test]
+async fn delete_only_when_disabled_and_deployed() {
+    let (_d, clock, ws) = workspace();
+    let rec = ws.create_distribution(config("c1")).await.unwrap();
+    let id = rec.distribution.id.clone();
+    clock.advance(MINUTE);
+    let err = ws.delete_distribution(&id, &rec.etag).await.unwrap_err();
+    assert!(
+        matches!(err, ControlError::DistributionNotDisabled { .. }),
+        "enabled: {err}"
+    );
+    let mut c = config("c1");
+    c.enabled = false;
+    let disabled = ws.update_distribution(&id, c, &rec.etag).await.unwrap();
+    let err = ws
+        .delete_distribution(&id, &disabled.etag)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ControlError::DistributionNotDisabled { .. }),
+        "deploying: {err}"
+    );
+    clock.advance(MINUTE);
+    let err = ws.delete_distribution(&id, &rec.etag).await.unwrap_err();
+    assert!(
+        matches!(err, ControlError::PreconditionFailed { .. }),
+        "stale: {err}"
+    );
+    ws.delete_distribution(&id, &disabled.etag).await.unwrap();
+    assert!(matches!(
+        ws.get_distribution(&id).await.unwrap_err(),
+        ControlError::NotFound { .. }
+    ));
+}
+
+#[tokio::test]
+async fn invalidations_complete_and_caller_reference_is_idempotent() {
+    let (_d, clock, ws) = workspace();
+    let id = "E1SAMPLE000001";
+    let paths = vec!["/index.html".to_string(), "/css/*".to_string()];
+    let inv = ws
+        .create_invalidation(id, batch("r1", &paths))
+        .await
+        .unwrap();
+    assert_eq!(inv.status, "InProgress");
+    assert_eq!(
+        ws.get_distribution(id)
+            .await
+            .unwrap()
+            .distribution
+            .in_progress_invalidation_batches,
+        1
+    );
+    // spec I-11: same reference, same paths: the same invalidation; other paths: refused.
+    let again = ws
+        .create_invalidation(id, batch("r1", &paths))
+        .await
+        .unwrap();
+    assert_eq!(again.id, inv.id);
+    let err = ws
+        .create_invalidation(id, batch("r1", &["/other".into()]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ControlError::InvalidationBatchAlreadyExists { .. }),
+        "{err}"
+    );
+    clock.advance(Duration::from_secs(3));
+    let done = ws.get_invalidation(id, &inv.id).await.unwrap();
+    assert_eq!(done.status, "Completed");
+    assert_eq!(done.invalidation_batch.paths.items(), &paths[..]);
+}
+
+#[tokio::test]
+async fn invalidation_paths_and_quantities_are_checked() {
+    let (_d, _c, ws) = workspace();
+    let id = "E1SAMPLE000001";
+    let err = ws
+        .create_invalidation(id, batch("r", &["/a*/b".into()]))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("I-2"), "{err}");
+    let mut b = batch("r", &["/a".into()]);
+    b.paths.quantity = 2;
+    let err = ws.create_invalidation(id, b).await.unwrap_err();
+    assert!(err.to_string().contains("InconsistentQuantities"), "{err}");
+}
+
+#[tokio::test]
+async fn in_progress_limits_of_i8() {
+    let (_d, clock, ws) = workspace();
+    let id = "E1SAMPLE000001";
+    let wild: Vec<String> = (0..15).map(|i| format!("/w{i}/*")).collect();
+    ws.create_invalidation(id, batch("w", &wild)).await.unwrap();
+    let err = ws
+        .create_invalidation(id, batch("w2", &["/more/*".into()]))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ControlError::TooManyInvalidationsInProgress { .. }),
+        "{err}"
+    );
+    // The wildcard limit is independent of the individual one.
+    let files: Vec<String> = (0..3000).map(|i| format!("/f{i}")).collect();
+    ws.create_invalidation(id, batch("f", &files))
+        .await
+        .unwrap();
+    let err = ws
+        .create_invalidation(id, batch("f2", &["/one-more".into()]))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("3000"), "{err}");
+    clock.advance(MINUTE);
+    ws.create_invalidation(id, batch("f2", &["/one-more".into()]))
+        .await
+        .expect("accepted once the earlier ones completed");
+}
+
+#[tokio::test]
+async fn invalidations_are_paged_newest_first() {
+    let (_d, clock, ws) = workspace();
+    let id = "E1SAMPLE000001";
+    for i in 0..(PAGE_SIZE + 5) {
+        ws.create_invalidation(id, batch(&format!("r{i}"), &[format!("/p{i}")]))
+            .await
+            .unwrap();
+        clock.advance(MINUTE);
+    }
+    let first = ws.list_invalidations(id, None).await.unwrap();
+    assert_eq!(first.items.len(), PAGE_SIZE);
+    let second = ws
+        .list_invalidations(id, first.next_marker.clone())
+        .await
+        .unwrap();
+    assert_eq!(second.items.len(), 5);
+    assert_eq!(second.next_marker, None);
+    let all = ws.list_all_invalidations(id).await.unwrap();
+    assert_eq!(all.len(), PAGE_SIZE + 5);
+    let newest = ws.get_invalidation(id, &all[0].id).await.unwrap();
+    assert_eq!(
+        newest.invalidation_batch.caller_reference,
+        format!("r{}", PAGE_SIZE + 4)
+    );
+}
+
+#[tokio::test]
+async fn corrupt_file_is_named_and_nothing_else_is_lost() {
+    let (_d, _c, ws) = workspace();
+    let rec = ws.create_distribution(config("c1")).await.unwrap();
+    let sample = ws.distribution_path("E1SAMPLE000001");
+    let good = fs::read_to_string(&sample).unwrap();
+    fs::write(
+        &sample,
+        good.replace("\"Enabled\": true", "\"Enabld\": true"),
+    )
+    .unwrap();
+    let err = ws.list_distributions().await.unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("E1SAMPLE000001.json"), "names the file: {msg}");
+    assert!(msg.contains("Enabld"), "says what is wrong: {msg}");
+    // The other distribution is untouched and usable.
+    let other = ws.get_distribution(&rec.distribution.id).await.unwrap();
+    assert_eq!(other.etag, rec.etag);
+    fs::write(&sample, "{ not json").unwrap();
+    let err = ws.get_distribution("E1SAMPLE000001").await.unwrap_err();
+    assert!(err.to_string().contains("not valid JSON"), "{err}");
+    assert_eq!(
+        fs::read_to_string(&sample).unwrap(),
+        "{ not json",
+        "never overwritten"
+    );
+    fs::write(&sample, good).unwrap();
+    assert_eq!(ws.list_distributions().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn interrupted_write_leaves_the_previous_distribution_readable() {
+    let (_d, _c, ws) = workspace();
+    let path = ws.distribution_path("E1SAMPLE000001");
+    let before = ws.get_distribution("E1SAMPLE000001").await.unwrap();
+    let err = store::write_atomic_with(&path, b"{\"ETag\": \"half", |stage| {
+        if stage == store::Stage::HalfWritten {
+            Err(std::io::Error::other("killed"))
+        } else {
+            Ok(())
+        }
+    });
+    assert!(err.is_err());
+    assert_eq!(ws.get_distribution("E1SAMPLE000001").await.unwrap(), before);
+    // The stray temp file is not taken for a distribution, and is cleaned on the next open.
+    assert_eq!(ws.list_distributions().await.unwrap().len(), 1);
+    let reopened = LocalWorkspace::open(ws.root()).unwrap();
+    let temps = fs::read_dir(reopened.root().join("distributions"))
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(store::TEMP_PREFIX)
+        })
+        .count();
+    assert_eq!(temps, 0);
+}
+
+#[tokio::test]
+async fn policies_are_stored_with_etags() {
+    let (_d, _c, ws) = workspace();
+    let cfg = cfconsole_model::CachePolicyConfig {
+        name: "short".into(),
+        min_ttl: 1,
+        ..Default::default()
+    };
+    let rec = ws
+        .create_policy(PolicyConfig::Cache(cfg.clone()))
+        .await
+        .unwrap();
+    let err = ws
+        .create_policy(PolicyConfig::Cache(cfg.clone()))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("PolicyAlreadyExists"), "{err}");
+    let got = ws.get_policy(PolicyKind::Cache, &rec.id).await.unwrap();
+    assert_eq!(got, rec);
+    let mut cfg2 = cfg.clone();
+    cfg2.min_ttl = 5;
+    let up = ws
+        .update_policy(&rec.id, PolicyConfig::Cache(cfg2.clone()), &rec.etag)
+        .await
+        .unwrap();
+    assert_ne!(up.etag, rec.etag);
+    let err = ws
+        .update_policy(&rec.id, PolicyConfig::Cache(cfg2), &rec.etag)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ControlError::PreconditionFailed { .. }),
+        "{err}"
+    );
+    assert_eq!(ws.list_policies(PolicyKind::Cache).await.unwrap(), vec![up]);
+    assert!(
+        ws.list_policies(PolicyKind::ResponseHeaders)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_batch_that_can_never_fit_is_batch_too_large() {
+    let (_d, _c, ws) = workspace();
+    let wild: Vec<String> = (0..16).map(|i| format!("/w{i}/*")).collect();
+    let err = ws
+        .create_invalidation("E1SAMPLE000001", batch("big", &wild))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("BatchTooLarge"), "{err}");
+    assert!(!err.is_transient(), "waiting would not help");
+}
+
+#[tokio::test]
+async fn corrupt_policy_and_misnamed_distribution_files_are_named() {
+    let (_d, _c, ws) = workspace();
+    let rec = ws
+        .create_policy(PolicyConfig::Cache(cfconsole_model::CachePolicyConfig {
+            name: "p".into(),
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+    let path = ws
+        .root()
+        .join("policies/cache-policy")
+        .join(format!("{}.json", rec.id));
+    fs::write(&path, "{\"ETag\": 5}").unwrap();
+    let err = ws.list_policies(PolicyKind::Cache).await.unwrap_err();
+    assert!(
+        err.to_string().contains(&format!("{}.json", rec.id)),
+        "{err}"
+    );
+
+    let sample = ws.distribution_path("E1SAMPLE000001");
+    fs::copy(&sample, ws.distribution_path("E2COPY")).unwrap();
+    let err = ws.get_distribution("E2COPY").await.unwrap_err();
+    assert!(err.to_string().contains("E2COPY.json"), "{err}");
+    assert!(err.to_string().contains("E1SAMPLE000001"), "{err}");
+}

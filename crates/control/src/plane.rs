@@ -1,0 +1,198 @@
+//! The `ControlPlane` trait: everything the GUI and the CLI ask of CloudFront, with one
+//! implementation per backend (the local workspace, AWS). Callers hold `Arc<dyn ControlPlane>`
+//! and never learn which backend answers.
+
+use async_trait::async_trait;
+use cfconsole_model::{
+    CachePolicyConfig, Distribution, DistributionConfig, Invalidation, InvalidationBatch,
+    InvalidationSummary, OriginRequestPolicyConfig, ResponseHeadersPolicyConfig,
+};
+
+use crate::error::Result;
+
+/// One line of the distribution list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistributionListItem {
+    /// `E2QWRUHEXAMPLE`.
+    pub id: String,
+    /// `d111111abcdef8.cloudfront.net`.
+    pub domain_name: String,
+    /// Alternate domain names (CNAMEs).
+    pub aliases: Vec<String>,
+    /// `InProgress` or `Deployed`.
+    pub status: String,
+    /// Whether the distribution serves requests.
+    pub enabled: bool,
+    /// The operator's comment.
+    pub comment: String,
+    /// ISO 8601 time of the last change.
+    pub last_modified: String,
+}
+
+/// A distribution with the ETag that an update or delete must send back (If-Match).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DistributionRecord {
+    /// Metadata and the configuration in force.
+    pub distribution: Distribution,
+    /// The current ETag.
+    pub etag: String,
+}
+
+/// One page of a paged listing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub items: Vec<T>,
+    /// The marker for the next page, if there is one.
+    pub next_marker: Option<String>,
+}
+
+/// Which of CloudFront's three policy kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PolicyKind {
+    /// Cache policy (cache key and TTLs).
+    Cache,
+    /// Origin request policy (what is forwarded to the origin).
+    OriginRequest,
+    /// Response headers policy.
+    ResponseHeaders,
+}
+
+impl PolicyKind {
+    /// Every kind.
+    pub const ALL: [PolicyKind; 3] = [Self::Cache, Self::OriginRequest, Self::ResponseHeaders];
+
+    /// Stable name, used in file names and messages.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Cache => "cache-policy",
+            Self::OriginRequest => "origin-request-policy",
+            Self::ResponseHeaders => "response-headers-policy",
+        }
+    }
+}
+
+/// A policy's configuration, of any kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PolicyConfig {
+    /// A cache policy.
+    Cache(CachePolicyConfig),
+    /// An origin request policy.
+    OriginRequest(OriginRequestPolicyConfig),
+    /// A response headers policy.
+    ResponseHeaders(ResponseHeadersPolicyConfig),
+}
+
+impl PolicyConfig {
+    /// Its kind.
+    pub fn kind(&self) -> PolicyKind {
+        match self {
+            Self::Cache(_) => PolicyKind::Cache,
+            Self::OriginRequest(_) => PolicyKind::OriginRequest,
+            Self::ResponseHeaders(_) => PolicyKind::ResponseHeaders,
+        }
+    }
+
+    /// The policy's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Cache(c) => &c.name,
+            Self::OriginRequest(c) => &c.name,
+            Self::ResponseHeaders(c) => &c.name,
+        }
+    }
+}
+
+/// A custom policy with its ETag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyRecord {
+    /// The policy id.
+    pub id: String,
+    /// ISO 8601 time of the last change.
+    pub last_modified: String,
+    /// The current ETag (for update with If-Match).
+    pub etag: String,
+    /// The configuration.
+    pub config: PolicyConfig,
+}
+
+/// The control plane. Both backends implement it; the GUI holds `Arc<dyn ControlPlane>`.
+#[async_trait]
+pub trait ControlPlane: Send + Sync {
+    /// A line for status bars and errors: which backend, where.
+    fn describe(&self) -> String;
+
+    /// Every distribution (all pages).
+    async fn list_distributions(&self) -> Result<Vec<DistributionListItem>>;
+    /// One distribution: metadata, configuration, ETag and status.
+    async fn get_distribution(&self, id: &str) -> Result<DistributionRecord>;
+    /// Creates a distribution; it starts `InProgress`.
+    async fn create_distribution(&self, config: DistributionConfig) -> Result<DistributionRecord>;
+    /// Replaces a distribution's configuration; `if_match` must be the current ETag.
+    async fn update_distribution(
+        &self,
+        id: &str,
+        config: DistributionConfig,
+        if_match: &str,
+    ) -> Result<DistributionRecord>;
+    /// Deletes a disabled, deployed distribution; `if_match` must be the current ETag.
+    async fn delete_distribution(&self, id: &str, if_match: &str) -> Result<()>;
+
+    /// Submits an invalidation batch; it starts `InProgress` (spec I-10).
+    async fn create_invalidation(
+        &self,
+        distribution_id: &str,
+        batch: InvalidationBatch,
+    ) -> Result<Invalidation>;
+    /// One page of a distribution's invalidations, newest first.
+    async fn list_invalidations(
+        &self,
+        distribution_id: &str,
+        marker: Option<String>,
+    ) -> Result<Page<InvalidationSummary>>;
+    /// One invalidation: paths, status, creation time.
+    async fn get_invalidation(&self, distribution_id: &str, id: &str) -> Result<Invalidation>;
+
+    /// The custom policies of one kind (all pages), so the preview can resolve every policy a
+    /// distribution uses.
+    async fn list_policies(&self, kind: PolicyKind) -> Result<Vec<PolicyRecord>>;
+    /// One policy with its ETag.
+    async fn get_policy(&self, kind: PolicyKind, id: &str) -> Result<PolicyRecord>;
+    /// Creates a custom policy.
+    async fn create_policy(&self, config: PolicyConfig) -> Result<PolicyRecord>;
+    /// Replaces a custom policy's configuration; `if_match` must be the current ETag.
+    async fn update_policy(
+        &self,
+        id: &str,
+        config: PolicyConfig,
+        if_match: &str,
+    ) -> Result<PolicyRecord>;
+
+    /// Every invalidation of a distribution, following the pages.
+    async fn list_all_invalidations(
+        &self,
+        distribution_id: &str,
+    ) -> Result<Vec<InvalidationSummary>> {
+        let mut out = Vec::new();
+        let mut marker = None;
+        loop {
+            let page = self.list_invalidations(distribution_id, marker).await?;
+            out.extend(page.items);
+            match page.next_marker {
+                Some(m) if !m.is_empty() => marker = Some(m),
+                _ => return Ok(out),
+            }
+        }
+    }
+}
+
+/// True when a distribution status means deployed. CloudFront says `Deployed`; compared
+/// case-insensitively because emulators differ.
+pub fn is_deployed(status: &str) -> bool {
+    status.eq_ignore_ascii_case("Deployed")
+}
+
+/// True when an invalidation status means completed (CloudFront `Completed`, moto `COMPLETED`).
+pub fn is_completed(status: &str) -> bool {
+    status.eq_ignore_ascii_case("Completed")
+}

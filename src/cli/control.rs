@@ -1,0 +1,554 @@
+//! Subcommands over the control plane, on either backend: `distributions`, `get`, `publish`,
+//! `delete`, `invalidate`, `invalidations`. They use only the `ControlPlane` trait, like the GUI;
+//! long waits show a spinner on a terminal and one line per change otherwise.
+
+use std::future::Future;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use cfconsole_control::poll::{self, CancelToken, Event, Followed, Schedule};
+use cfconsole_control::queue::{self, Cost, QueueEvent, QueueOptions};
+use cfconsole_control::{
+    Aws, AwsOptions, ControlError, ControlPlane, LocalWorkspace, SystemClock, Timings, paths,
+};
+use cfconsole_model::{Document, Finding, Form};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Which backend: the local workspace (default) or AWS.
+#[derive(Debug, Clone, Args)]
+pub struct BackendArgs {
+    /// Local workspace folder [default: the platform's data folder].
+    #[arg(long, value_name = "DIR", conflicts_with = "aws")]
+    pub workspace: Option<PathBuf>,
+    /// Use AWS CloudFront (credentials, profile and region from the standard AWS chain).
+    #[arg(long)]
+    pub aws: bool,
+    /// AWS profile (from ~/.aws/config).
+    #[arg(long, value_name = "P")]
+    pub profile: Option<String>,
+    /// AWS region (CloudFront is global; used for signing and credentials).
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// A CloudFront-compatible endpoint instead of AWS's.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Local workspace: how long deployments and invalidations take, in milliseconds.
+    #[arg(long, hide = true, value_name = "MS")]
+    pub local_delay_ms: Option<u64>,
+    /// How often to check on work in progress, in milliseconds [default: 5 s growing to 60 s].
+    #[arg(long, hide = true, value_name = "MS")]
+    pub poll_ms: Option<u64>,
+}
+
+impl BackendArgs {
+    async fn open(&self) -> Result<Arc<dyn ControlPlane>, ControlError> {
+        // Checked here rather than with clap's `requires`: a flag's implicit `false` default
+        // satisfies `requires`.
+        if !self.aws
+            && (self.profile.is_some() || self.region.is_some() || self.endpoint_url.is_some())
+        {
+            return Err(ControlError::Other(
+                "--profile, --region and --endpoint-url choose how to reach AWS: add --aws".into(),
+            ));
+        }
+        if self.aws {
+            let aws = Aws::connect(AwsOptions {
+                profile: self.profile.clone(),
+                region: self.region.clone(),
+                endpoint_url: self.endpoint_url.clone(),
+            })
+            .await;
+            return Ok(Arc::new(aws));
+        }
+        let root = match &self.workspace {
+            Some(dir) => dir.clone(),
+            None => LocalWorkspace::default_root().ok_or_else(|| {
+                ControlError::Other(
+                    "no home folder to put the default workspace in: pass --workspace DIR".into(),
+                )
+            })?,
+        };
+        let timings = match self.local_delay_ms {
+            Some(ms) => Timings {
+                deployment: Duration::from_millis(ms),
+                invalidation: Duration::from_millis(ms),
+            },
+            None => Timings::default(),
+        };
+        Ok(Arc::new(LocalWorkspace::open_with(
+            root,
+            Arc::new(SystemClock),
+            timings,
+        )?))
+    }
+
+    fn schedule(&self) -> Schedule {
+        match self.poll_ms {
+            Some(ms) => Schedule {
+                initial: Duration::from_millis(ms),
+                max: Duration::from_millis(ms),
+                factor: 1.0,
+            },
+            None => Schedule::default(),
+        }
+    }
+}
+
+/// `cfconsole distributions`
+#[derive(Debug, Args)]
+pub struct DistributionsArgs {
+    #[command(flatten)]
+    backend: BackendArgs,
+}
+
+/// `cfconsole get ID`
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// The distribution id.
+    id: String,
+    #[command(flatten)]
+    backend: BackendArgs,
+}
+
+/// `cfconsole publish FILE [--id ID]`
+#[derive(Debug, Args)]
+pub struct PublishArgs {
+    /// A DistributionConfig file (bare, get-distribution-config or get-distribution output).
+    file: PathBuf,
+    /// Update this distribution (with the file's ETag) instead of creating one.
+    #[arg(long)]
+    id: Option<String>,
+    #[command(flatten)]
+    backend: BackendArgs,
+}
+
+/// `cfconsole delete ID`
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The distribution id.
+    id: String,
+    #[command(flatten)]
+    backend: BackendArgs,
+}
+
+/// `cfconsole invalidate ID PATH... [--wait]`
+#[derive(Debug, Args)]
+pub struct InvalidateArgs {
+    /// The distribution id.
+    id: String,
+    /// Paths to invalidate (`/index.html`, `/images/*`).
+    #[arg(required = true)]
+    paths: Vec<String>,
+    /// Wait until every invalidation is Completed.
+    #[arg(long)]
+    wait: bool,
+    #[command(flatten)]
+    backend: BackendArgs,
+}
+
+/// `cfconsole invalidations ID`
+#[derive(Debug, Args)]
+pub struct InvalidationsArgs {
+    /// The distribution id.
+    id: String,
+    #[command(flatten)]
+    backend: BackendArgs,
+}
+
+/// Why a command failed: a control-plane error, or findings that refused it before any call.
+enum Failure {
+    Control(ControlError),
+    Refused(Vec<String>),
+}
+
+impl From<ControlError> for Failure {
+    fn from(e: ControlError) -> Self {
+        Failure::Control(e)
+    }
+}
+
+/// Runs a command on a current-thread runtime; Ctrl-C cancels waits through `cancel`.
+fn run<F, Fut>(f: F) -> ExitCode
+where
+    F: FnOnce(CancelToken) -> Fut,
+    Fut: Future<Output = Result<(), Failure>>,
+{
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let cancel = CancelToken::new();
+    let result = rt.block_on(async {
+        let c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                c.cancel();
+            }
+        });
+        f(cancel).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Control(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+        Err(Failure::Refused(lines)) => {
+            for l in lines {
+                eprintln!("{l}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Progress on stderr: a spinner on a terminal, plain lines otherwise (logs, tests).
+struct Steps {
+    bar: ProgressBar,
+    tty: bool,
+}
+
+impl Steps {
+    fn new() -> Self {
+        let tty = std::io::stderr().is_terminal();
+        let bar = if tty {
+            let b = ProgressBar::new_spinner();
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+                b.set_style(style);
+            }
+            b
+        } else {
+            ProgressBar::hidden()
+        };
+        Self { bar, tty }
+    }
+
+    fn line(&self, msg: impl AsRef<str>) {
+        if self.tty {
+            self.bar.println(msg.as_ref());
+        } else {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+
+    fn spin(&self, msg: impl Into<String>) {
+        if self.tty {
+            self.bar.set_message(msg.into());
+            self.bar.enable_steady_tick(Duration::from_millis(120));
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// `cfconsole distributions`: one line per distribution.
+pub fn run_distributions(args: DistributionsArgs) -> ExitCode {
+    run(|_| async move {
+        let plane = args.backend.open().await?;
+        let list = plane.list_distributions().await?;
+        println!(
+            "{:<16} {:<11} {:<8} {:<32} {:<24} COMMENT",
+            "ID", "STATUS", "ENABLED", "DOMAIN", "LAST MODIFIED"
+        );
+        for d in list {
+            let aliases = if d.aliases.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", d.aliases.join(", "))
+            };
+            println!(
+                "{:<16} {:<11} {:<8} {:<32} {:<24} {}{}",
+                d.id, d.status, d.enabled, d.domain_name, d.last_modified, d.comment, aliases
+            );
+        }
+        Ok(())
+    })
+}
+
+/// `cfconsole get ID`: the `get-distribution-config` shape with the ETag, so the output can be
+/// edited and published back (here or with the AWS CLI).
+pub fn run_get(args: GetArgs) -> ExitCode {
+    run(|_| async move {
+        let plane = args.backend.open().await?;
+        let rec = plane.get_distribution(&args.id).await?;
+        let doc = Document {
+            config: rec.distribution.distribution_config,
+            etag: Some(rec.etag),
+            distribution: None,
+            location: None,
+            form: Form::GetDistributionConfig,
+        };
+        print!("{}", doc.to_json_pretty());
+        Ok(())
+    })
+}
+
+/// Checks a document before any call. For now: every Quantity matches its Items (spec I-12,
+/// `InconsistentQuantities`) and every behavior targets an existing origin or origin group
+/// (`NoSuchOrigin`).
+// validation: replaced by `cfconsole_model::validate::validate(&doc.config)` at merge.
+pub fn preflight(doc: &Document) -> Result<(), Vec<Finding>> {
+    let c = &doc.config;
+    let mut findings = Vec::new();
+    let mut quantity = |path: String, consistent: bool| {
+        if !consistent {
+            findings.push(Finding::error(
+                path,
+                "InconsistentQuantities",
+                "Quantity does not match the number of Items",
+            ));
+        }
+    };
+    quantity("Origins".into(), c.origins.is_consistent());
+    if let Some(l) = &c.aliases {
+        quantity("Aliases".into(), l.is_consistent());
+    }
+    if let Some(l) = &c.origin_groups {
+        quantity("OriginGroups".into(), l.is_consistent());
+    }
+    if let Some(l) = &c.cache_behaviors {
+        quantity("CacheBehaviors".into(), l.is_consistent());
+    }
+    if let Some(l) = &c.custom_error_responses {
+        quantity("CustomErrorResponses".into(), l.is_consistent());
+    }
+    for (i, o) in c.origins.iter().enumerate() {
+        if let Some(h) = &o.custom_headers {
+            quantity(
+                format!("Origins.Items[{i}].CustomHeaders"),
+                h.is_consistent(),
+            );
+        }
+    }
+    let targets: Vec<&str> = c
+        .origins
+        .iter()
+        .map(|o| o.id.as_str())
+        .chain(
+            c.origin_groups
+                .iter()
+                .flat_map(|g| g.iter().map(|g| g.id.as_str())),
+        )
+        .collect();
+    let mut target = |path: String, id: &str| {
+        if !targets.contains(&id) {
+            findings.push(Finding::error(
+                path,
+                "NoSuchOrigin",
+                format!("no origin or origin group has the id {id:?}"),
+            ));
+        }
+    };
+    target(
+        "DefaultCacheBehavior.TargetOriginId".into(),
+        &c.default_cache_behavior.target_origin_id,
+    );
+    for (i, b) in c.cache_behaviors.iter().flat_map(|l| l.iter()).enumerate() {
+        target(
+            format!("CacheBehaviors.Items[{i}].TargetOriginId"),
+            &b.target_origin_id,
+        );
+    }
+    if findings.iter().any(Finding::is_error) {
+        Err(findings)
+    } else {
+        Ok(())
+    }
+}
+
+/// `cfconsole publish FILE [--id ID]`: create, or update with the file's ETag.
+pub fn run_publish(args: PublishArgs) -> ExitCode {
+    run(|_| async move {
+        let file = args.file.display().to_string();
+        let text =
+            std::fs::read_to_string(&args.file).map_err(|e| ControlError::io(&args.file, e))?;
+        let doc = Document::from_json(&text)
+            .map_err(|e| Failure::Refused(vec![format!("{file}: error: {e}")]))?;
+        preflight(&doc).map_err(|findings| {
+            let mut lines: Vec<String> = findings.iter().map(|f| format!("{file}: {f}")).collect();
+            lines.push(format!("{file}: not published: fix the errors above first"));
+            Failure::Refused(lines)
+        })?;
+        let id = args.id.clone().or_else(|| doc.id().map(str::to_string));
+        let plane = args.backend.open().await?;
+        let rec = match id {
+            Some(id) => {
+                let etag = doc.etag.clone().ok_or_else(|| {
+                    Failure::Refused(vec![format!(
+                        "{file}: error: no ETag to update {id} with: start from `cfconsole get {id}`, \
+                         whose output carries it"
+                    )])
+                })?;
+                let rec = plane.update_distribution(&id, doc.config, &etag).await?;
+                eprintln!("updated {id}");
+                rec
+            }
+            None => {
+                let rec = plane.create_distribution(doc.config).await?;
+                eprintln!(
+                    "created {} ({})",
+                    rec.distribution.id, rec.distribution.domain_name
+                );
+                rec
+            }
+        };
+        println!(
+            "{} {} {}",
+            rec.distribution.id, rec.etag, rec.distribution.status
+        );
+        Ok(())
+    })
+}
+
+/// `cfconsole delete ID`: disable, wait for Deployed, delete; each step shown.
+pub fn run_delete(args: DeleteArgs) -> ExitCode {
+    run(|cancel| async move {
+        let plane = args.backend.open().await?;
+        let id = args.id.as_str();
+        let steps = Steps::new();
+        let mut rec = plane.get_distribution(id).await?;
+        if rec.distribution.distribution_config.enabled {
+            steps.line(format!("1/3 disabling {id}"));
+            let mut config = rec.distribution.distribution_config.clone();
+            config.enabled = false;
+            rec = plane.update_distribution(id, config, &rec.etag).await?;
+        } else {
+            steps.line(format!("1/3 {id} is already disabled"));
+        }
+        steps.line("2/3 waiting until the change is Deployed");
+        steps.spin(format!("{id}: {}", rec.distribution.status));
+        let followed =
+            poll::wait_deployed(plane.as_ref(), id, args.backend.schedule(), &cancel, |e| {
+                report(&steps, id, e)
+            })
+            .await;
+        steps.finish();
+        match followed? {
+            Followed::Done(r) => rec = r,
+            Followed::Cancelled => {
+                return Err(Failure::Refused(vec![format!(
+                    "cancelled: {id} is disabled but not deleted; run `cfconsole delete {id}` again"
+                )]));
+            }
+        }
+        steps.line(format!("3/3 deleting {id}"));
+        plane.delete_distribution(id, &rec.etag).await?;
+        println!("deleted {id}");
+        Ok(())
+    })
+}
+
+fn report(steps: &Steps, what: &str, e: Event) {
+    match e {
+        Event::Status(s) => {
+            steps.line(format!("    {what}: {s}"));
+            steps.spin(format!("{what}: {s}"));
+        }
+        Event::Retrying { error, retry_in } => steps.line(format!(
+            "    {error}; trying again in {}s",
+            retry_in.as_secs()
+        )),
+    }
+}
+
+/// `cfconsole invalidate ID PATH... [--wait]`: paths checked first, then submitted in batches
+/// within CloudFront's in-progress limits (spec I-8).
+pub fn run_invalidate(args: InvalidateArgs) -> ExitCode {
+    run(|cancel| async move {
+        // lint: replaced by `cfconsole_model::invalidation` at merge.
+        let problems: Vec<String> = args
+            .paths
+            .iter()
+            .filter_map(|p| paths::path_problem(p).map(|m| format!("error: {m}")))
+            .collect();
+        if !problems.is_empty() {
+            let mut lines = problems;
+            lines.push("nothing was submitted".into());
+            return Err(Failure::Refused(lines));
+        }
+        let plane = args.backend.open().await?;
+        let steps = Steps::new();
+        match queue::paths_this_month(plane.as_ref(), SystemTime::now()).await {
+            Ok(already) => steps.line(format!(
+                "cost: {}",
+                Cost::of(already, args.paths.len() as u64)
+            )),
+            Err(e) => steps.line(format!("cost: unknown ({e})")),
+        }
+        let reference = format!(
+            "cfconsole-{}",
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or_default()
+        );
+        steps.spin(format!("invalidating {} paths", args.paths.len()));
+        let result = queue::submit_all(
+            plane.as_ref(),
+            &args.id,
+            &args.paths,
+            &reference,
+            QueueOptions {
+                wait_all: args.wait,
+                schedule: args.backend.schedule(),
+            },
+            &cancel,
+            |e| match e {
+                QueueEvent::Submitted {
+                    index,
+                    total,
+                    id,
+                    paths,
+                } => steps.line(format!(
+                    "submitted {id}: {paths} paths (batch {} of {total})",
+                    index + 1
+                )),
+                QueueEvent::Waiting { index, retry_in } => steps.line(format!(
+                    "batch {} waits for earlier invalidations to complete (CloudFront's limits); \
+                     next try in {}s",
+                    index + 1,
+                    retry_in.as_secs()
+                )),
+                QueueEvent::Completed { id } => steps.line(format!("completed {id}")),
+            },
+        )
+        .await;
+        steps.finish();
+        match result? {
+            Some(invs) => {
+                for i in invs {
+                    println!("{} {}", i.id, i.status);
+                }
+                Ok(())
+            }
+            None => Err(Failure::Refused(vec![
+                "cancelled: batches already submitted go on; see `cfconsole invalidations`".into(),
+            ])),
+        }
+    })
+}
+
+/// `cfconsole invalidations ID`: every invalidation, newest first.
+pub fn run_invalidations(args: InvalidationsArgs) -> ExitCode {
+    run(|_| async move {
+        let plane = args.backend.open().await?;
+        let list = plane.list_all_invalidations(&args.id).await?;
+        println!("{:<16} {:<11} CREATED", "ID", "STATUS");
+        for i in list {
+            println!("{:<16} {:<11} {}", i.id, i.status, i.create_time);
+        }
+        Ok(())
+    })
+}

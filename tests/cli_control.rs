@@ -1,0 +1,287 @@
+//! End-to-end tests of the control-plane subcommands: the built binary against a temporary local
+//! workspace. Deployments and invalidations take 200 ms here (`--local-delay-ms`) and the CLI
+//! checks every 20 ms (`--poll-ms`), so the waits are real but short.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use cfconsole_model::{Document, Form};
+
+fn cfconsole(ws: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cfconsole"))
+        .args(args)
+        .arg("--workspace")
+        .arg(ws)
+        .args(["--local-delay-ms", "200", "--poll-ms", "20"])
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(o: Output) -> Output {
+    assert!(
+        o.status.success(),
+        "failed: {}\nstdout: {}\nstderr: {}",
+        o.status,
+        stdout(&o),
+        stderr(&o)
+    );
+    o
+}
+
+const SAMPLE: &str = "E1SAMPLE000001";
+
+#[test]
+fn distributions_lists_the_seeded_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cfconsole(dir.path(), &["distributions"]));
+    let text = stdout(&out);
+    assert!(text.contains(SAMPLE), "{text}");
+    assert!(text.contains("Deployed"), "{text}");
+}
+
+#[test]
+fn get_round_trips_through_publish_and_a_stale_etag_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cfconsole(dir.path(), &["get", SAMPLE]));
+    let doc = Document::from_json(&stdout(&out)).expect("get prints a readable document");
+    assert_eq!(doc.form, Form::GetDistributionConfig);
+    let etag = doc.etag.clone().expect("with its ETag");
+    let file = dir.path().join("sample.json");
+    let edited = stdout(&out).replace("\"Comment\": \"Sample", "\"Comment\": \"Edited sample");
+    std::fs::write(&file, &edited).unwrap();
+    let out = ok(cfconsole(
+        dir.path(),
+        &["publish", file.to_str().unwrap(), "--id", SAMPLE],
+    ));
+    let line = stdout(&out);
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(fields[0], SAMPLE);
+    assert_ne!(fields[1], etag, "a new ETag");
+    assert_eq!(fields[2], "InProgress");
+    // The same file again carries the old ETag: refused, with what to do.
+    let out = cfconsole(
+        dir.path(),
+        &["publish", file.to_str().unwrap(), "--id", SAMPLE],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("changed elsewhere"),
+        "{}",
+        stderr(&out)
+    );
+    let now = ok(cfconsole(dir.path(), &["get", SAMPLE]));
+    assert!(stdout(&now).contains("Edited sample"));
+}
+
+#[test]
+fn publish_creates_and_refuses_invalid_files_before_any_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cfconsole(dir.path(), &["get", SAMPLE]));
+    let doc = Document::from_json(&stdout(&out)).unwrap();
+    let mut config = doc.config;
+    config.caller_reference = "second".into();
+    let bare = Document::new(config.clone());
+    let file = dir.path().join("new.json");
+    std::fs::write(&file, bare.to_json_pretty()).unwrap();
+    let out = ok(cfconsole(dir.path(), &["publish", file.to_str().unwrap()]));
+    assert!(stderr(&out).contains("created"), "{}", stderr(&out));
+
+    let mut broken = config.clone();
+    broken.caller_reference = "third".into();
+    broken.default_cache_behavior.target_origin_id = "nowhere".into();
+    broken.origins.quantity = 5;
+    std::fs::write(&file, Document::new(broken).to_json_pretty()).unwrap();
+    let out = cfconsole(dir.path(), &["publish", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("DefaultCacheBehavior.TargetOriginId"), "{err}");
+    assert!(err.contains("NoSuchOrigin"), "{err}");
+    assert!(err.contains("InconsistentQuantities"), "{err}");
+    assert!(err.contains("not published"), "{err}");
+
+    std::fs::write(&file, "{ \"CallerReference\": ").unwrap();
+    let out = cfconsole(dir.path(), &["publish", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("new.json"), "{}", stderr(&out));
+
+    let list = stdout(&ok(cfconsole(dir.path(), &["distributions"])));
+    assert_eq!(
+        list.lines().count(),
+        3,
+        "header + 2: nothing else created\n{list}"
+    );
+}
+
+#[test]
+fn delete_disables_waits_and_deletes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(cfconsole(dir.path(), &["delete", SAMPLE]));
+    let err = stderr(&out);
+    assert!(err.contains("1/3 disabling"), "{err}");
+    assert!(err.contains("2/3 waiting"), "{err}");
+    assert!(err.contains("InProgress"), "the wait is shown: {err}");
+    assert!(err.contains("Deployed"), "{err}");
+    assert!(err.contains("3/3 deleting"), "{err}");
+    assert!(stdout(&out).contains("deleted"));
+    let list = stdout(&ok(cfconsole(dir.path(), &["distributions"])));
+    assert!(!list.contains(SAMPLE), "{list}");
+}
+
+#[test]
+fn invalidate_lints_submits_and_waits() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cfconsole(dir.path(), &["invalidate", SAMPLE, "/ok", "/bad*/x"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("I-2"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing was submitted"));
+
+    let out = ok(cfconsole(
+        dir.path(),
+        &["invalidate", SAMPLE, "/index.html", "/css/*", "--wait"],
+    ));
+    let text = stdout(&out);
+    assert!(text.contains("Completed"), "{text}");
+    assert!(
+        stderr(&out).contains("cost: 2 paths: 2 free"),
+        "{}",
+        stderr(&out)
+    );
+    let list = stdout(&ok(cfconsole(dir.path(), &["invalidations", SAMPLE])));
+    assert_eq!(list.lines().count(), 2, "{list}");
+    assert!(list.contains("Completed"), "{list}");
+}
+
+#[test]
+fn aws_options_need_aws() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cfconsole(dir.path(), &["distributions", "--profile", "x"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("--aws"), "{}", stderr(&out));
+}
+
+/// Stops the moto server when the test ends.
+struct Moto {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `MOTO_SERVER` (else `moto_server`) on a free port; `None` (skip) without it, except
+/// under `CI=true`, where a missing moto is a failure.
+fn start_moto() -> Option<Moto> {
+    use std::time::{Duration, Instant};
+    let bin = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let child = match Command::new(&bin)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            let msg = format!("moto server ({bin}) not available: {e}");
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{msg}; CI must provide it (pip install 'moto[server]')");
+            }
+            eprintln!("SKIPPED: {msg}");
+            return None;
+        }
+    };
+    let moto = Moto { child, port };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "moto did not start within 30 s");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(moto)
+}
+
+/// The binary on the Aws backend, pointed at moto with dummy credentials from the environment
+/// and none of the user's AWS files.
+fn cfconsole_aws(moto: &Moto, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cfconsole"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.args(args)
+        .args(["--aws", "--region", "us-east-1", "--endpoint-url"])
+        .arg(format!("http://127.0.0.1:{}", moto.port))
+        .args(["--poll-ms", "20"])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn the_same_commands_work_on_aws_against_moto() {
+    let Some(moto) = start_moto() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("sample.json");
+    std::fs::write(
+        &file,
+        include_str!("../assets/sample-workspace/sample-distribution.json"),
+    )
+    .unwrap();
+    // The sample is a get-distribution document with the workspace's id: publish it as new.
+    let doc = Document::from_json(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    std::fs::write(&file, Document::new(doc.config).to_json_pretty()).unwrap();
+    let out = ok(cfconsole_aws(&moto, &["publish", file.to_str().unwrap()]));
+    let id = stdout(&out)
+        .split_whitespace()
+        .next()
+        .expect("the new id")
+        .to_string();
+
+    let list = stdout(&ok(cfconsole_aws(&moto, &["distributions"])));
+    assert!(list.contains(&id), "{list}");
+
+    let got = ok(cfconsole_aws(&moto, &["get", &id]));
+    let doc = Document::from_json(&stdout(&got)).unwrap();
+    assert!(doc.etag.is_some());
+    std::fs::write(&file, stdout(&got)).unwrap();
+    ok(cfconsole_aws(
+        &moto,
+        &["publish", file.to_str().unwrap(), "--id", &id],
+    ));
+
+    let out = ok(cfconsole_aws(
+        &moto,
+        &["invalidate", &id, "/index.html", "--wait"],
+    ));
+    assert!(
+        stdout(&out).to_ascii_lowercase().contains("completed"),
+        "{}",
+        stdout(&out)
+    );
+    let list = stdout(&ok(cfconsole_aws(&moto, &["invalidations", &id])));
+    assert_eq!(list.lines().count(), 2, "{list}");
+
+    let out = ok(cfconsole_aws(&moto, &["delete", &id]));
+    assert!(stderr(&out).contains("3/3 deleting"), "{}", stderr(&out));
+    let list = stdout(&ok(cfconsole_aws(&moto, &["distributions"])));
+    assert!(!list.contains(&id), "{list}");
+}
