@@ -21,6 +21,12 @@ struct Cli {
 enum Command {
     /// Check configurations the way CloudFront would, before anything is sent.
     Validate(cli::model::ValidateArgs),
+    /// Show which cache behavior serves a path, and why earlier ones do not.
+    Match(cli::inspect::MatchArgs),
+    /// Show what changed between two configurations (exit 1 when they differ).
+    Diff(cli::inspect::DiffArgs),
+    /// Export a configuration as AWS CLI JSON, CloudFormation or Terraform.
+    Export(cli::inspect::ExportArgs),
     /// List the distributions (local workspace, or --aws).
     Distributions(cli::control::DistributionsArgs),
     /// Print a distribution's config with its ETag (the get-distribution-config shape).
@@ -39,6 +45,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Validate(args)) => cli::model::validate(args),
+        Some(Command::Match(args)) => cli::inspect::run_match(args),
+        Some(Command::Diff(args)) => cli::inspect::run_diff(args),
+        Some(Command::Export(args)) => cli::inspect::run_export(args),
         Some(Command::Distributions(args)) => cli::control::run_distributions(args),
         Some(Command::Get(args)) => cli::control::run_get(args),
         Some(Command::Publish(args)) => cli::control::run_publish(args),

@@ -1,4 +1,5 @@
 //! The headless subcommands, one module per area.
 
 pub mod control;
+pub mod inspect;
 pub mod model;
