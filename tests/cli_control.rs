@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use cfconsole_model::{Document, Form};
+use cfconsole_testkit::Moto;
 
 fn cfconsole(ws: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cfconsole"))
@@ -167,53 +168,6 @@ fn aws_options_need_aws() {
     assert!(stderr(&out).contains("--aws"), "{}", stderr(&out));
 }
 
-/// Stops the moto server when the test ends.
-struct Moto {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `MOTO_SERVER` (else `moto_server`) on a free port; `None` (skip) without it, except
-/// under `CI=true`, where a missing moto is a failure.
-fn start_moto() -> Option<Moto> {
-    use std::time::{Duration, Instant};
-    let bin = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
-    let child = match Command::new(&bin)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            let msg = format!("moto server ({bin}) not available: {e}");
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("{msg}; CI must provide it (pip install 'moto[server]')");
-            }
-            eprintln!("SKIPPED: {msg}");
-            return None;
-        }
-    };
-    let moto = Moto { child, port };
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "moto did not start within 30 s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some(moto)
-}
-
 /// The binary on the Aws backend, pointed at moto with dummy credentials from the environment
 /// and none of the user's AWS files.
 fn cfconsole_aws(moto: &Moto, args: &[&str]) -> Output {
@@ -225,7 +179,7 @@ fn cfconsole_aws(moto: &Moto, args: &[&str]) -> Output {
     }
     cmd.args(args)
         .args(["--aws", "--region", "us-east-1", "--endpoint-url"])
-        .arg(format!("http://127.0.0.1:{}", moto.port))
+        .arg(format!("http://127.0.0.1:{}", moto.port()))
         .args(["--poll-ms", "20"])
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
@@ -238,7 +192,7 @@ fn cfconsole_aws(moto: &Moto, args: &[&str]) -> Output {
 
 #[test]
 fn the_same_commands_work_on_aws_against_moto() {
-    let Some(moto) = start_moto() else { return };
+    let Some(moto) = Moto::start() else { return };
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("sample.json");
     std::fs::write(

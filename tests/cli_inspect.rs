@@ -1,18 +1,9 @@
 //! End-to-end tests of `match`, `diff` and `export`: the built binary on the shared fixtures.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use cfconsole_testkit::fixture;
 use serde_json::Value;
-
-fn fixture(name: &str) -> PathBuf {
-    let dir = std::env::var("CFCONSOLE_FIXTURES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures"));
-    let p = dir.join(name);
-    assert!(p.is_file(), "fixture {} not found", p.display());
-    p
-}
 
 fn run(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cfconsole"))

@@ -3,61 +3,10 @@
 //! `moto_server` on PATH) on a free loopback port and stops it when done. Without moto it is
 //! skipped with a message, except under `CI=true`, where a missing moto is a failure.
 
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use aws_sdk_cloudfront::config::{BehaviorVersion, Credentials, Region};
 use cfconsole_control::{Aws, ControlError, ControlPlane, is_completed, is_deployed};
 use cfconsole_model::{Document, InvalidationBatch, List};
-
-/// Kills the moto server when the test ends, however it ends.
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_moto() -> Option<Moto> {
-    let bin = std::env::var("MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port");
-    let child = match Command::new(&bin)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(e) => {
-            let msg = format!("moto server ({bin}) not available: {e}");
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("{msg}; CI must provide it (pip install 'moto[server]')");
-            }
-            eprintln!("SKIPPED: {msg}");
-            return None;
-        }
-    };
-    let moto = Moto { child, port };
-    // Bounded wait for the server to accept connections (startup is a second or two).
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "moto did not start on port {port} within 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some(moto)
-}
+use cfconsole_testkit::Moto;
 
 fn backend(moto: &Moto) -> Aws {
     // Explicit configuration: static dummy credentials, no reading of the user's AWS files.
@@ -65,7 +14,7 @@ fn backend(moto: &Moto) -> Aws {
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
-        .endpoint_url(format!("http://127.0.0.1:{}", moto.port))
+        .endpoint_url(format!("http://127.0.0.1:{}", moto.port()))
         .build();
     Aws::from_client(aws_sdk_cloudfront::Client::from_conf(conf))
 }
@@ -79,7 +28,7 @@ fn sample_config(reference: &str) -> cfconsole_model::DistributionConfig {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn distribution_lifecycle_against_moto() {
-    let Some(moto) = start_moto() else { return };
+    let Some(moto) = Moto::start() else { return };
     let aws = backend(&moto);
 
     let created = aws

@@ -5,33 +5,13 @@
 //! "skipped" and passes, except under `CI=true`, where a missing tool is a failure: CI must
 //! never pass by not checking.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Instant;
 
 use cfconsole_model::{Document, ExportFormat, ExportOptions, Form, export};
+use cfconsole_testkit::{Moto, fixtures_dir, tool};
 use serde_json::Value;
-
-/// The shared fixtures folder: `$CFCONSOLE_FIXTURES`, else `../shared/fixtures` beside the repo.
-fn fixtures_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("CFCONSOLE_FIXTURES") {
-        return PathBuf::from(dir);
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let candidates = [
-        root.join("../shared/fixtures"),
-        root.join("shared/fixtures"),
-    ];
-    candidates
-        .iter()
-        .find(|p| p.is_dir())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!("fixtures not found; tried {candidates:?}; set CFCONSOLE_FIXTURES")
-        })
-}
 
 /// One fixture that parsed.
 struct Fixture {
@@ -92,29 +72,6 @@ fn bare_config(doc: &Document) -> Value {
     let out = export(doc, ExportFormat::CliJson, &with_secrets());
     let exported = Document::from_json(&out.text).expect("CLI JSON export reads back");
     exported.to_value_as(Form::Bare)
-}
-
-/// Finds a tool: `$env_var`, else `name` on `PATH`. `None` means skip, except under `CI=true`
-/// where it fails the test.
-fn tool(env_var: &str, name: &str) -> Option<PathBuf> {
-    let found = match std::env::var_os(env_var) {
-        Some(p) => Some(PathBuf::from(p)).filter(|p| p.is_file()),
-        None => std::env::var_os("PATH").and_then(|path| {
-            std::env::split_paths(&path)
-                .map(|dir| dir.join(name))
-                .find(|p| p.is_file())
-        }),
-    };
-    if found.is_none() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!(
-                "{name} not found (set {env_var} or put it on PATH); CI installs it with \
-                 .ci/setup-python.sh"
-            );
-        }
-        eprintln!("skipped: {name} not found (set {env_var} or run .ci/setup-python.sh)");
-    }
-    found
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -230,108 +187,16 @@ fn every_parsable_fixture_passes_botocore_validation() {
     );
 }
 
-/// A moto server on a free loopback port, stopped when dropped (also when a test panics).
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Moto {
-    fn start(bin: &Path, log: &Path) -> Moto {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port");
-        let log = std::fs::File::create(log).expect("moto log file");
-        let child = Command::new(bin)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log handle"))
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-        let mut moto = Moto { child, port };
-        moto.wait_ready();
-        moto
-    }
-
-    /// Polls until the server answers an HTTP request, for at most 60 s (a cold start imports
-    /// all of moto, which takes seconds on a busy machine).
-    fn wait_ready(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("moto_server exited before answering: {status}");
-            }
-            if self.answers() {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "moto_server did not answer on port {} within 60 s",
-                self.port
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn answers(&self) -> bool {
-        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], self.port));
-        let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_millis(500)) else {
-            return false;
-        };
-        let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-        if s.write_all(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
-            .is_err()
-        {
-            return false;
-        }
-        let mut buf = [0u8; 12];
-        s.read(&mut buf)
-            .is_ok_and(|n| buf[..n].starts_with(b"HTTP/"))
-    }
-
-    /// Forgets every distribution (`POST /moto-api/reset`), so that two fixtures sharing a
-    /// `CallerReference` (the two `get-distribution*` outputs do) are each created as sent,
-    /// not refused as `DistributionAlreadyExists`.
-    fn reset(&self) {
-        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], self.port));
-        let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("moto reset");
-        s.set_read_timeout(Some(Duration::from_secs(30)))
-            .expect("timeout");
-        s.write_all(
-            b"POST /moto-api/reset HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n",
-        )
-        .expect("send reset");
-        let mut reply = String::new();
-        let _ = s.read_to_string(&mut reply);
-        assert!(
-            reply.starts_with("HTTP/1.0 200") || reply.starts_with("HTTP/1.1 200"),
-            "moto reset failed: {reply}"
-        );
-    }
-
-    fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn valid_fixtures_create_distributions_through_the_aws_cli() {
-    let (Some(aws), Some(moto_bin)) = (tool("AWS_CLI", "aws"), tool("MOTO_SERVER", "moto_server"))
-    else {
+    let Some(aws) = tool("AWS_CLI", "aws") else {
+        return;
+    };
+    let Some(moto) = Moto::start() else {
         return;
     };
     let started = Instant::now();
     let scratch = tempfile::tempdir().expect("temp dir");
-    let moto = Moto::start(&moto_bin, &scratch.path().join("moto.log"));
     let mut failures = Vec::new();
     let mut created = 0;
     let mut moto_gaps = 0;
