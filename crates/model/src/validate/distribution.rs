@@ -347,12 +347,18 @@ fn certificate(c: &DistributionConfig, out: &mut Vec<Finding>) {
             "SSLSupportMethod is required with a custom certificate; use `sni-only`",
         ));
     }
-    if default && !custom && v.ssl_support_method.is_some() {
-        out.push(Finding::error(
+    // The API says not to set it with the default certificate; `get-distribution-config` of
+    // older distributions still shows `vip` there, and sending that back is accepted, so: warn.
+    if default
+        && !custom
+        && let Some(m) = v.ssl_support_method
+    {
+        out.push(Finding::warning(
             format!("{P}.SSLSupportMethod"),
-            "InvalidViewerCertificate",
-            "SSLSupportMethod applies to custom certificates only; remove it with the default \
-             CloudFront certificate",
+            format!(
+                "SSLSupportMethod `{m}` has no effect with the default CloudFront certificate; \
+                 remove it (it applies to custom certificates)"
+            ),
         ));
     }
     let min = v.minimum_protocol_version;
@@ -662,6 +668,20 @@ mod tests {
                         Some(SSLSupportMethod::Vip)
                 },
                 "ViewerCertificate.MinimumProtocolVersion",
+                Warning,
+                None,
+            ),
+            (
+                "S-4 support method with the default certificate",
+                |c| {
+                    c.aliases = None;
+                    c.viewer_certificate = Some(ViewerCertificate {
+                        cloud_front_default_certificate: Some(true),
+                        ssl_support_method: Some(SSLSupportMethod::Vip),
+                        ..Default::default()
+                    })
+                },
+                "ViewerCertificate.SSLSupportMethod",
                 Warning,
                 None,
             ),
