@@ -1060,6 +1060,13 @@ mod tests {
                 None,
             ),
             (
+                "multi-tenant without legacy settings",
+                |c| c.connection_mode = Some(ConnectionMode::TenantOnly),
+                "CacheBehaviors.Items[0].ForwardedValues",
+                Error,
+                Some("InvalidArgument"),
+            ),
+            (
                 "unknown policy without --policies",
                 |c| d(c).cache_policy_id = Some("658327ea-f89d-4fab-a63d-7e88639e5abc".into()),
                 "DefaultCacheBehavior.CachePolicyId",

@@ -798,6 +798,23 @@ mod tests {
                 Some("InvalidArgument"),
             ),
             (
+                "multi-tenant with a WAF Classic id",
+                |c| {
+                    c.connection_mode = Some(ConnectionMode::TenantOnly);
+                    c.web_acl_id = Some("a1b2c3d4-5678-90ab-cdef-000000000000".into());
+                },
+                "WebACLId",
+                Error,
+                Some("InvalidWebACLId"),
+            ),
+            (
+                "S-3 not a domain name",
+                |c| c.aliases.as_mut().unwrap().items_mut()[0] = "localhost".into(),
+                "Aliases.Items[0]",
+                Error,
+                Some("InvalidArgument"),
+            ),
+            (
                 "tenant config on a standard distribution",
                 |c| c.tenant_config = Some(TenantConfig::default()),
                 "TenantConfig",

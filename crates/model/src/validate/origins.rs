@@ -852,6 +852,33 @@ mod tests {
                 Some("InvalidArgument"),
             ),
             (
+                "F-1 duplicate group id",
+                |c| {
+                    let l = c.origin_groups.as_mut().unwrap();
+                    let g = l.items()[0].clone();
+                    l.items_mut().push(g);
+                    l.sync_quantity();
+                },
+                "OriginGroups.Items[1].Id",
+                Error,
+                Some("InvalidArgument"),
+            ),
+            (
+                "§13 VPC origin read timeout",
+                |c| {
+                    let o = api(c);
+                    o.custom_origin_config = None;
+                    o.vpc_origin_config = Some(VpcOriginConfig {
+                        vpc_origin_id: "vo_1".into(),
+                        origin_read_timeout: Some(500),
+                        ..Default::default()
+                    });
+                },
+                "Origins.Items[1].VpcOriginConfig.OriginReadTimeout",
+                Error,
+                Some("InvalidOriginReadTimeout"),
+            ),
+            (
                 "F-1 too many groups",
                 |c| {
                     let l = c.origin_groups.as_mut().unwrap();
