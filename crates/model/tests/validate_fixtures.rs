@@ -4,12 +4,25 @@
 
 use cfconsole_model::{Document, Finding, Severity, validate};
 
-#[path = "fixtures.rs"]
-#[allow(dead_code)]
-mod fixtures;
+use std::path::PathBuf;
+
+/// The shared fixtures folder, found as `tests/fixtures.rs` finds it.
+fn fixtures_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("CFCONSOLE_FIXTURES") {
+        return PathBuf::from(dir);
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    [
+        root.join("../shared/fixtures"),
+        root.join("shared/fixtures"),
+    ]
+    .into_iter()
+    .find(|p| p.is_dir())
+    .expect("fixtures not found; set CFCONSOLE_FIXTURES")
+}
 
 fn load(name: &str) -> Vec<Finding> {
-    let path = fixtures::fixtures_dir().join(name);
+    let path = fixtures_dir().join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
     let doc = Document::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
     validate(&doc.config)
@@ -143,7 +156,7 @@ fn invalid_fixtures() {
 
 #[test]
 fn unknown_member_is_a_parse_error() {
-    let text = std::fs::read_to_string(fixtures::fixtures_dir().join("invalid-unknown-field.json"))
+    let text = std::fs::read_to_string(fixtures_dir().join("invalid-unknown-field.json"))
         .expect("read fixture");
     let e = Document::from_json(&text).expect_err("IPV6Enabled must be rejected");
     assert!(e.to_string().contains("IPV6Enabled"), "{e}");
@@ -152,7 +165,7 @@ fn unknown_member_is_a_parse_error() {
 #[test]
 fn print_all_findings() {
     // Not an assertion: `cargo test -- --nocapture print_all_findings` lists what each gives.
-    let mut names: Vec<_> = std::fs::read_dir(fixtures::fixtures_dir())
+    let mut names: Vec<_> = std::fs::read_dir(fixtures_dir())
         .expect("fixtures")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())

@@ -36,6 +36,7 @@ struct View<'a> {
     functions: Option<&'a List<FunctionAssociation>>,
     cache_policy: Option<&'a str>,
     origin_request_policy: Option<&'a str>,
+    response_headers_policy: Option<&'a str>,
     grpc: Option<&'a GrpcConfig>,
     forwarded: Option<&'a ForwardedValues>,
     ttls: [Option<i64>; 3],
@@ -58,6 +59,10 @@ impl<'a> View<'a> {
                 .origin_request_policy_id
                 .as_deref()
                 .filter(|s| !s.is_empty()),
+            response_headers_policy: b
+                .response_headers_policy_id
+                .as_deref()
+                .filter(|s| !s.is_empty()),
             grpc: b.grpc_config.as_ref(),
             forwarded: b.forwarded_values.as_ref(),
             ttls: [b.min_ttl, b.default_ttl, b.max_ttl],
@@ -78,6 +83,10 @@ impl<'a> View<'a> {
             cache_policy: b.cache_policy_id.as_deref().filter(|s| !s.is_empty()),
             origin_request_policy: b
                 .origin_request_policy_id
+                .as_deref()
+                .filter(|s| !s.is_empty()),
+            response_headers_policy: b
+                .response_headers_policy_id
                 .as_deref()
                 .filter(|s| !s.is_empty()),
             grpc: b.grpc_config.as_ref(),
@@ -288,6 +297,7 @@ fn cache_key(ctx: &Ctx<'_>, b: &View<'_>, out: &mut Vec<Finding>) {
     let refs = [
         (PolicyKind::Cache, b.cache_policy),
         (PolicyKind::OriginRequest, b.origin_request_policy),
+        (PolicyKind::ResponseHeaders, b.response_headers_policy),
     ];
     for (kind, id) in refs {
         let Some(id) = id else { continue };
@@ -1065,6 +1075,13 @@ mod tests {
                 "CacheBehaviors.Items[0].ForwardedValues",
                 Error,
                 Some("InvalidArgument"),
+            ),
+            (
+                "unknown response headers policy without --policies",
+                |c| d(c).response_headers_policy_id = Some("rhp-custom".into()),
+                "DefaultCacheBehavior.ResponseHeadersPolicyId",
+                Warning,
+                None,
             ),
             (
                 "unknown policy without --policies",
