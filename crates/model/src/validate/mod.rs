@@ -103,8 +103,10 @@ fn join(base: &str, member: &str) -> String {
     }
 }
 
-/// Orders findings by the position of their path in the serialized document. A path that is
-/// not in the document (a missing member) sorts with its nearest present ancestor, after it.
+/// Orders findings by the position of their path in the serialized document (members in the
+/// API's order: the workspace enables serde_json's `preserve_order`). A path that is not in the
+/// document (a missing member such as `DefaultCacheBehavior.CachePolicyId`) takes the position
+/// of its nearest present ancestor. The sort is stable: ties keep the order the rules gave.
 fn sort_by_document_order(value: &Value, out: &mut [Finding]) {
     if out.len() < 2 {
         return;
