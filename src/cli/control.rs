@@ -12,9 +12,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use cfconsole_control::poll::{self, CancelToken, Event, Followed, Schedule};
 use cfconsole_control::queue::{self, Cost, QueueEvent, QueueOptions};
 use cfconsole_control::{
-    Aws, AwsOptions, ControlError, ControlPlane, LocalWorkspace, SystemClock, Timings, paths,
+    Aws, AwsOptions, ControlError, ControlPlane, LocalWorkspace, SystemClock, Timings,
 };
-use cfconsole_model::{Document, Finding, Form};
+use cfconsole_model::{Document, Finding, Form, invalidation};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -295,76 +295,15 @@ pub fn run_get(args: GetArgs) -> ExitCode {
     })
 }
 
-/// Checks a document before any call. For now: every Quantity matches its Items (spec I-12,
-/// `InconsistentQuantities`) and every behavior targets an existing origin or origin group
-/// (`NoSuchOrigin`).
-// validation: replaced by `cfconsole_model::validate::validate(&doc.config)` at merge.
-pub fn preflight(doc: &Document) -> Result<(), Vec<Finding>> {
-    let c = &doc.config;
-    let mut findings = Vec::new();
-    let mut quantity = |path: String, consistent: bool| {
-        if !consistent {
-            findings.push(Finding::error(
-                path,
-                "InconsistentQuantities",
-                "Quantity does not match the number of Items",
-            ));
-        }
-    };
-    quantity("Origins".into(), c.origins.is_consistent());
-    if let Some(l) = &c.aliases {
-        quantity("Aliases".into(), l.is_consistent());
-    }
-    if let Some(l) = &c.origin_groups {
-        quantity("OriginGroups".into(), l.is_consistent());
-    }
-    if let Some(l) = &c.cache_behaviors {
-        quantity("CacheBehaviors".into(), l.is_consistent());
-    }
-    if let Some(l) = &c.custom_error_responses {
-        quantity("CustomErrorResponses".into(), l.is_consistent());
-    }
-    for (i, o) in c.origins.iter().enumerate() {
-        if let Some(h) = &o.custom_headers {
-            quantity(
-                format!("Origins.Items[{i}].CustomHeaders"),
-                h.is_consistent(),
-            );
-        }
-    }
-    let targets: Vec<&str> = c
-        .origins
-        .iter()
-        .map(|o| o.id.as_str())
-        .chain(
-            c.origin_groups
-                .iter()
-                .flat_map(|g| g.iter().map(|g| g.id.as_str())),
-        )
-        .collect();
-    let mut target = |path: String, id: &str| {
-        if !targets.contains(&id) {
-            findings.push(Finding::error(
-                path,
-                "NoSuchOrigin",
-                format!("no origin or origin group has the id {id:?}"),
-            ));
-        }
-    };
-    target(
-        "DefaultCacheBehavior.TargetOriginId".into(),
-        &c.default_cache_behavior.target_origin_id,
-    );
-    for (i, b) in c.cache_behaviors.iter().flat_map(|l| l.iter()).enumerate() {
-        target(
-            format!("CacheBehaviors.Items[{i}].TargetOriginId"),
-            &b.target_origin_id,
-        );
-    }
+/// Checks a document before any call with the model's full validation (managed policies only:
+/// custom policy ids cannot be resolved here and only warn). `Ok` carries the warnings, to be
+/// printed; `Err` carries every finding when there is an error, and nothing is sent.
+pub fn preflight(doc: &Document) -> Result<Vec<Finding>, Vec<Finding>> {
+    let findings = cfconsole_model::validate(&doc.config);
     if findings.iter().any(Finding::is_error) {
         Err(findings)
     } else {
-        Ok(())
+        Ok(findings)
     }
 }
 
@@ -376,11 +315,14 @@ pub fn run_publish(args: PublishArgs) -> ExitCode {
             std::fs::read_to_string(&args.file).map_err(|e| ControlError::io(&args.file, e))?;
         let doc = Document::from_json(&text)
             .map_err(|e| Failure::Refused(vec![format!("{file}: error: {e}")]))?;
-        preflight(&doc).map_err(|findings| {
+        let warnings = preflight(&doc).map_err(|findings| {
             let mut lines: Vec<String> = findings.iter().map(|f| format!("{file}: {f}")).collect();
             lines.push(format!("{file}: not published: fix the errors above first"));
             Failure::Refused(lines)
         })?;
+        for w in &warnings {
+            eprintln!("{file}: {w}");
+        }
         let id = args.id.clone().or_else(|| doc.id().map(str::to_string));
         let plane = args.backend.open().await?;
         let rec = match id {
@@ -467,16 +409,19 @@ fn report(steps: &Steps, what: &str, e: Event) {
 /// within CloudFront's in-progress limits (spec I-8).
 pub fn run_invalidate(args: InvalidateArgs) -> ExitCode {
     run(|cancel| async move {
-        // lint: replaced by `cfconsole_model::invalidation` at merge.
-        let problems: Vec<String> = args
-            .paths
-            .iter()
-            .filter_map(|p| paths::path_problem(p).map(|m| format!("error: {m}")))
+        // The model's batch lint (spec I-1, I-2, I-4, I-9). Its in-progress limit errors (I-8)
+        // are left out: the queue splits the paths into batches that fit.
+        let findings: Vec<Finding> = invalidation::lint_batch(&args.paths)
+            .into_iter()
+            .filter(|f| f.code != Some("TooManyInvalidationsInProgress"))
             .collect();
-        if !problems.is_empty() {
-            let mut lines = problems;
+        if findings.iter().any(Finding::is_error) {
+            let mut lines: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
             lines.push("nothing was submitted".into());
             return Err(Failure::Refused(lines));
+        }
+        for w in &findings {
+            eprintln!("{w}");
         }
         let plane = args.backend.open().await?;
         let steps = Steps::new();

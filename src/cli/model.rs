@@ -3,30 +3,112 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use cfconsole_model::Document;
-use clap::Args;
+use cfconsole_model::{Document, Finding, PolicySet, Severity, validate_policies, validate_with};
+use clap::{Args, ValueEnum};
+use serde::Serialize;
 
-/// `cfconsole validate FILE...`
+/// How `validate` prints its findings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One line per finding: `error: PATH: MESSAGE (CODE)`.
+    #[default]
+    Text,
+    /// One JSON array of `{"file", "path", "severity", "code", "message"}`.
+    Json,
+}
+
+/// `cfconsole validate FILE... [--format text|json] [--policies FILE]...`
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// DistributionConfig files (bare, get-distribution-config or get-distribution output).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Custom cache / origin request / response headers policies, as `aws cloudfront
+    /// get-*-policy` or `list-*-policies` prints them. With them, an unknown policy id is an
+    /// error; without them it is a warning.
+    #[arg(long, value_name = "FILE")]
+    pub policies: Vec<PathBuf>,
 }
 
-/// Reads each file; prints a line per problem; exit 1 on any error.
+/// One finding of one file, as `--format json` writes it.
+#[derive(Debug, Serialize)]
+struct Row<'a> {
+    file: String,
+    path: &'a str,
+    severity: Severity,
+    code: Option<&'static str>,
+    message: &'a str,
+}
+
+/// Reads each file and validates it; prints one line per finding; exit 1 when any file has an
+/// error (warnings alone exit 0).
 pub fn validate(args: ValidateArgs) -> ExitCode {
-    let mut failed = false;
-    for file in &args.files {
-        match std::fs::read_to_string(file) {
-            Err(e) => {
-                eprintln!("error: {}: cannot read: {e}", file.display());
-                failed = true;
+    // (file name, findings) per input; the policies files come first.
+    let mut results: Vec<(String, Vec<Finding>)> = Vec::new();
+    let mut policies = PolicySet::default();
+    for file in &args.policies {
+        let name = file.display().to_string();
+        let read = std::fs::read_to_string(file)
+            .map_err(|e| Finding::error_uncoded("", format!("cannot read: {e}")))
+            .and_then(|text| PolicySet::from_json(&text).map_err(Finding::from));
+        match read {
+            Ok(set) => {
+                let findings = validate_policies(&set);
+                if !findings.is_empty() {
+                    results.push((name, findings));
+                }
+                policies.merge(set);
             }
-            Ok(text) => {
-                if let Err(e) = Document::from_json(&text) {
-                    println!("{}: error: {e}", file.display());
-                    failed = true;
+            Err(f) => results.push((name, vec![f])),
+        }
+    }
+    for file in &args.files {
+        let name = file.display().to_string();
+        let findings = match std::fs::read_to_string(file) {
+            Err(e) => vec![Finding::error_uncoded("", format!("cannot read: {e}"))],
+            Ok(text) => match Document::from_json(&text) {
+                Err(e) => vec![Finding::from(e)],
+                Ok(doc) => validate_with(&doc.config, &policies),
+            },
+        };
+        results.push((name, findings));
+    }
+    let failed = results.iter().any(|(_, f)| f.iter().any(Finding::is_error));
+    match args.format {
+        Format::Text => {
+            let prefix = args.files.len() + args.policies.len() > 1;
+            for (file, findings) in &results {
+                for f in findings {
+                    let line = line(f);
+                    if prefix {
+                        println!("{file}: {line}");
+                    } else {
+                        println!("{line}");
+                    }
+                }
+            }
+        }
+        Format::Json => {
+            let rows: Vec<Row<'_>> = results
+                .iter()
+                .flat_map(|(file, findings)| {
+                    findings.iter().map(move |f| Row {
+                        file: file.clone(),
+                        path: &f.path,
+                        severity: f.severity,
+                        code: f.code,
+                        message: &f.message,
+                    })
+                })
+                .collect();
+            match serde_json::to_string_pretty(&rows) {
+                Ok(text) => println!("{text}"),
+                Err(e) => {
+                    eprintln!("error: cannot write JSON: {e}");
+                    return ExitCode::FAILURE;
                 }
             }
         }
@@ -35,5 +117,18 @@ pub fn validate(args: ValidateArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// `error: PATH: MESSAGE (CODE)` / `warning: PATH: MESSAGE`; a finding about the whole file
+/// (empty path, such as invalid JSON) drops the path.
+fn line(f: &Finding) -> String {
+    if f.path.is_empty() {
+        match f.code {
+            Some(code) => format!("{}: {} ({code})", f.severity, f.message),
+            None => format!("{}: {}", f.severity, f.message),
+        }
+    } else {
+        f.to_string()
     }
 }

@@ -6,7 +6,6 @@
 pub mod aws;
 pub mod error;
 pub mod local;
-pub mod paths;
 pub mod plane;
 pub mod poll;
 pub mod queue;

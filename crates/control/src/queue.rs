@@ -10,10 +10,12 @@ use std::time::{Duration, SystemTime};
 
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
-use cfconsole_model::{Invalidation, InvalidationBatch, List};
+use cfconsole_model::invalidation::{
+    self, FREE_PATHS_PER_MONTH, MAX_INDIVIDUAL_IN_PROGRESS, MAX_WILDCARD_IN_PROGRESS, PathCounts,
+};
+use cfconsole_model::{Invalidation, InvalidationBatch, InvalidationPath, List};
 
 use crate::error::{ControlError, Result};
-use crate::paths::{self, MAX_INDIVIDUAL_IN_PROGRESS, MAX_WILDCARD_IN_PROGRESS};
 use crate::plane::{ControlPlane, is_completed};
 use crate::poll::{CancelToken, Schedule};
 
@@ -29,7 +31,8 @@ pub fn split(paths: &[String]) -> Vec<Vec<String>> {
         if !seen.insert(p.as_str()) {
             continue;
         }
-        let index = if paths::is_wildcard(p) {
+        // The CLI lints the paths before splitting; an unparsable one counts as individual.
+        let index = if InvalidationPath::parse(p).is_ok_and(|p| p.is_wildcard()) {
             wildcard += 1;
             (wildcard - 1) / MAX_WILDCARD_IN_PROGRESS
         } else {
@@ -180,10 +183,15 @@ async fn sleep_or_cancel(delay: Duration, cancel: &CancelToken) -> bool {
     }
 }
 
-/// Paths free each month per account (spec I-9).
-pub const FREE_PATHS_PER_MONTH: u64 = 1_000;
-/// Price per path beyond the free ones, in millionths of a dollar ($0.005).
-pub const MICRODOLLARS_PER_PATH: u64 = 5_000;
+/// spec I-8: how many individual and wildcard paths `paths` holds, as the model classifies them
+/// (paths that do not parse are not counted: CloudFront refuses them before counting).
+pub fn count<'a>(paths: impl IntoIterator<Item = &'a String>) -> PathCounts {
+    let parsed: Vec<InvalidationPath> = paths
+        .into_iter()
+        .filter_map(|p| InvalidationPath::parse(p).ok())
+        .collect();
+    invalidation::count_paths(&parsed)
+}
 
 /// What a set of paths costs, given what was already submitted this month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,15 +211,14 @@ pub struct Cost {
 impl Cost {
     /// Prices `new` paths after `already` this month.
     pub fn of(already: u64, new: u64) -> Self {
-        let free_left = FREE_PATHS_PER_MONTH.saturating_sub(already);
-        let free = new.min(free_left);
-        let billed = new - free;
+        // spec I-9, priced by the model (in thousandths of a dollar, kept here in millionths).
+        let c = invalidation::cost(already, new);
         Self {
             already,
             new,
-            free,
-            billed,
-            microdollars: billed * MICRODOLLARS_PER_PATH,
+            free: c.free_paths,
+            billed: c.billed_paths,
+            microdollars: c.millidollars.saturating_mul(1_000),
         }
     }
 
@@ -280,7 +287,10 @@ mod tests {
         paths.push("/f/1.html".into());
         let batches = split(&paths);
         for b in &batches {
-            let (i, w) = paths::count(b);
+            let PathCounts {
+                individual: i,
+                wildcard: w,
+            } = count(b);
             assert!(
                 i <= 3000 && w <= 15,
                 "batch of {i} individual, {w} wildcard"
@@ -289,6 +299,19 @@ mod tests {
         let n: usize = batches.iter().map(Vec::len).sum();
         assert_eq!(n, 4020, "every distinct path once");
         assert_eq!(batches.len(), 2);
+    }
+
+    #[test]
+    fn count_splits_wildcards_from_individual_paths() {
+        let paths: Vec<String> = ["/a", "/b/*", "/c", "/*", "no-slash"]
+            .map(String::from)
+            .to_vec();
+        let c = count(&paths);
+        assert_eq!(
+            (c.individual, c.wildcard),
+            (2, 2),
+            "the invalid path is not counted"
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod list;
 pub mod pattern;
 pub mod policies;
 pub mod shapes;
+pub mod validate;
 
 pub use diff::{Change, ChangeKind};
 pub use document::{Document, Form, ParseError};
@@ -27,3 +28,4 @@ pub use list::List;
 pub use pattern::{CompiledBehaviors, PathPattern, PatternError, Selection, select_behavior};
 pub use policies::{PolicyKind, PolicySet};
 pub use shapes::*;
+pub use validate::{validate, validate_policies, validate_with};

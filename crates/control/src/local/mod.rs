@@ -28,19 +28,22 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
+use cfconsole_model::invalidation::{
+    MAX_INDIVIDUAL_IN_PROGRESS, MAX_WILDCARD_IN_PROGRESS, PathCounts,
+};
 use cfconsole_model::{
     CachePolicy, Distribution, DistributionConfig, Document, Form, Invalidation, InvalidationBatch,
-    InvalidationSummary, OriginRequestPolicy, ResponseHeadersPolicy,
+    InvalidationPath, InvalidationSummary, OriginRequestPolicy, ResponseHeadersPolicy,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{ControlError, Result};
-use crate::paths;
 use crate::plane::{
     ControlPlane, DistributionListItem, DistributionRecord, Page, PolicyConfig, PolicyKind,
     PolicyRecord, is_deployed,
 };
+use crate::queue;
 
 /// Where "now" comes from; injected so tests move time instead of sleeping.
 pub trait Clock: Send + Sync {
@@ -754,7 +757,11 @@ impl ControlPlane for LocalWorkspace {
                 "an invalidation needs at least one path",
             ));
         }
-        if let Some(problem) = batch.paths.iter().find_map(|p| paths::path_problem(p)) {
+        if let Some(problem) = batch
+            .paths
+            .iter()
+            .find_map(|p| InvalidationPath::parse(p).err().map(|e| e.to_string()))
+        {
             return Err(rejected("InvalidArgument", problem));
         }
         // spec I-11: a reused CallerReference returns the existing invalidation when the paths
@@ -773,39 +780,44 @@ impl ControlPlane for LocalWorkspace {
             });
         }
         // spec I-8: independent limits on individual and wildcard paths in progress.
-        let (busy_i, busy_w) = paths::count(
+        let PathCounts {
+            individual: busy_i,
+            wildcard: busy_w,
+        } = queue::count(
             self.in_progress(&s)
                 .flat_map(|i| i.invalidation_batch.paths.iter()),
         );
-        let (new_i, new_w) = paths::count(batch.paths.iter());
+        let PathCounts {
+            individual: new_i,
+            wildcard: new_w,
+        } = queue::count(batch.paths.iter());
         // A batch that could never fit, even with nothing in progress, is BatchTooLarge (413),
         // not a reason to wait.
-        if new_i > paths::MAX_INDIVIDUAL_IN_PROGRESS || new_w > paths::MAX_WILDCARD_IN_PROGRESS {
+        if new_i > MAX_INDIVIDUAL_IN_PROGRESS || new_w > MAX_WILDCARD_IN_PROGRESS {
             return Err(rejected(
                 "BatchTooLarge",
                 format!(
                     "{new_i} individual and {new_w} wildcard paths in one batch; at most {} and \
                      {} are accepted (spec I-8): split it (cfconsole invalidate does)",
-                    paths::MAX_INDIVIDUAL_IN_PROGRESS,
-                    paths::MAX_WILDCARD_IN_PROGRESS
+                    MAX_INDIVIDUAL_IN_PROGRESS, MAX_WILDCARD_IN_PROGRESS
                 ),
             ));
         }
-        if busy_i + new_i > paths::MAX_INDIVIDUAL_IN_PROGRESS {
+        if busy_i + new_i > MAX_INDIVIDUAL_IN_PROGRESS {
             return Err(ControlError::TooManyInvalidationsInProgress {
                 id: distribution_id.into(),
                 detail: format!(
                     "{busy_i} individual paths in progress + {new_i} new > {}",
-                    paths::MAX_INDIVIDUAL_IN_PROGRESS
+                    MAX_INDIVIDUAL_IN_PROGRESS
                 ),
             });
         }
-        if busy_w + new_w > paths::MAX_WILDCARD_IN_PROGRESS {
+        if busy_w + new_w > MAX_WILDCARD_IN_PROGRESS {
             return Err(ControlError::TooManyInvalidationsInProgress {
                 id: distribution_id.into(),
                 detail: format!(
                     "{busy_w} wildcard paths in progress + {new_w} new > {}",
-                    paths::MAX_WILDCARD_IN_PROGRESS
+                    MAX_WILDCARD_IN_PROGRESS
                 ),
             });
         }

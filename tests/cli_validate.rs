@@ -1,0 +1,114 @@
+//! End-to-end tests of `cfconsole validate`: line format, file prefixes, JSON output, exit
+//! codes, and `--policies`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    [
+        root.join("../shared/fixtures"),
+        root.join("shared/fixtures"),
+    ]
+    .into_iter()
+    .find(|p| p.is_dir())
+    .expect("shared fixtures")
+    .join(name)
+}
+
+fn validate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cfconsole"))
+        .arg("validate")
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn one_file_one_line_per_finding() {
+    let f = fixture("invalid-ttl-order.json");
+    let out = validate(&[f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.lines()
+            .any(|l| l.starts_with("error: DefaultCacheBehavior.MinTTL: ")
+                && l.ends_with("(InvalidTTLOrder)")),
+        "{t}"
+    );
+    assert!(
+        t.lines().any(|l| l.starts_with("warning: Enabled: ")),
+        "{t}"
+    );
+}
+
+#[test]
+fn several_files_are_prefixed_and_warnings_exit_zero() {
+    let a = fixture("spa-with-error-pages.json");
+    let b = fixture("many-behaviors.json");
+    let out = validate(&[a.to_str().unwrap(), b.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.lines()
+            .all(|l| l.starts_with(&format!("{}: warning: ", b.display()))),
+        "{t}"
+    );
+    assert!(t.contains("CacheBehaviors.Quantity"), "{t}");
+}
+
+#[test]
+fn parse_failures_are_one_error() {
+    let f = fixture("invalid-unknown-field.json");
+    let out = validate(&[f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out);
+    assert_eq!(t.lines().count(), 1, "{t}");
+    assert!(t.starts_with("error: IPV6Enabled: "), "{t}");
+}
+
+#[test]
+fn json_output() {
+    let f = fixture("invalid-quantity-mismatch.json");
+    let out = validate(&["--format", "json", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let rows = v.as_array().expect("an array");
+    assert_eq!(rows.len(), 1, "{v}");
+    assert_eq!(rows[0]["path"], "Aliases.Quantity");
+    assert_eq!(rows[0]["severity"], "error");
+    assert_eq!(rows[0]["code"], "InconsistentQuantities");
+    assert_eq!(rows[0]["file"], f.display().to_string());
+}
+
+#[test]
+fn policies_turn_unknown_ids_into_errors() {
+    let f = fixture("multi-tenant-template.json");
+    let out = validate(&[f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("warning: DefaultCacheBehavior.CachePolicyId"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut policy = cfconsole_model::policies::managed_cache_policies()[0].clone();
+    policy.id = "custom-1".into();
+    let file = dir.path().join("policies.json");
+    std::fs::write(
+        &file,
+        serde_json::json!({ "ETag": "E1", "CachePolicy": policy }).to_string(),
+    )
+    .unwrap();
+    let out = validate(&[f.to_str().unwrap(), "--policies", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("error: DefaultCacheBehavior.CachePolicyId")
+            && text(&out).contains("(NoSuchCachePolicy)"),
+        "{}",
+        text(&out)
+    );
+}
