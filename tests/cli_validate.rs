@@ -1,22 +1,10 @@
 //! End-to-end tests of `cfconsole validate`: line format, file prefixes, JSON output, exit
 //! codes, and `--policies`.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
+use cfconsole_testkit::fixture;
 use serde_json::Value;
-
-fn fixture(name: &str) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    [
-        root.join("../shared/fixtures"),
-        root.join("shared/fixtures"),
-    ]
-    .into_iter()
-    .find(|p| p.is_dir())
-    .expect("shared fixtures")
-    .join(name)
-}
 
 fn validate(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cfconsole"))

@@ -3,23 +3,7 @@
 //! the named warning present), `invalid: PATH CODE` (that error at that path).
 
 use cfconsole_model::{Document, Finding, Severity, validate};
-
-use std::path::PathBuf;
-
-/// The shared fixtures folder, found as `tests/fixtures.rs` finds it.
-fn fixtures_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("CFCONSOLE_FIXTURES") {
-        return PathBuf::from(dir);
-    }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-    [
-        root.join("../shared/fixtures"),
-        root.join("shared/fixtures"),
-    ]
-    .into_iter()
-    .find(|p| p.is_dir())
-    .expect("fixtures not found; set CFCONSOLE_FIXTURES")
-}
+use cfconsole_testkit::fixtures_dir;
 
 fn load(name: &str) -> Vec<Finding> {
     let path = fixtures_dir().join(name);
