@@ -1,0 +1,109 @@
+//! The HTTPS listener's TLS configuration: a certificate generated at start with rcgen (for
+//! localhost, 127.0.0.1, the distribution's domain and aliases), or the operator's PEM files.
+
+use std::sync::Arc;
+
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+
+/// A certificate chain and key in PEM.
+#[derive(Debug, Clone)]
+pub struct CertPem {
+    pub cert: String,
+    pub key: String,
+}
+
+/// Generates a self-signed certificate for `names` (IP literals become IP SANs).
+pub fn generate(names: &[String]) -> Result<CertPem, String> {
+    let certified = rcgen::generate_simple_self_signed(names.to_vec())
+        .map_err(|e| format!("cannot generate a certificate: {e}"))?;
+    Ok(CertPem {
+        cert: certified.cert.pem(),
+        key: certified.key_pair.serialize_pem(),
+    })
+}
+
+fn pem_blocks(pem: &str, label: &str) -> Vec<Vec<u8>> {
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    let mut out = Vec::new();
+    let mut rest = pem;
+    while let Some(start) = rest.find(&begin) {
+        let after = &rest[start + begin.len()..];
+        let Some(stop) = after.find(&end) else { break };
+        let b64: String = after[..stop]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if let Some(der) = base64_decode(&b64) {
+            out.push(der);
+        }
+        rest = &after[stop + end.len()..];
+    }
+    out
+}
+
+fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let val = |c: u8| -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    };
+    let bytes: Vec<u8> = s.bytes().filter(|b| *b != b'=').collect();
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut acc = 0u32;
+        for (i, c) in chunk.iter().enumerate() {
+            acc |= val(*c)? << (18 - 6 * i);
+        }
+        let n = chunk.len();
+        out.push((acc >> 16) as u8);
+        if n > 2 {
+            out.push((acc >> 8) as u8);
+        }
+        if n > 3 {
+            out.push(acc as u8);
+        }
+    }
+    Some(out)
+}
+
+/// A rustls server config (HTTP/2 and HTTP/1.1 by ALPN) for a PEM certificate and PKCS#8 key.
+pub fn server_config(pem: &CertPem) -> Result<Arc<rustls::ServerConfig>, String> {
+    let certs: Vec<CertificateDer<'static>> = pem_blocks(&pem.cert, "CERTIFICATE")
+        .into_iter()
+        .map(CertificateDer::from)
+        .collect();
+    if certs.is_empty() {
+        return Err("no CERTIFICATE block in the certificate file".into());
+    }
+    let key = pem_blocks(&pem.key, "PRIVATE KEY")
+        .into_iter()
+        .next()
+        .ok_or("no PKCS#8 PRIVATE KEY block in the key file")?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)))
+        .map_err(|e| format!("certificate and key do not form a usable pair: {e}"))?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_certificate_loads() {
+        let pem = generate(&["localhost".into(), "127.0.0.1".into()]).unwrap();
+        server_config(&pem).unwrap();
+        assert_eq!(base64_decode("aGVsbG8=").unwrap(), b"hello");
+    }
+}
