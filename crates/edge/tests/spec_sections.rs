@@ -514,11 +514,21 @@ async fn c1_c2_c9_brotli_preferred_gzip_otherwise_and_etag_weakened() {
         "no Accept-Encoding → identity"
     );
     assert_eq!(
-        e.req("GET", "/c", &[("accept-encoding", "br")], "")
-            .await
-            .x_cache(),
+        e.req(
+            "GET",
+            "/c",
+            &[("accept-encoding", "br;q=1, deflate, gzip")],
+            ""
+        )
+        .await
+        .x_cache(),
         "Hit from cloudfront",
-        "C-8: the br variant is cached"
+        "C-8/K-8: the br,gzip variant is cached"
+    );
+    assert_eq!(
+        o.hits(),
+        3,
+        "K-8: one origin fetch per normalised variant (br,gzip / gzip / none)"
     );
     e.edge.stop().await;
 }
