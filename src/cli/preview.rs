@@ -83,7 +83,7 @@ fn made_up_domain(seed: &str) -> String {
     let mut s = String::from("d");
     for _ in 0..13 {
         s.push(D[(h % 36) as usize] as char);
-        h = h / 36 ^ h.rotate_left(17);
+        h = (h / 36) ^ h.rotate_left(17);
     }
     format!("{s}.cloudfront.net")
 }

@@ -167,6 +167,8 @@ pub fn weaken_etag(etag: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::type_complexity)] // table-driven cases are tuples by design
+
     use super::*;
     use hyper::header::HeaderValue;
 

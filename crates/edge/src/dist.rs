@@ -471,10 +471,10 @@ fn prepare_behavior(
                 },
                 _ => HeaderForward::List(key_headers),
             };
-            if orp.id == "33f36d7e-f396-46d9-90e0-52428a34d9dc" {
-                if let HeaderForward::AllViewer { cloudfront, .. } = &mut forward.headers {
-                    cloudfront.extend(ALL_CLOUDFRONT.iter().map(|s| s.to_string()));
-                }
+            if orp.id == "33f36d7e-f396-46d9-90e0-52428a34d9dc"
+                && let HeaderForward::AllViewer { cloudfront, .. } = &mut forward.headers
+            {
+                cloudfront.extend(ALL_CLOUDFRONT.iter().map(|s| s.to_string()));
             }
         }
         let ttl = TtlSettings::with_defaults(Some(c.min_ttl), c.default_ttl, c.max_ttl);

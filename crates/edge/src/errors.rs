@@ -180,6 +180,8 @@ impl EdgeError {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::type_complexity)] // table-driven cases are tuples by design
+
     use super::*;
     use cfconsole_model::CustomErrorResponse;
 

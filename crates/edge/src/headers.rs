@@ -158,15 +158,15 @@ pub fn apply_policy(
             if cors.access_control_allow_credentials {
                 set(headers, "access-control-allow-credentials", "true", ov);
             }
-            if let Some(expose) = &cors.access_control_expose_headers {
-                if !expose.items().is_empty() {
-                    set(
-                        headers,
-                        "access-control-expose-headers",
-                        &expose.items().join(", "),
-                        ov,
-                    );
-                }
+            if let Some(expose) = &cors.access_control_expose_headers
+                && !expose.items().is_empty()
+            {
+                set(
+                    headers,
+                    "access-control-expose-headers",
+                    &expose.items().join(", "),
+                    ov,
+                );
             }
             if cx.preflight {
                 let methods: Vec<&str> = cors

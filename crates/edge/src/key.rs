@@ -278,6 +278,8 @@ impl KeyRecipe {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::type_complexity)] // table-driven cases are tuples by design
+
     use super::*;
     use hyper::header::HeaderValue;
 

@@ -506,15 +506,15 @@ fn add_cloudfront_headers(
             HeaderValue::from_static(if conn.https { "https" } else { "http" }),
         );
     }
-    if let (true, Some(c)) = (wanted("cloudfront-viewer-country"), country) {
-        if let Ok(v) = HeaderValue::from_str(c) {
-            headers.insert("cloudfront-viewer-country", v);
-        }
+    if let (true, Some(c)) = (wanted("cloudfront-viewer-country"), country)
+        && let Ok(v) = HeaderValue::from_str(c)
+    {
+        headers.insert("cloudfront-viewer-country", v);
     }
-    if wanted("cloudfront-viewer-address") {
-        if let Ok(v) = HeaderValue::from_str(&format!("{}:{}", conn.peer.ip(), conn.peer.port())) {
-            headers.insert("cloudfront-viewer-address", v);
-        }
+    if wanted("cloudfront-viewer-address")
+        && let Ok(v) = HeaderValue::from_str(&format!("{}:{}", conn.peer.ip(), conn.peer.port()))
+    {
+        headers.insert("cloudfront-viewer-address", v);
     }
     if wanted("cloudfront-viewer-http-version") {
         headers.insert(
@@ -578,16 +578,16 @@ fn origin_request(dist: &Dist, b: &Behavior, cx: &Ctx<'_>, cacheable: bool) -> O
             out.append(name.clone(), value.clone());
         }
     }
-    if let Some(c) = select_cookies(&cx.headers, &b.forward.cookies) {
-        if let Ok(v) = HeaderValue::from_str(&c) {
-            out.insert(header::COOKIE, v);
-        }
+    if let Some(c) = select_cookies(&cx.headers, &b.forward.cookies)
+        && let Ok(v) = HeaderValue::from_str(&c)
+    {
+        out.insert(header::COOKIE, v);
     }
     // spec K-8: the normalised Accept-Encoding (identity when the viewer accepts none).
-    if b.key.gzip || b.key.br {
-        if let Some(ae) = cx.accept_encoding.header_value() {
-            out.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(ae));
-        }
+    if (b.key.gzip || b.key.br)
+        && let Some(ae) = cx.accept_encoding.header_value()
+    {
+        out.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(ae));
     }
     // spec H-3: X-Forwarded-For appended, Via, X-Amz-Cf-Id, User-Agent.
     let ip = cx.conn.peer.ip().to_string();
@@ -696,20 +696,20 @@ async fn cached(shared: &Arc<Shared>, dist: &Arc<Dist>, b: &Behavior, cx: &Ctx<'
         accept_encoding: cx.accept_encoding,
     });
     let stale = shared.store.get(&key).await;
-    if let Some(e) = &stale {
-        if e.is_fresh(cx.now) {
-            let result = if e.error {
-                ResultType::Error
-            } else {
-                ResultType::Hit
-            };
-            let mut r = serve_entry(e, cx, result, "Hit");
-            r.age = Some(e.age(cx.now));
-            if e.error {
-                r.response_result = ResultType::Error;
-            }
-            return r;
+    if let Some(e) = &stale
+        && e.is_fresh(cx.now)
+    {
+        let result = if e.error {
+            ResultType::Error
+        } else {
+            ResultType::Hit
+        };
+        let mut r = serve_entry(e, cx, result, "Hit");
+        r.age = Some(e.age(cx.now));
+        if e.error {
+            r.response_result = ResultType::Error;
         }
+        return r;
     }
     let outcome = if b.collapses() {
         let (o, led) = shared
@@ -1010,24 +1010,23 @@ fn make_entry(
         status.as_u16(),
         &headers,
         body.len(),
-    ) {
-        if let Ok(z) = compress::compress(coding, &body) {
-            body = z;
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-            let etag = headers
-                .get(header::ETAG)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            headers.remove(header::ETAG);
-            if let Some(w) = etag
-                .and_then(|e| compress::weaken_etag(&e))
-                .and_then(|w| HeaderValue::from_str(&w).ok())
-            {
-                headers.insert(header::ETAG, w);
-            }
-            // §19-10 decision: announce the variant.
-            headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    ) && let Ok(z) = compress::compress(coding, &body)
+    {
+        body = z;
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+        let etag = headers
+            .get(header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        headers.remove(header::ETAG);
+        if let Some(w) = etag
+            .and_then(|e| compress::weaken_etag(&e))
+            .and_then(|w| HeaderValue::from_str(&w).ok())
+        {
+            headers.insert(header::ETAG, w);
         }
+        // §19-10 decision: announce the variant.
+        headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     }
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     let cc = ttl::CacheControl::parse(&headers);
@@ -1345,10 +1344,10 @@ fn finish(
                     seen.push(t);
                 }
             }
-            if !seen.is_empty() {
-                if let Ok(v) = HeaderValue::from_str(&seen.join(", ")) {
-                    headers.insert(header::VARY, v);
-                }
+            if !seen.is_empty()
+                && let Ok(v) = HeaderValue::from_str(&seen.join(", "))
+            {
+                headers.insert(header::VARY, v);
             }
         }
     } else {
@@ -1363,25 +1362,25 @@ fn finish(
     )) {
         headers.insert(header::VIA, v);
     }
-    if let Some(b) = behavior {
-        if let Some(p) = &b.response_headers {
-            let preflight = parts.method == Method::OPTIONS
-                && parts
-                    .headers
-                    .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-            let cx = PolicyContext {
-                origin: parts
-                    .headers
-                    .get(header::ORIGIN)
-                    .and_then(|v| v.to_str().ok()),
-                preflight,
-                cache_status: reply.result.server_timing(),
-                pop: &shared.pop,
-                request_id: &rid,
-                upstream_ms: reply.upstream_ms,
-            };
-            hdr::apply_policy(p, &mut headers, &cx);
-        }
+    if let Some(b) = behavior
+        && let Some(p) = &b.response_headers
+    {
+        let preflight = parts.method == Method::OPTIONS
+            && parts
+                .headers
+                .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        let cx = PolicyContext {
+            origin: parts
+                .headers
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok()),
+            preflight,
+            cache_status: reply.result.server_timing(),
+            pop: &shared.pop,
+            request_id: &rid,
+            upstream_ms: reply.upstream_ms,
+        };
+        hdr::apply_policy(p, &mut headers, &cx);
     }
     // X-1, X-3 (after the policy: X-8 says a policy cannot touch them).
     headers.insert("x-cache", HeaderValue::from_static(reply.result.x_cache()));

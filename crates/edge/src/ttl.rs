@@ -256,6 +256,8 @@ pub fn forbids_collapsing(headers: &HeaderMap, settings: TtlSettings) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::type_complexity)] // table-driven cases are tuples by design
+
     use super::*;
     use hyper::header::{ETAG, HeaderValue};
 
