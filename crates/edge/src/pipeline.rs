@@ -282,12 +282,16 @@ where
     B: hyper::body::Body<Data = Bytes>,
 {
     // spec §1.1: unknown Host → 403; the preview is not an open proxy.
-    let listeners = shared
-        .listener_hosts
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
-    if host.is_empty() || !dist.host_allowed(host, &listeners) {
+    // Checked under the read lock (no clone on the hit path); written once at start.
+    let allowed = !host.is_empty()
+        && dist.host_allowed(
+            host,
+            &shared
+                .listener_hosts
+                .read()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
+    if !allowed {
         return (Reply::edge(EdgeError::UnknownHost, rid), 0);
     }
     // spec H-12: URL ≤ 8,192 bytes (413); whole request ≤ 20,480 bytes (494, the code
@@ -1038,6 +1042,9 @@ fn make_entry(
         Storage::Store { ttl, revalidate } => (ttl, revalidate),
         Storage::DontStore(_) => (Duration::ZERO, true),
     };
+    // spec R-7: `Vary: *` with MinTTL 0 is stored but every request goes to the origin
+    // (without conditionals, see `fill`).
+    let revalidate = revalidate || (vary_star && b.ttl.min == 0);
     Arc::new(Entry {
         status,
         headers,
@@ -1394,6 +1401,10 @@ fn finish(
     headers.remove(header::AGE);
     if let Some(age) = reply.age.filter(|a| *a > 0) {
         headers.insert(header::AGE, HeaderValue::from(age));
+    }
+    // spec H-12: over the limits "the connection is closed".
+    if matches!(reply.status.as_u16(), 413 | 494) {
+        headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     let head = parts.method == Method::HEAD;
     let len = reply.body.len();

@@ -870,3 +870,60 @@ async fn s9_geo_s11_disabled_and_unknown_host() {
     );
     e.edge.stop().await;
 }
+
+#[tokio::test]
+async fn r7_vary_star_with_min_ttl_0_always_forwards_without_conditionals() {
+    let o = Origin::start(|_| {
+        Scripted::ok("v")
+            .header("vary", "*")
+            .header("etag", "\"v1\"")
+            .header("cache-control", "max-age=60")
+    })
+    .await;
+    let e = edge(
+        config(json!({"CachePolicyId": USE_ORIGIN_CC}), json!({})),
+        &o,
+    )
+    .await;
+    e.get("/v").await;
+    let r = e.get("/v").await;
+    assert_eq!(r.x_cache(), "Miss from cloudfront", "R-7");
+    assert_eq!(o.hits(), 2);
+    assert!(
+        o.last().headers.get("if-none-match").is_none(),
+        "R-7: no conditional headers"
+    );
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn t10_stale_if_error_window_bounds_the_stale_copy() {
+    let o = Origin::start(|_| {
+        Scripted::ok("good").header("cache-control", "max-age=10, stale-if-error=20")
+    })
+    .await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.get("/w").await;
+    e.advance(25);
+    o.set(|_| Scripted::status(500, "down"));
+    assert_eq!(
+        e.get("/w").await.text(),
+        "good",
+        "T-10: within stale-if-error after expiry"
+    );
+    e.edge.stop().await;
+    let o = Origin::start(|_| {
+        Scripted::ok("good").header("cache-control", "max-age=10, stale-if-error=20")
+    })
+    .await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.get("/w").await;
+    e.advance(31);
+    o.set(|_| Scripted::status(500, "down"));
+    assert_eq!(
+        e.get("/w").await.status,
+        500,
+        "T-10: past the window the error is returned"
+    );
+    e.edge.stop().await;
+}
