@@ -116,6 +116,8 @@ pub struct Behavior {
     pub ttl: TtlSettings,
     /// spec K-10: legacy `Headers: ["*"]` → nothing cached.
     pub all_headers: bool,
+    /// spec K-12: trusted signers / key groups are set, so signed-URL parameters are stripped.
+    pub signed: bool,
     pub response_headers: Option<Arc<ResponseHeadersPolicyConfig>>,
     pub counters: Counters,
 }
@@ -280,6 +282,7 @@ pub fn check_config(config: &DistributionConfig, policies: &PolicySet) -> Vec<Fi
 /// The fields common to `DefaultCacheBehavior` and `CacheBehavior`.
 struct View<'a> {
     target: &'a str,
+    signed: bool,
     vpp: &'static str,
     allowed: Option<&'a cfconsole_model::AllowedMethods>,
     compress: Option<bool>,
@@ -570,6 +573,7 @@ fn prepare_behavior(
         forward,
         ttl,
         all_headers,
+        signed: v.signed,
         response_headers,
         counters: Counters::default(),
     })
@@ -611,6 +615,8 @@ impl Dist {
         {
             let v = View {
                 target: &b.target_origin_id,
+                signed: b.trusted_signers.as_ref().is_some_and(|t| t.enabled)
+                    || b.trusted_key_groups.as_ref().is_some_and(|t| t.enabled),
                 vpp: b.viewer_protocol_policy.as_str(),
                 allowed: b.allowed_methods.as_ref(),
                 compress: b.compress,
@@ -636,6 +642,8 @@ impl Dist {
         let d = &config.default_cache_behavior;
         let v = View {
             target: &d.target_origin_id,
+            signed: d.trusted_signers.as_ref().is_some_and(|t| t.enabled)
+                || d.trusted_key_groups.as_ref().is_some_and(|t| t.enabled),
             vpp: d.viewer_protocol_policy.as_str(),
             allowed: d.allowed_methods.as_ref(),
             compress: d.compress,

@@ -398,7 +398,11 @@ where
         method: parts.method.clone(),
         version: parts.version,
         path,
-        query: parts.uri.query().map(str::to_string),
+        query: if behavior.signed {
+            strip_signed_url_params(parts.uri.query())
+        } else {
+            parts.uri.query().map(str::to_string)
+        },
         headers,
         body,
         rid: rid.to_string(),
@@ -412,6 +416,19 @@ where
         direct(shared, dist, behavior, &cx).await
     };
     (tag(reply), body_len)
+}
+
+/// spec K-12/H-10: the signed-URL parameters never reach the key or the origin. (The signature
+/// itself is not verified: signed URLs are out of scope locally, S-13.)
+fn strip_signed_url_params(query: Option<&str>) -> Option<String> {
+    let kept: Vec<&str> = query?
+        .split('&')
+        .filter(|p| {
+            let name = p.split('=').next().unwrap_or("");
+            !p.is_empty() && !matches!(name, "Expires" | "Key-Pair-Id" | "Policy" | "Signature")
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join("&"))
 }
 
 /// spec V-2: 301 for GET/HEAD, 307 for the other methods (HTTP/1.1+), to the HTTPS URL.

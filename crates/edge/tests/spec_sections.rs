@@ -927,3 +927,21 @@ async fn t10_stale_if_error_window_bounds_the_stale_copy() {
     );
     e.edge.stop().await;
 }
+
+#[tokio::test]
+async fn k12_signed_url_parameters_are_stripped_before_forwarding() {
+    let o = Origin::start(|s| Scripted::ok(&s.uri)).await;
+    let e = edge(
+        config(
+            json!({"CachePolicyId": "4cc15a8a-d715-48a4-82b8-cc0b614638fe", "TrustedKeyGroups": {"Enabled": true, "Quantity": 1, "Items": ["kg1"]}}),
+            json!({}),
+        ),
+        &o,
+    )
+    .await;
+    let r = e
+        .get("/s.mp4?a=1&Expires=1&Signature=x&Key-Pair-Id=K&Policy=p")
+        .await;
+    assert_eq!(r.text(), "/s.mp4?a=1", "K-12");
+    e.edge.stop().await;
+}
