@@ -197,6 +197,50 @@ struct Ctx<'a> {
     accept_encoding: AcceptEncoding,
 }
 
+/// A [`Ctx`] without its connection borrow, for work that outlives the request (T-10).
+struct OwnedCtx {
+    method: Method,
+    version: Version,
+    path: String,
+    query: Option<String>,
+    headers: HeaderMap,
+    body: Bytes,
+    rid: String,
+    now: SystemTime,
+    accept_encoding: AcceptEncoding,
+}
+
+impl OwnedCtx {
+    fn from(cx: &Ctx<'_>) -> Self {
+        Self {
+            method: cx.method.clone(),
+            version: cx.version,
+            path: cx.path.clone(),
+            query: cx.query.clone(),
+            headers: cx.headers.clone(),
+            body: cx.body.clone(),
+            rid: cx.rid.clone(),
+            now: cx.now,
+            accept_encoding: cx.accept_encoding,
+        }
+    }
+
+    fn borrow<'a>(&self, conn: &'a Conn) -> Ctx<'a> {
+        Ctx {
+            conn,
+            method: self.method.clone(),
+            version: self.version,
+            path: self.path.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            rid: self.rid.clone(),
+            now: self.now,
+            accept_encoding: self.accept_encoding,
+        }
+    }
+}
+
 fn version_str(v: Version) -> &'static str {
     match v {
         Version::HTTP_10 => "1.0",
@@ -410,7 +454,7 @@ where
         accept_encoding,
     };
     let reply = if behavior.caches(&cx.method) && !behavior.all_headers {
-        cached(shared, dist, behavior, &cx).await
+        cached(shared, dist, bi, &cx).await
     } else {
         // spec M-5 / K-10 `*`: straight to the origin, never stored.
         direct(shared, dist, behavior, &cx).await
@@ -707,7 +751,8 @@ async fn send_one(
 }
 
 /// Cacheable methods: lookup, then fill with collapsing (K-11) or serve.
-async fn cached(shared: &Arc<Shared>, dist: &Arc<Dist>, b: &Behavior, cx: &Ctx<'_>) -> Reply {
+async fn cached(shared: &Arc<Shared>, dist: &Arc<Dist>, bi: usize, cx: &Ctx<'_>) -> Reply {
+    let b = &dist.behaviors[bi];
     let key = b.key.key(&KeyInput {
         domain: &dist.domain,
         method: &cx.method,
@@ -730,6 +775,32 @@ async fn cached(shared: &Arc<Shared>, dist: &Arc<Dist>, b: &Behavior, cx: &Ctx<'
         if e.error {
             r.response_result = ResultType::Error;
         }
+        return r;
+    }
+    if let Some(e) = &stale
+        && !e.error
+        && !e.revalidate
+        && e.stale_while_revalidate
+            .is_some_and(|n| cx.now < e.fresh_until() + Duration::from_secs(n))
+    {
+        // spec T-10: serve the stale copy at once and revalidate in the background (collapsed
+        // with any other refresh of the same key, K-11).
+        let (shared2, dist2, conn2, entry) =
+            (shared.clone(), dist.clone(), cx.conn.clone(), e.clone());
+        let owned = OwnedCtx::from(cx);
+        let key2 = key.clone();
+        tokio::spawn(async move {
+            let cx = owned.borrow(&conn2);
+            let b = &dist2.behaviors[bi];
+            let _ = shared2
+                .collapser
+                .run(&key2, || {
+                    fill(&shared2, &dist2, b, &cx, key2.clone(), Some(entry))
+                })
+                .await;
+        });
+        let mut r = serve_entry(e, cx, ResultType::Hit, "Hit");
+        r.age = Some(e.age(cx.now));
         return r;
     }
     let outcome = if b.collapses() {
@@ -986,6 +1057,7 @@ fn unreachable_entry(f: &Fetched) -> Entry {
         ttl: Duration::ZERO,
         revalidate: true,
         stale_if_error: None,
+        stale_while_revalidate: None,
         error: true,
         path: String::new(),
         query: None,
@@ -1003,6 +1075,7 @@ fn clone_entry(s: &Entry) -> Entry {
         ttl: s.ttl,
         revalidate: s.revalidate,
         stale_if_error: s.stale_if_error,
+        stale_while_revalidate: s.stale_while_revalidate,
         error: s.error,
         path: s.path.clone(),
         query: s.query.clone(),
@@ -1070,6 +1143,7 @@ fn make_entry(
         ttl,
         revalidate,
         stale_if_error: cc.stale_if_error,
+        stale_while_revalidate: cc.stale_while_revalidate,
         error,
         path: cx.path.clone(),
         query: cx.query.clone(),
@@ -1131,6 +1205,7 @@ async fn error_page(
                     ttl,
                     revalidate,
                     stale_if_error: None,
+                    stale_while_revalidate: None,
                     error: false,
                     path: page,
                     query: None,

@@ -25,6 +25,9 @@ pub struct Entry {
     pub revalidate: bool,
     /// spec T-10: seconds after expiry during which a stale copy may be served on error.
     pub stale_if_error: Option<u64>,
+    /// spec T-10: seconds after expiry during which the stale copy is served at once while a
+    /// background request revalidates it.
+    pub stale_while_revalidate: Option<u64>,
     /// spec E-8: the entry is an error (or a custom error page stored under the failing URL):
     /// served with result type `Error`.
     pub error: bool,

@@ -945,3 +945,36 @@ async fn k12_signed_url_parameters_are_stripped_before_forwarding() {
     assert_eq!(r.text(), "/s.mp4?a=1", "K-12");
     e.edge.stop().await;
 }
+
+#[tokio::test]
+async fn t10_stale_while_revalidate_serves_stale_and_refreshes_in_background() {
+    let o = Origin::start(|_| {
+        Scripted::ok("v1").header("cache-control", "max-age=10, stale-while-revalidate=30")
+    })
+    .await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.get("/w").await;
+    o.set(|_| Scripted::ok("v2").header("cache-control", "max-age=10, stale-while-revalidate=30"));
+    e.advance(15);
+    let r = e.get("/w").await;
+    assert_eq!(
+        (r.text().as_str(), r.x_cache()),
+        ("v1", "Hit from cloudfront"),
+        "T-10: the stale copy at once"
+    );
+    // Bounded poll: the background revalidation reaches the origin and refills the entry.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let r = e.get("/w").await;
+        if r.text() == "v2" {
+            assert_eq!(r.x_cache(), "Hit from cloudfront");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the background refresh never landed"
+        );
+        tokio::task::yield_now().await;
+    }
+    e.edge.stop().await;
+}
