@@ -186,6 +186,10 @@ pub struct Dist {
     pub log_cookies: bool,
     /// Via's `<hex>.cloudfront.net` (X-2, H-3).
     pub via: String,
+    /// the viewer-facing Via for HTTP/1.0, 1.1 and 2, built once.
+    via_headers: [HeaderValue; 3],
+    /// The domain for log records (shared, no allocation per request).
+    pub domain_arc: Arc<str>,
 }
 
 /// Options that are not part of the DistributionConfig.
@@ -799,9 +803,26 @@ impl Dist {
             errors,
             geo,
             log_cookies,
+            via_headers: ["1.0", "1.1", "2.0"].map(|v| {
+                HeaderValue::from_str(&format!(
+                    "{v} {:016x}.cloudfront.net (CloudFront)",
+                    fnv(&options.domain)
+                ))
+                .unwrap_or(HeaderValue::from_static("1.1 cloudfront.net (CloudFront)"))
+            }),
             via: format!("{:016x}.cloudfront.net", fnv(&options.domain)),
+            domain_arc: Arc::from(options.domain.as_str()),
             config,
         })
+    }
+
+    /// spec X-2: `Via: <viewer-http-version> <hex>.cloudfront.net (CloudFront)`.
+    pub fn via_header(&self, version: hyper::Version) -> HeaderValue {
+        match version {
+            hyper::Version::HTTP_10 => self.via_headers[0].clone(),
+            hyper::Version::HTTP_11 => self.via_headers[1].clone(),
+            _ => self.via_headers[2].clone(),
+        }
     }
 
     /// spec P-1: the behavior for a path (default last).

@@ -48,6 +48,8 @@ pub struct Shared {
     pub clock: Arc<dyn Clock>,
     pub logger: Logger,
     pub pop: Arc<str>,
+    /// the POP as a ready header value (cloned per response, no allocation).
+    pop_header: HeaderValue,
     /// `--viewer-country`: the country when the request has no CloudFront-Viewer-Country.
     pub viewer_country: Option<String>,
     /// `host:port` of every listener (requests naming them are accepted).
@@ -79,6 +81,7 @@ impl Shared {
             clock,
             logger,
             pop: Arc::from(pop),
+            pop_header: HeaderValue::from_str(pop).unwrap_or(HeaderValue::from_static("LCL50-P1")),
             viewer_country,
             listener_hosts: RwLock::new(Vec::new()),
             https_port: RwLock::new(None),
@@ -1454,13 +1457,7 @@ fn finish(
         headers.insert(header::SERVER, HeaderValue::from_static("CloudFront"));
     }
     // Via replaces the origin's.
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "{} {} (CloudFront)",
-        version_str(parts.version),
-        dist.via
-    )) {
-        headers.insert(header::VIA, v);
-    }
+    headers.insert(header::VIA, dist.via_header(parts.version));
     if let Some(b) = behavior
         && let Some(p) = &b.response_headers
     {
@@ -1483,9 +1480,7 @@ fn finish(
     }
     // X-1, X-3 (after the policy: X-8 says a policy cannot touch them).
     headers.insert("x-cache", HeaderValue::from_static(reply.result.x_cache()));
-    if let Ok(v) = HeaderValue::from_str(&shared.pop) {
-        headers.insert("x-amz-cf-pop", v);
-    }
+    headers.insert("x-amz-cf-pop", shared.pop_header.clone());
     if let Ok(v) = HeaderValue::from_str(&rid) {
         headers.insert("x-amz-cf-id", v);
     }
@@ -1551,7 +1546,7 @@ fn finish(
         client_ip: conn.peer.ip().to_string(),
         client_port: conn.peer.port(),
         method: parts.method.as_str().to_string(),
-        host: Arc::from(dist.domain.as_str()),
+        host: dist.domain_arc.clone(),
         path: parts.uri.path().to_string(),
         status,
         referer: h(header::REFERER),
