@@ -874,3 +874,103 @@ pub fn strip_port(host: &str) -> &str {
         .map(|(h, _)| h)
         .unwrap_or(host)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dist(extra: serde_json::Value) -> Dist {
+        let mut v = serde_json::json!({
+            "CallerReference": "t", "Comment": "", "Enabled": true,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}
+        });
+        if let (Some(a), serde_json::Value::Object(b)) = (v.as_object_mut(), extra) {
+            a.extend(b);
+        }
+        let config = cfconsole_model::Document::from_json(&v.to_string())
+            .unwrap()
+            .config;
+        Dist::prepare(
+            config,
+            &PolicySet::default(),
+            &Options {
+                domain: "d1.cloudfront.net".into(),
+                overrides: HashMap::new(),
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn host_check_table() {
+        let d = dist(
+            serde_json::json!({"Aliases": {"Quantity": 2, "Items": ["www.example.org", "*.cdn.example.org"]}}),
+        );
+        let listeners = vec!["127.0.0.1:8080".to_string()];
+        let cases = [
+            ("d1.cloudfront.net", true),
+            ("D1.CloudFront.net:8080", true),
+            ("localhost:8080", true),
+            ("127.0.0.1:8080", true),
+            ("www.example.org", true),
+            ("a.cdn.example.org", true),
+            ("cdn.example.org", false),
+            ("evil.example", false),
+            ("127.0.0.2:8080", false),
+        ];
+        for (host, ok) in cases {
+            assert_eq!(d.host_allowed(host, &listeners), ok, "{host}");
+        }
+    }
+
+    #[test]
+    fn k3_union_and_overrides() {
+        let w = |l: &[&str]| Select::Whitelist(l.iter().map(|s| s.to_string()).collect());
+        let x = |l: &[&str]| Select::AllExcept(l.iter().map(|s| s.to_string()).collect());
+        assert_eq!(union(&Select::None, &w(&["a"])), w(&["a"]));
+        assert_eq!(union(&w(&["a"]), &Select::All), Select::All);
+        assert_eq!(union(&x(&["a", "b"]), &w(&["a"])), x(&["b"]));
+        assert_eq!(union(&x(&["a", "b"]), &x(&["b", "c"])), x(&["b"]));
+        assert_eq!(
+            Override::parse("http://127.0.0.1:3000").unwrap(),
+            Override::Url {
+                authority: "127.0.0.1:3000".into()
+            }
+        );
+        assert_eq!(
+            Override::parse("http://localhost").unwrap(),
+            Override::Url {
+                authority: "localhost:80".into()
+            }
+        );
+        assert!(Override::parse("https://x").is_err());
+        assert!(Override::parse("/definitely/not/a/dir").is_err());
+        assert!(
+            Geo::Block(vec!["FR".into()]).allows(None),
+            "S-9: unknown is served"
+        );
+        assert!(!Geo::Allow(vec!["US".into()]).allows(Some("fr")));
+    }
+
+    #[test]
+    fn c1_c7_compression_enablement() {
+        let d = dist(
+            serde_json::json!({"DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "Compress": true,
+            "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}}}}),
+        );
+        let b = d.default_behavior();
+        assert!(
+            b.compress && b.key.gzip && !b.key.br,
+            "C-7: legacy is gzip only"
+        );
+        let d = dist(
+            serde_json::json!({"DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "Compress": true,
+            "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}}),
+        );
+        assert!(
+            !d.default_behavior().compress,
+            "C-1: CachingDisabled never compresses"
+        );
+    }
+}
