@@ -367,7 +367,9 @@ impl Edge {
                     crate::tls::generate(&names).map_err(StartError::Tls)?
                 }
             };
-            let tls = crate::tls::server_config(&pem).map_err(StartError::Tls)?;
+            let tls =
+                crate::tls::server_config(&pem, crate::tls::ViewerTls::from_config(&cfg.config))
+                    .map_err(StartError::Tls)?;
             let l = bind(addr).await?;
             let a = l
                 .local_addr()

@@ -72,8 +72,47 @@ fn base64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// A rustls server config (HTTP/2 and HTTP/1.1 by ALPN) for a PEM certificate and PKCS#8 key.
-pub fn server_config(pem: &CertPem) -> Result<Arc<rustls::ServerConfig>, String> {
+/// The viewer-facing TLS settings of a distribution that the preview can apply (S-4, S-5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ViewerTls {
+    /// `MinimumProtocolVersion` `TLSv1.3_2025`: TLS 1.3 only. Every other value is served as
+    /// TLS 1.2+1.3: rustls implements neither SSLv3, TLS 1.0 nor 1.1, so older minimums cannot
+    /// be reproduced locally (a viewer limited to them fails the handshake here).
+    pub tls13_only: bool,
+    /// `HttpVersion` `http1.1`: no HTTP/2 offered by ALPN (S-5). HTTP/3 is not served.
+    pub http2: bool,
+}
+
+impl ViewerTls {
+    pub fn from_config(config: &cfconsole_model::DistributionConfig) -> Self {
+        let min = config
+            .viewer_certificate
+            .as_ref()
+            .and_then(|v| v.minimum_protocol_version)
+            .map(|m| m.as_str());
+        let http = config.http_version.map(|h| h.as_str()).unwrap_or("http2");
+        Self {
+            tls13_only: min == Some("TLSv1.3_2025"),
+            http2: http != "http1.1",
+        }
+    }
+}
+
+impl Default for ViewerTls {
+    fn default() -> Self {
+        Self {
+            tls13_only: false,
+            http2: true,
+        }
+    }
+}
+
+/// A rustls server config for a PEM certificate and PKCS#8 key, with the distribution's
+/// protocol floor and ALPN (h2 when HttpVersion allows it, and http/1.1).
+pub fn server_config(
+    pem: &CertPem,
+    viewer: ViewerTls,
+) -> Result<Arc<rustls::ServerConfig>, String> {
     let certs: Vec<CertificateDer<'static>> = pem_blocks(&pem.cert, "CERTIFICATE")
         .into_iter()
         .map(CertificateDer::from)
@@ -86,13 +125,22 @@ pub fn server_config(pem: &CertPem) -> Result<Arc<rustls::ServerConfig>, String>
         .next()
         .ok_or("no PKCS#8 PRIVATE KEY block in the key file")?;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let versions: &[&'static rustls::SupportedProtocolVersion] = if viewer.tls13_only {
+        &[&rustls::version::TLS13]
+    } else {
+        &[&rustls::version::TLS13, &rustls::version::TLS12]
+    };
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(versions)
         .map_err(|e| e.to_string())?
         .with_no_client_auth()
         .with_single_cert(certs, PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key)))
         .map_err(|e| format!("certificate and key do not form a usable pair: {e}"))?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    config.alpn_protocols = if viewer.http2 {
+        vec![b"h2".to_vec(), b"http/1.1".to_vec()]
+    } else {
+        vec![b"http/1.1".to_vec()]
+    };
     Ok(Arc::new(config))
 }
 
@@ -103,7 +151,20 @@ mod tests {
     #[test]
     fn generated_certificate_loads() {
         let pem = generate(&["localhost".into(), "127.0.0.1".into()]).unwrap();
-        server_config(&pem).unwrap();
+        server_config(&pem, ViewerTls::default()).unwrap();
+        let only13 = server_config(
+            &pem,
+            ViewerTls {
+                tls13_only: true,
+                http2: false,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            only13.alpn_protocols,
+            vec![b"http/1.1".to_vec()],
+            "S-5: http1.1 offers no h2"
+        );
         assert_eq!(base64_decode("aGVsbG8=").unwrap(), b"hello");
     }
 }
