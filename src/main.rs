@@ -39,6 +39,8 @@ enum Command {
     Invalidate(cli::control::InvalidateArgs),
     /// List a distribution's invalidations.
     Invalidations(cli::control::InvalidationsArgs),
+    /// Serve a distribution's caching behavior on this machine (the preview edge server).
+    Preview(cli::preview::PreviewArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Some(Command::Delete(args)) => cli::control::run_delete(args),
         Some(Command::Invalidate(args)) => cli::control::run_invalidate(args),
         Some(Command::Invalidations(args)) => cli::control::run_invalidations(args),
+        Some(Command::Preview(args)) => cli::preview::run(args),
         None => {
             use clap::CommandFactory;
             // The GUI arrives with its own issue; until then, no subcommand prints help.

@@ -3,3 +3,4 @@
 pub mod control;
 pub mod inspect;
 pub mod model;
+pub mod preview;

@@ -1,0 +1,332 @@
+//! Edge compression (spec §11): the decision whether a response may be compressed is a pure
+//! function ([`should_compress`]); [`compress`] produces gzip or Brotli bytes once, on the miss,
+//! so hits serve stored compressed variants (C-8) without recompressing.
+
+use std::io::Write as _;
+
+use bytes::Bytes;
+use hyper::HeaderMap;
+use hyper::header::{CONTENT_ENCODING, CONTENT_TYPE};
+
+/// spec C-5: the content types CloudFront compresses.
+const COMPRESSIBLE: &[&str] = &[
+    "application/dash+xml",
+    "application/eot",
+    "application/font",
+    "application/font-sfnt",
+    "application/javascript",
+    "application/json",
+    "application/opentype",
+    "application/otf",
+    "application/pkcs7-mime",
+    "application/protobuf",
+    "application/rss+xml",
+    "application/truetype",
+    "application/ttf",
+    "application/vnd.apple.mpegurl",
+    "application/vnd.mapbox-vector-tile",
+    "application/vnd.ms-fontobject",
+    "application/xhtml+xml",
+    "application/xml",
+    "application/x-font-opentype",
+    "application/x-font-truetype",
+    "application/x-font-ttf",
+    "application/x-httpd-cgi",
+    "application/x-javascript",
+    "application/x-mpegurl",
+    "application/x-opentype",
+    "application/x-otf",
+    "application/x-perl",
+    "application/x-ttf",
+    "font/eot",
+    "font/opentype",
+    "font/otf",
+    "font/ttf",
+    "image/svg+xml",
+    "text/css",
+    "text/csv",
+    "text/html",
+    "text/javascript",
+    "text/js",
+    "text/plain",
+    "text/richtext",
+    "text/tab-separated-values",
+    "text/xml",
+    "text/x-component",
+    "text/x-java-source",
+    "text/x-script",
+    "vnd.apple.mpegurl",
+];
+
+/// spec C-4: the size window, inclusive.
+pub const MIN_SIZE: usize = 1_000;
+pub const MAX_SIZE: usize = 10_000_000;
+
+/// Why a response was (not) compressed; stable strings for the request log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    Disabled,
+    ViewerRefuses,
+    AlreadyEncoded,
+    Status,
+    Size,
+    ContentType,
+}
+
+impl Skip {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Skip::Disabled => "disabled",
+            Skip::ViewerRefuses => "viewer-refuses",
+            Skip::AlreadyEncoded => "already-encoded",
+            Skip::Status => "status",
+            Skip::Size => "size",
+            Skip::ContentType => "content-type",
+        }
+    }
+}
+
+/// spec C-1…C-5: may this response be compressed with `coding` (None = viewer accepts none)?
+/// `enabled` is C-1 (Compress flag, codings enabled, TTLs not all zero, C-6 not violated).
+pub fn should_compress(
+    enabled: bool,
+    coding: Option<&'static str>,
+    status: u16,
+    headers: &HeaderMap,
+    body_len: usize,
+) -> Result<&'static str, Skip> {
+    if !enabled {
+        return Err(Skip::Disabled);
+    }
+    let Some(coding) = coding else {
+        return Err(Skip::ViewerRefuses);
+    };
+    // spec C-3: any Content-Encoding (even identity) → passed through as is.
+    if headers.contains_key(CONTENT_ENCODING) {
+        return Err(Skip::AlreadyEncoded);
+    }
+    // spec C-4: 200, 403, 404 only.
+    if !matches!(status, 200 | 403 | 404) {
+        return Err(Skip::Status);
+    }
+    if !(MIN_SIZE..=MAX_SIZE).contains(&body_len) {
+        return Err(Skip::Size);
+    }
+    let media = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    // spec C-4/C-5: parameters ignored [inferred].
+    match media {
+        Some(m) if COMPRESSIBLE.contains(&m.as_str()) => Ok(coding),
+        _ => Err(Skip::ContentType),
+    }
+}
+
+/// Compresses `body` with `coding` ("gzip" or "br"). Errors only on I/O into memory, which
+/// cannot fail; the caller serves the identity body if it ever does.
+pub fn compress(coding: &str, body: &[u8]) -> std::io::Result<Bytes> {
+    match coding {
+        "gzip" => {
+            let mut enc = flate2::write::GzEncoder::new(
+                Vec::with_capacity(body.len() / 3),
+                flate2::Compression::new(6),
+            );
+            enc.write_all(body)?;
+            Ok(Bytes::from(enc.finish()?))
+        }
+        "br" => {
+            let mut out = Vec::with_capacity(body.len() / 3);
+            {
+                // Quality 5: close to CloudFront's ratio at a fraction of quality 11's cost.
+                let mut w = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                w.write_all(body)?;
+            }
+            Ok(Bytes::from(out))
+        }
+        other => Err(std::io::Error::other(format!("unknown coding {other}"))),
+    }
+}
+
+/// spec C-9: the ETag after compression: strong → weak, weak kept, invalid removed.
+pub fn weaken_etag(etag: &str) -> Option<String> {
+    if etag.starts_with("W/") {
+        Some(etag.to_string())
+    } else if etag.starts_with('"') {
+        Some(format!("W/{etag}"))
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::type_complexity)] // table-driven cases are tuples by design
+
+    use super::*;
+    use hyper::header::HeaderValue;
+
+    fn h(ct: Option<&str>, ce: Option<&str>) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        if let Some(ct) = ct {
+            m.insert(CONTENT_TYPE, HeaderValue::from_str(ct).unwrap());
+        }
+        if let Some(ce) = ce {
+            m.insert(CONTENT_ENCODING, HeaderValue::from_str(ce).unwrap());
+        }
+        m
+    }
+
+    #[test]
+    fn c1_to_c5_table() {
+        let cases: Vec<(
+            &str,
+            bool,
+            Option<&'static str>,
+            u16,
+            HeaderMap,
+            usize,
+            Result<&str, Skip>,
+        )> = vec![
+            (
+                "C-1 off",
+                false,
+                Some("gzip"),
+                200,
+                h(Some("text/html"), None),
+                5000,
+                Err(Skip::Disabled),
+            ),
+            (
+                "C-2 viewer none",
+                true,
+                None,
+                200,
+                h(Some("text/html"), None),
+                5000,
+                Err(Skip::ViewerRefuses),
+            ),
+            (
+                "C-3 encoded",
+                true,
+                Some("br"),
+                200,
+                h(Some("text/html"), Some("identity")),
+                5000,
+                Err(Skip::AlreadyEncoded),
+            ),
+            (
+                "C-4 status 500",
+                true,
+                Some("br"),
+                500,
+                h(Some("text/html"), None),
+                5000,
+                Err(Skip::Status),
+            ),
+            (
+                "C-4 404 ok",
+                true,
+                Some("br"),
+                404,
+                h(Some("text/html"), None),
+                5000,
+                Ok("br"),
+            ),
+            (
+                "C-4 999 bytes",
+                true,
+                Some("gzip"),
+                200,
+                h(Some("text/html"), None),
+                999,
+                Err(Skip::Size),
+            ),
+            (
+                "C-4 1000 bytes",
+                true,
+                Some("gzip"),
+                200,
+                h(Some("text/html"), None),
+                1000,
+                Ok("gzip"),
+            ),
+            (
+                "C-4 10 MB",
+                true,
+                Some("gzip"),
+                200,
+                h(Some("text/html"), None),
+                10_000_000,
+                Ok("gzip"),
+            ),
+            (
+                "C-4 10 MB + 1",
+                true,
+                Some("gzip"),
+                200,
+                h(Some("text/html"), None),
+                10_000_001,
+                Err(Skip::Size),
+            ),
+            (
+                "C-5 params ignored",
+                true,
+                Some("gzip"),
+                200,
+                h(Some("Text/CSS; charset=utf-8"), None),
+                2000,
+                Ok("gzip"),
+            ),
+            (
+                "C-5 image/png",
+                true,
+                Some("gzip"),
+                200,
+                h(Some("image/png"), None),
+                2000,
+                Err(Skip::ContentType),
+            ),
+            (
+                "C-5 no type",
+                true,
+                Some("gzip"),
+                200,
+                h(None, None),
+                2000,
+                Err(Skip::ContentType),
+            ),
+        ];
+        for (rule, en, coding, status, headers, len, want) in cases {
+            assert_eq!(
+                should_compress(en, coding, status, &headers, len),
+                want,
+                "{rule}"
+            );
+        }
+    }
+
+    #[test]
+    fn round_trip_and_c9() {
+        let body = "hello world ".repeat(200);
+        let gz = compress("gzip", body.as_bytes()).unwrap();
+        let mut d = flate2::read::GzDecoder::new(&gz[..]);
+        let mut out = String::new();
+        std::io::Read::read_to_string(&mut d, &mut out).unwrap();
+        assert_eq!(out, body);
+        let br = compress("br", body.as_bytes()).unwrap();
+        let mut out2 = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut out2).unwrap();
+        assert_eq!(out2, body.as_bytes());
+        assert!(br.len() < body.len());
+        assert_eq!(weaken_etag("\"abc\"").as_deref(), Some("W/\"abc\""));
+        assert_eq!(weaken_etag("W/\"abc\"").as_deref(), Some("W/\"abc\""));
+        assert_eq!(weaken_etag("abc"), None);
+    }
+}

@@ -1,0 +1,976 @@
+//! A distribution prepared for serving: every behavior's cache-key recipe, forwarding rules, TTL
+//! settings and response headers policy resolved once (managed or custom policies, spec §6), the
+//! origins with their preview targets, origin groups, error rules and geo restriction. A config
+//! swap builds a new [`Dist`] and replaces the old one atomically.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::Method;
+use hyper::header::{HeaderName, HeaderValue};
+
+use cfconsole_model::{
+    CompiledBehaviors, DistributionConfig, Finding, PolicySet, ResponseHeadersPolicyConfig,
+};
+
+use crate::errors::ErrorRules;
+use crate::key::{KeyRecipe, Select};
+use crate::origin::{OriginSpec, Target};
+use crate::stats::Counters;
+use crate::ttl::TtlSettings;
+
+/// An origin override given with `--origin ID=URL|DIR`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Override {
+    /// `http://host:port`: requests go there instead of the origin's domain.
+    Url { authority: String },
+    /// A local folder served like S3.
+    Folder(PathBuf),
+}
+
+impl Override {
+    /// Parses the value of `--origin ID=VALUE`: an `http://` URL or a folder path.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        if let Some(rest) = value.strip_prefix("http://") {
+            let authority = rest.trim_end_matches('/');
+            if authority.is_empty() || authority.contains('/') {
+                return Err(format!("{value}: expected http://HOST:PORT with no path"));
+            }
+            let authority = if authority.contains(':') {
+                authority.to_string()
+            } else {
+                format!("{authority}:80")
+            };
+            return Ok(Override::Url { authority });
+        }
+        if value.starts_with("https://") {
+            return Err(format!(
+                "{value}: HTTPS origin overrides are not supported; use http:// or a folder"
+            ));
+        }
+        let path = PathBuf::from(value);
+        if path.is_dir() {
+            Ok(Override::Folder(path))
+        } else {
+            Err(format!(
+                "{value}: neither an http:// URL nor an existing folder"
+            ))
+        }
+    }
+}
+
+/// Which viewer headers reach the origin (K-3, K-9, K-10).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderForward {
+    /// Exactly these (lower-case), plus the always-forwarded ones.
+    List(Vec<String>),
+    /// All viewer headers except these (AllViewer = empty list; allExcept), plus listed
+    /// CloudFront-* headers.
+    AllViewer {
+        except: Vec<String>,
+        cloudfront: Vec<String>,
+    },
+}
+
+impl HeaderForward {
+    pub fn forwards(&self, name: &str) -> bool {
+        match self {
+            HeaderForward::List(l) => l.iter().any(|h| h == name),
+            HeaderForward::AllViewer { except, cloudfront } => {
+                if name.starts_with("cloudfront-") {
+                    cloudfront.iter().any(|h| h == name)
+                } else {
+                    !except.iter().any(|h| h == name)
+                }
+            }
+        }
+    }
+}
+
+/// What is sent to the origin for one behavior.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forward {
+    pub query: Select,
+    pub headers: HeaderForward,
+    pub cookies: Select,
+    /// Legacy ForwardedValues: other custom headers are forwarded (§19-12 decision).
+    pub legacy: bool,
+}
+
+/// One cache behavior (or the default one), prepared.
+pub struct Behavior {
+    /// `CacheBehaviors.Items[i]` index, None for the default.
+    pub index: Option<usize>,
+    /// The path pattern, `*` for the default.
+    pub label: String,
+    pub target: String,
+    pub viewer_protocol_policy: &'static str,
+    pub allowed: Vec<Method>,
+    pub cached: Vec<Method>,
+    /// spec C-1/C-6/C-7: edge compression enabled for this behavior.
+    pub compress: bool,
+    pub key: KeyRecipe,
+    pub forward: Forward,
+    pub ttl: TtlSettings,
+    /// spec K-10: legacy `Headers: ["*"]` → nothing cached.
+    pub all_headers: bool,
+    /// spec K-12: trusted signers / key groups are set, so signed-URL parameters are stripped.
+    pub signed: bool,
+    pub response_headers: Option<Arc<ResponseHeadersPolicyConfig>>,
+    pub counters: Counters,
+}
+
+impl Behavior {
+    pub fn allows(&self, m: &Method) -> bool {
+        self.allowed.contains(m)
+    }
+
+    /// spec M-2: GET/HEAD always cacheable, OPTIONS when listed, others never.
+    pub fn caches(&self, m: &Method) -> bool {
+        *m == Method::GET
+            || *m == Method::HEAD
+            || (*m == Method::OPTIONS && self.cached.contains(m))
+    }
+
+    /// spec K-11: collapsing disabled by CachingDisabled, by forwarding cookies, or by legacy
+    /// all-headers forwarding.
+    pub fn collapses(&self) -> bool {
+        !self.ttl.caching_disabled() && self.forward.cookies.is_none() && !self.all_headers
+    }
+}
+
+/// An origin group (F-1).
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub primary: String,
+    pub secondary: String,
+    pub codes: Vec<u16>,
+}
+
+/// Geo restriction (S-9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Geo {
+    None,
+    Allow(Vec<String>),
+    Block(Vec<String>),
+}
+
+impl Geo {
+    /// spec S-9: unknown location is served.
+    pub fn allows(&self, country: Option<&str>) -> bool {
+        match (self, country) {
+            (_, None) | (Geo::None, _) => true,
+            (Geo::Allow(l), Some(c)) => l.iter().any(|x| x.eq_ignore_ascii_case(c)),
+            (Geo::Block(l), Some(c)) => !l.iter().any(|x| x.eq_ignore_ascii_case(c)),
+        }
+    }
+}
+
+/// A prepared distribution.
+pub struct Dist {
+    pub config: DistributionConfig,
+    pub domain: String,
+    pub aliases: Vec<String>,
+    pub enabled: bool,
+    pub default_root: Option<String>,
+    pub compiled: CompiledBehaviors,
+    /// `CacheBehaviors.Items` in order, then the default behavior last.
+    pub behaviors: Vec<Behavior>,
+    pub origins: HashMap<String, Arc<OriginSpec>>,
+    pub groups: HashMap<String, Group>,
+    pub errors: ErrorRules,
+    pub geo: Geo,
+    /// spec S-8 IncludeCookies: cookies are logged only then.
+    pub log_cookies: bool,
+    /// Via's `<hex>.cloudfront.net` (X-2, H-3).
+    pub via: String,
+    /// the viewer-facing Via for HTTP/1.0, 1.1 and 2, built once.
+    via_headers: [HeaderValue; 3],
+    /// The domain for log records (shared, no allocation per request).
+    pub domain_arc: Arc<str>,
+}
+
+/// Options that are not part of the DistributionConfig.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub domain: String,
+    pub overrides: HashMap<String, Override>,
+}
+
+/// Why a configuration cannot be served.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the configuration cannot be previewed:\n{}", .0.iter().map(|f| format!("  {}: {}", f.path, f.message)).collect::<Vec<_>>().join("\n"))]
+pub struct Invalid(pub Vec<Finding>);
+
+// validation: the one place that decides whether a config may be served. It uses the parse
+// errors (reported by the caller), `PolicySet::unresolved`, `pattern::lint` errors and the
+// origin references the preview needs; swap in `cfconsole_model::validate::validate` when it lands.
+pub fn check_config(config: &DistributionConfig, policies: &PolicySet) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for u in policies.unresolved(config) {
+        let code = u.kind.missing_code();
+        out.push(Finding::error(u.path.clone(), code, u.to_string()));
+    }
+    out.extend(
+        cfconsole_model::pattern::lint(config)
+            .into_iter()
+            .filter(Finding::is_error),
+    );
+    let origin_ids: Vec<&str> = config
+        .origins
+        .items()
+        .iter()
+        .map(|o| o.id.as_str())
+        .collect();
+    let group_ids: Vec<&str> = config
+        .origin_groups
+        .as_ref()
+        .map(|g| g.items().iter().map(|g| g.id.as_str()).collect())
+        .unwrap_or_default();
+    let mut targets = vec![(
+        "DefaultCacheBehavior.TargetOriginId".to_string(),
+        config.default_cache_behavior.target_origin_id.as_str(),
+    )];
+    for (i, b) in config
+        .cache_behaviors
+        .as_ref()
+        .map(|l| l.items())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        targets.push((
+            format!("CacheBehaviors.Items[{i}].TargetOriginId"),
+            b.target_origin_id.as_str(),
+        ));
+    }
+    for (path, id) in targets {
+        if !origin_ids.contains(&id) && !group_ids.contains(&id) {
+            out.push(Finding::error(
+                path,
+                "NoSuchOrigin",
+                format!("{id:?} names no origin or origin group of this distribution"),
+            ));
+        }
+    }
+    for (gi, g) in config
+        .origin_groups
+        .as_ref()
+        .map(|l| l.items())
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        if g.members.items().len() != 2 {
+            out.push(Finding::error(
+                format!("OriginGroups.Items[{gi}].Members"),
+                "InvalidArgument",
+                "an origin group has exactly two members (spec F-1)",
+            ));
+        }
+        for (mi, m) in g.members.items().iter().enumerate() {
+            if !origin_ids.contains(&m.origin_id.as_str()) {
+                out.push(Finding::error(
+                    format!("OriginGroups.Items[{gi}].Members.Items[{mi}].OriginId"),
+                    "NoSuchOrigin",
+                    format!("{:?} names no origin", m.origin_id),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The fields common to `DefaultCacheBehavior` and `CacheBehavior`.
+struct View<'a> {
+    target: &'a str,
+    signed: bool,
+    vpp: &'static str,
+    allowed: Option<&'a cfconsole_model::AllowedMethods>,
+    compress: Option<bool>,
+    cache_policy_id: Option<&'a str>,
+    orp_id: Option<&'a str>,
+    rhp_id: Option<&'a str>,
+    fv: Option<&'a cfconsole_model::ForwardedValues>,
+    min: Option<i64>,
+    default: Option<i64>,
+    max: Option<i64>,
+}
+
+fn lower(list: Option<&cfconsole_model::List<String>>) -> Vec<String> {
+    list.map(|l| l.items().iter().map(|s| s.to_ascii_lowercase()).collect())
+        .unwrap_or_default()
+}
+
+fn names(list: Option<&cfconsole_model::List<String>>) -> Vec<String> {
+    list.map(|l| l.items().to_vec()).unwrap_or_default()
+}
+
+fn select(behavior: &str, list: Option<&cfconsole_model::List<String>>) -> Select {
+    match behavior {
+        "whitelist" => Select::Whitelist(names(list)),
+        "allExcept" => Select::AllExcept(names(list)),
+        "all" => Select::All,
+        _ => Select::None,
+    }
+}
+
+/// K-3: what is in the key is forwarded too; union of two selections.
+fn union(a: &Select, b: &Select) -> Select {
+    match (a, b) {
+        (Select::All, _) | (_, Select::All) => Select::All,
+        (Select::None, x) | (x, Select::None) => x.clone(),
+        (Select::Whitelist(x), Select::Whitelist(y)) => {
+            Select::Whitelist(x.iter().chain(y).cloned().collect())
+        }
+        (Select::AllExcept(x), Select::Whitelist(y))
+        | (Select::Whitelist(y), Select::AllExcept(x)) => {
+            Select::AllExcept(x.iter().filter(|n| !y.contains(n)).cloned().collect())
+        }
+        (Select::AllExcept(x), Select::AllExcept(y)) => {
+            Select::AllExcept(x.iter().filter(|n| y.contains(n)).cloned().collect())
+        }
+    }
+}
+
+/// The CloudFront-* headers of the AllViewerAndCloudFrontHeaders ORP (§6 table).
+const ALL_CLOUDFRONT: &[&str] = &[
+    "cloudfront-forwarded-proto",
+    "cloudfront-is-android-viewer",
+    "cloudfront-is-desktop-viewer",
+    "cloudfront-is-ios-viewer",
+    "cloudfront-is-mobile-viewer",
+    "cloudfront-is-smarttv-viewer",
+    "cloudfront-is-tablet-viewer",
+    "cloudfront-viewer-address",
+    "cloudfront-viewer-country",
+    "cloudfront-viewer-http-version",
+];
+
+fn methods(list: &[cfconsole_model::Method]) -> Vec<Method> {
+    list.iter()
+        .filter_map(|m| Method::from_bytes(m.as_str().as_bytes()).ok())
+        .collect()
+}
+
+fn prepare_behavior(
+    index: Option<usize>,
+    label: String,
+    v: View<'_>,
+    policies: &PolicySet,
+) -> Result<Behavior, Finding> {
+    let field = match index {
+        Some(i) => format!("CacheBehaviors.Items[{i}]"),
+        None => "DefaultCacheBehavior".to_string(),
+    };
+    let (allowed, cached) = match v.allowed {
+        Some(a) => (
+            methods(&a.items),
+            a.cached_methods
+                .as_ref()
+                .map(|c| methods(c.items()))
+                .unwrap_or_else(|| vec![Method::GET, Method::HEAD]),
+        ),
+        None => (
+            vec![Method::GET, Method::HEAD],
+            vec![Method::GET, Method::HEAD],
+        ),
+    };
+    let options_cached = cached.contains(&Method::OPTIONS);
+    let (key, forward, ttl, all_headers, gzip, br) = if let Some(id) = v.cache_policy_id {
+        // spec K-2: cache policy model.
+        let policy = policies.cache_policy(id).ok_or_else(|| {
+            Finding::error(
+                format!("{field}.CachePolicyId"),
+                "NoSuchCachePolicy",
+                format!("cache policy {id:?} is neither managed nor given with --policies"),
+            )
+        })?;
+        let c = &policy.cache_policy_config;
+        // Without ParametersInCacheKeyAndForwardedToOrigin nothing but the path is keyed.
+        let (q, ck, hk, gzip, br) = match &c.parameters_in_cache_key_and_forwarded_to_origin {
+            Some(p) => (
+                select(
+                    p.query_strings_config.query_string_behavior.as_str(),
+                    p.query_strings_config.query_strings.as_ref(),
+                ),
+                select(
+                    p.cookies_config.cookie_behavior.as_str(),
+                    p.cookies_config.cookies.as_ref(),
+                ),
+                if p.headers_config.header_behavior.as_str() == "whitelist" {
+                    lower(p.headers_config.headers.as_ref())
+                } else {
+                    vec![]
+                },
+                p.enable_accept_encoding_gzip,
+                p.enable_accept_encoding_brotli.unwrap_or(false),
+            ),
+            None => (Select::None, Select::None, vec![], false, false),
+        };
+        let key = KeyRecipe {
+            query: q.clone(),
+            headers: hk.clone(),
+            cookies: ck.clone(),
+            gzip,
+            br,
+            options_cached,
+        };
+        let mut forward = Forward {
+            query: q,
+            headers: HeaderForward::List(hk),
+            cookies: ck,
+            legacy: false,
+        };
+        if let Some(orp_id) = v.orp_id {
+            let orp = policies.origin_request_policy(orp_id).ok_or_else(|| {
+                Finding::error(format!("{field}.OriginRequestPolicyId"), "NoSuchOriginRequestPolicy", format!("origin request policy {orp_id:?} is neither managed nor given with --policies"))
+            })?;
+            let o = &orp.origin_request_policy_config;
+            // K-3: the ORP adds to what the key already forwards.
+            forward.query = union(
+                &forward.query,
+                &select(
+                    o.query_strings_config.query_string_behavior.as_str(),
+                    o.query_strings_config.query_strings.as_ref(),
+                ),
+            );
+            forward.cookies = union(
+                &forward.cookies,
+                &select(
+                    o.cookies_config.cookie_behavior.as_str(),
+                    o.cookies_config.cookies.as_ref(),
+                ),
+            );
+            let listed = lower(o.headers_config.headers.as_ref());
+            let key_headers = match &forward.headers {
+                HeaderForward::List(l) => l.clone(),
+                HeaderForward::AllViewer { .. } => vec![],
+            };
+            forward.headers = match o.headers_config.header_behavior.as_str() {
+                "whitelist" => HeaderForward::List(key_headers.into_iter().chain(listed).collect()),
+                "allViewer" => HeaderForward::AllViewer {
+                    except: vec![],
+                    cloudfront: key_headers
+                        .into_iter()
+                        .filter(|h| h.starts_with("cloudfront-"))
+                        .collect(),
+                },
+                "allViewerAndWhitelistCloudFront" => HeaderForward::AllViewer {
+                    except: vec![],
+                    cloudfront: key_headers
+                        .into_iter()
+                        .chain(listed)
+                        .filter(|h| h.starts_with("cloudfront-"))
+                        .collect(),
+                },
+                "allExcept" => HeaderForward::AllViewer {
+                    except: listed
+                        .into_iter()
+                        .filter(|h| !key_headers.contains(h))
+                        .collect(),
+                    cloudfront: key_headers
+                        .into_iter()
+                        .filter(|h| h.starts_with("cloudfront-"))
+                        .collect(),
+                },
+                _ => HeaderForward::List(key_headers),
+            };
+            if orp.id == "33f36d7e-f396-46d9-90e0-52428a34d9dc"
+                && let HeaderForward::AllViewer { cloudfront, .. } = &mut forward.headers
+            {
+                cloudfront.extend(ALL_CLOUDFRONT.iter().map(|s| s.to_string()));
+            }
+        }
+        let ttl = TtlSettings::with_defaults(Some(c.min_ttl), c.default_ttl, c.max_ttl);
+        (key, forward, ttl, false, gzip, br)
+    } else {
+        // spec K-10: legacy ForwardedValues (+ MinTTL/DefaultTTL/MaxTTL on the behavior).
+        let fv = v.fv.ok_or_else(|| {
+            Finding::error(
+                format!("{field}.ForwardedValues"),
+                "InvalidArgument",
+                "a behavior needs CachePolicyId or ForwardedValues (spec K-2)",
+            )
+        })?;
+        let (kq, fq) = if fv.query_string {
+            let keys = names(fv.query_string_cache_keys.as_ref());
+            (
+                if keys.is_empty() {
+                    Select::All
+                } else {
+                    Select::Whitelist(keys)
+                },
+                Select::All,
+            )
+        } else {
+            (Select::None, Select::None)
+        };
+        let cookies = match fv.cookies.forward.as_str() {
+            "whitelist" => Select::Whitelist(names(fv.cookies.whitelisted_names.as_ref())),
+            "all" => Select::All,
+            _ => Select::None,
+        };
+        let headers = lower(fv.headers.as_ref());
+        let all = headers.iter().any(|h| h == "*");
+        // spec C-7: legacy gets gzip only, and only when Compress is on (the K-8 handling of
+        // Accept-Encoding applies because CloudFront normalises it for compression).
+        let gzip = v.compress.unwrap_or(false) && !headers.iter().any(|h| h == "accept-encoding");
+        let key = KeyRecipe {
+            query: kq,
+            headers: if all { vec![] } else { headers.clone() },
+            cookies: cookies.clone(),
+            gzip,
+            br: false,
+            options_cached,
+        };
+        let forward = Forward {
+            query: fq,
+            headers: if all {
+                HeaderForward::AllViewer {
+                    except: vec![],
+                    cloudfront: vec![],
+                }
+            } else {
+                HeaderForward::List(headers)
+            },
+            cookies,
+            legacy: true,
+        };
+        (
+            key,
+            forward,
+            TtlSettings::with_defaults(v.min, v.default, v.max),
+            all,
+            gzip,
+            false,
+        )
+    };
+    // spec C-6: Accept-Encoding listed explicitly disables edge compression.
+    let ae_listed = key.headers.iter().any(|h| h == "accept-encoding");
+    // spec C-1: Compress flag, a coding enabled, TTLs not all zero.
+    let compress =
+        v.compress.unwrap_or(false) && (gzip || br) && !ttl.caching_disabled() && !ae_listed;
+    let response_headers = match v.rhp_id {
+        Some(id) => Some(Arc::new(
+            policies
+                .response_headers_policy(id)
+                .ok_or_else(|| {
+                    Finding::error(format!("{field}.ResponseHeadersPolicyId"), "NoSuchResponseHeadersPolicy", format!("response headers policy {id:?} is neither managed nor given with --policies"))
+                })?
+                .response_headers_policy_config
+                .clone(),
+        )),
+        None => None,
+    };
+    Ok(Behavior {
+        index,
+        label,
+        target: v.target.to_string(),
+        viewer_protocol_policy: v.vpp,
+        allowed,
+        cached,
+        compress,
+        key,
+        forward,
+        ttl,
+        all_headers,
+        signed: v.signed,
+        response_headers,
+        counters: Counters::default(),
+    })
+}
+
+fn fnv(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+impl Dist {
+    /// Prepares `config`. Errors are the findings of [`check_config`] plus anything that
+    /// cannot be resolved here.
+    pub fn prepare(
+        config: DistributionConfig,
+        policies: &PolicySet,
+        options: &Options,
+    ) -> Result<Self, Invalid> {
+        let findings: Vec<Finding> = check_config(&config, policies)
+            .into_iter()
+            .filter(Finding::is_error)
+            .collect();
+        if !findings.is_empty() {
+            return Err(Invalid(findings));
+        }
+        let mut errs = Vec::new();
+        let mut behaviors = Vec::new();
+        for (i, b) in config
+            .cache_behaviors
+            .as_ref()
+            .map(|l| l.items())
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let v = View {
+                target: &b.target_origin_id,
+                signed: b.trusted_signers.as_ref().is_some_and(|t| t.enabled)
+                    || b.trusted_key_groups.as_ref().is_some_and(|t| t.enabled),
+                vpp: b.viewer_protocol_policy.as_str(),
+                allowed: b.allowed_methods.as_ref(),
+                compress: b.compress,
+                cache_policy_id: b.cache_policy_id.as_deref().filter(|s| !s.is_empty()),
+                orp_id: b
+                    .origin_request_policy_id
+                    .as_deref()
+                    .filter(|s| !s.is_empty()),
+                rhp_id: b
+                    .response_headers_policy_id
+                    .as_deref()
+                    .filter(|s| !s.is_empty()),
+                fv: b.forwarded_values.as_ref(),
+                min: b.min_ttl,
+                default: b.default_ttl,
+                max: b.max_ttl,
+            };
+            match prepare_behavior(Some(i), b.path_pattern.clone(), v, policies) {
+                Ok(b) => behaviors.push(b),
+                Err(f) => errs.push(f),
+            }
+        }
+        let d = &config.default_cache_behavior;
+        let v = View {
+            target: &d.target_origin_id,
+            signed: d.trusted_signers.as_ref().is_some_and(|t| t.enabled)
+                || d.trusted_key_groups.as_ref().is_some_and(|t| t.enabled),
+            vpp: d.viewer_protocol_policy.as_str(),
+            allowed: d.allowed_methods.as_ref(),
+            compress: d.compress,
+            cache_policy_id: d.cache_policy_id.as_deref().filter(|s| !s.is_empty()),
+            orp_id: d
+                .origin_request_policy_id
+                .as_deref()
+                .filter(|s| !s.is_empty()),
+            rhp_id: d
+                .response_headers_policy_id
+                .as_deref()
+                .filter(|s| !s.is_empty()),
+            fv: d.forwarded_values.as_ref(),
+            min: d.min_ttl,
+            default: d.default_ttl,
+            max: d.max_ttl,
+        };
+        match prepare_behavior(None, "*".to_string(), v, policies) {
+            Ok(b) => behaviors.push(b),
+            Err(f) => errs.push(f),
+        }
+        for id in options.overrides.keys() {
+            if !config.origins.items().iter().any(|o| &o.id == id) {
+                errs.push(Finding::error(
+                    "Origins",
+                    "NoSuchOrigin",
+                    format!("--origin {id}=...: the distribution has no origin with Id {id:?}"),
+                ));
+            }
+        }
+        if !errs.is_empty() {
+            return Err(Invalid(errs));
+        }
+        let mut origins = HashMap::new();
+        for o in config.origins.items() {
+            let custom = o.custom_origin_config.as_ref();
+            let secs = |v: Option<i32>, d: u64| {
+                Duration::from_secs(v.map(|x| x.max(1) as u64).unwrap_or(d))
+            };
+            let read = secs(
+                custom.and_then(|c| c.origin_read_timeout).or(o
+                    .s3_origin_config
+                    .as_ref()
+                    .and_then(|s| s.origin_read_timeout)),
+                30,
+            );
+            let keepalive = secs(custom.and_then(|c| c.origin_keepalive_timeout), 5);
+            let target = match options.overrides.get(&o.id) {
+                Some(Override::Url { authority }) => Target::Http {
+                    authority: authority.clone(),
+                },
+                Some(Override::Folder(p)) => Target::Folder(p.clone()),
+                None => match custom {
+                    // spec O-2: only plain HTTP is reachable from the preview without an override.
+                    Some(c) if c.origin_protocol_policy.as_str() == "http-only" => Target::Http {
+                        authority: format!("{}:{}", o.domain_name, c.http_port),
+                    },
+                    _ => Target::Unreachable(format!(
+                        "origin {:?} is reached over HTTPS, which the preview does not do; give --origin {}=URL|DIR",
+                        o.id, o.id
+                    )),
+                },
+            };
+            let custom_headers = o
+                .custom_headers
+                .as_ref()
+                .map(|l| {
+                    l.items()
+                        .iter()
+                        .filter_map(|h| {
+                            Some((
+                                HeaderName::from_bytes(h.header_name.as_bytes()).ok()?,
+                                HeaderValue::from_str(&h.header_value).ok()?,
+                            ))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let spec = OriginSpec::new(
+                o.id.clone(),
+                o.domain_name.clone(),
+                o.origin_path.clone().unwrap_or_default(),
+                custom_headers,
+                o.connection_attempts
+                    .map(|a| a.clamp(1, 3) as u32)
+                    .unwrap_or(3),
+                secs(o.connection_timeout, 10),
+                read,
+                keepalive,
+                target,
+            );
+            origins.insert(o.id.clone(), Arc::new(spec));
+        }
+        let groups = config
+            .origin_groups
+            .as_ref()
+            .map(|l| {
+                l.items()
+                    .iter()
+                    .filter_map(|g| {
+                        let m = g.members.items();
+                        Some((
+                            g.id.clone(),
+                            Group {
+                                primary: m.first()?.origin_id.clone(),
+                                secondary: m.get(1)?.origin_id.clone(),
+                                codes: g
+                                    .failover_criteria
+                                    .status_codes
+                                    .items()
+                                    .iter()
+                                    .filter_map(|c| u16::try_from(*c).ok())
+                                    .collect(),
+                            },
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let geo = match config.restrictions.as_ref().map(|r| &r.geo_restriction) {
+            Some(g) if g.restriction_type.as_str() == "whitelist" => {
+                Geo::Allow(g.items.clone().unwrap_or_default())
+            }
+            Some(g) if g.restriction_type.as_str() == "blacklist" => {
+                Geo::Block(g.items.clone().unwrap_or_default())
+            }
+            _ => Geo::None,
+        };
+        let errors = ErrorRules::new(
+            config
+                .custom_error_responses
+                .as_ref()
+                .map(|l| l.items())
+                .unwrap_or_default(),
+        );
+        let log_cookies = config
+            .logging
+            .as_ref()
+            .is_some_and(|l| l.enabled == Some(true) && l.include_cookies == Some(true));
+        Ok(Dist {
+            domain: options.domain.clone(),
+            aliases: config
+                .aliases
+                .as_ref()
+                .map(|l| l.items().iter().map(|a| a.to_ascii_lowercase()).collect())
+                .unwrap_or_default(),
+            enabled: config.enabled,
+            default_root: config.default_root_object.clone().filter(|s| !s.is_empty()),
+            compiled: CompiledBehaviors::new(&config),
+            behaviors,
+            origins,
+            groups,
+            errors,
+            geo,
+            log_cookies,
+            via_headers: ["1.0", "1.1", "2.0"].map(|v| {
+                HeaderValue::from_str(&format!(
+                    "{v} {:016x}.cloudfront.net (CloudFront)",
+                    fnv(&options.domain)
+                ))
+                .unwrap_or(HeaderValue::from_static("1.1 cloudfront.net (CloudFront)"))
+            }),
+            via: format!("{:016x}.cloudfront.net", fnv(&options.domain)),
+            domain_arc: Arc::from(options.domain.as_str()),
+            config,
+        })
+    }
+
+    /// spec X-2: `Via: <viewer-http-version> <hex>.cloudfront.net (CloudFront)`.
+    pub fn via_header(&self, version: hyper::Version) -> HeaderValue {
+        match version {
+            hyper::Version::HTTP_10 => self.via_headers[0].clone(),
+            hyper::Version::HTTP_11 => self.via_headers[1].clone(),
+            _ => self.via_headers[2].clone(),
+        }
+    }
+
+    /// spec P-1: the behavior for a path (default last).
+    pub fn behavior_for(&self, path: &str) -> &Behavior {
+        let i = self
+            .compiled
+            .select(path)
+            .unwrap_or(self.behaviors.len() - 1);
+        &self.behaviors[i.min(self.behaviors.len() - 1)]
+    }
+
+    pub fn default_behavior(&self) -> &Behavior {
+        &self.behaviors[self.behaviors.len() - 1]
+    }
+
+    /// spec §1.1 / issue: the preview answers only for the distribution's domain, its aliases
+    /// (wildcard aliases `*.example.com` included), localhost and its own listener address.
+    pub fn host_allowed(&self, host: &str, listener_hosts: &[String]) -> bool {
+        let host = host.to_ascii_lowercase();
+        let name = strip_port(&host);
+        if name == self.domain
+            || name == "localhost"
+            || listener_hosts
+                .iter()
+                .any(|h| *h == host || strip_port(h) == name)
+        {
+            return true;
+        }
+        self.aliases.iter().any(|a| match a.strip_prefix("*.") {
+            Some(suffix) => name
+                .strip_suffix(suffix)
+                .is_some_and(|p| p.ends_with('.') && p.len() > 1),
+            None => a == name,
+        })
+    }
+}
+
+/// `host:port` → `host` (IPv6 literals in brackets kept whole).
+pub fn strip_port(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host
+            .split(']')
+            .next()
+            .map(|h| &host[..h.len() + 1])
+            .unwrap_or(host);
+    }
+    host.rsplit_once(':')
+        .filter(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
+        .map(|(h, _)| h)
+        .unwrap_or(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dist(extra: serde_json::Value) -> Dist {
+        let mut v = serde_json::json!({
+            "CallerReference": "t", "Comment": "", "Enabled": true,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}
+        });
+        if let (Some(a), serde_json::Value::Object(b)) = (v.as_object_mut(), extra) {
+            a.extend(b);
+        }
+        let config = cfconsole_model::Document::from_json(&v.to_string())
+            .unwrap()
+            .config;
+        Dist::prepare(
+            config,
+            &PolicySet::default(),
+            &Options {
+                domain: "d1.cloudfront.net".into(),
+                overrides: HashMap::new(),
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn host_check_table() {
+        let d = dist(
+            serde_json::json!({"Aliases": {"Quantity": 2, "Items": ["www.example.org", "*.cdn.example.org"]}}),
+        );
+        let listeners = vec!["127.0.0.1:8080".to_string()];
+        let cases = [
+            ("d1.cloudfront.net", true),
+            ("D1.CloudFront.net:8080", true),
+            ("localhost:8080", true),
+            ("127.0.0.1:8080", true),
+            ("www.example.org", true),
+            ("a.cdn.example.org", true),
+            ("cdn.example.org", false),
+            ("evil.example", false),
+            ("127.0.0.2:8080", false),
+        ];
+        for (host, ok) in cases {
+            assert_eq!(d.host_allowed(host, &listeners), ok, "{host}");
+        }
+    }
+
+    #[test]
+    fn k3_union_and_overrides() {
+        let w = |l: &[&str]| Select::Whitelist(l.iter().map(|s| s.to_string()).collect());
+        let x = |l: &[&str]| Select::AllExcept(l.iter().map(|s| s.to_string()).collect());
+        assert_eq!(union(&Select::None, &w(&["a"])), w(&["a"]));
+        assert_eq!(union(&w(&["a"]), &Select::All), Select::All);
+        assert_eq!(union(&x(&["a", "b"]), &w(&["a"])), x(&["b"]));
+        assert_eq!(union(&x(&["a", "b"]), &x(&["b", "c"])), x(&["b"]));
+        assert_eq!(
+            Override::parse("http://127.0.0.1:3000").unwrap(),
+            Override::Url {
+                authority: "127.0.0.1:3000".into()
+            }
+        );
+        assert_eq!(
+            Override::parse("http://localhost").unwrap(),
+            Override::Url {
+                authority: "localhost:80".into()
+            }
+        );
+        assert!(Override::parse("https://x").is_err());
+        assert!(Override::parse("/definitely/not/a/dir").is_err());
+        assert!(
+            Geo::Block(vec!["FR".into()]).allows(None),
+            "S-9: unknown is served"
+        );
+        assert!(!Geo::Allow(vec!["US".into()]).allows(Some("fr")));
+    }
+
+    #[test]
+    fn c1_c7_compression_enablement() {
+        let d = dist(
+            serde_json::json!({"DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "Compress": true,
+            "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}}}}),
+        );
+        let b = d.default_behavior();
+        assert!(
+            b.compress && b.key.gzip && !b.key.br,
+            "C-7: legacy is gzip only"
+        );
+        let d = dist(
+            serde_json::json!({"DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "Compress": true,
+            "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}}),
+        );
+        assert!(
+            !d.default_behavior().compress,
+            "C-1: CachingDisabled never compresses"
+        );
+    }
+}

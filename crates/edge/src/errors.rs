@@ -1,0 +1,238 @@
+//! Error handling (spec §10, §4 V-2/§5 M-4, §13 O-5): which custom error response applies to a
+//! status, and the bodies of responses the edge generates itself. Pure functions, table-tested.
+
+use std::collections::HashMap;
+
+/// One `CustomErrorResponses` item, prepared (E-1, E-2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRule {
+    pub page_path: Option<String>,
+    pub response_code: Option<u16>,
+    /// E-4: ErrorCachingMinTTL, default 10 s.
+    pub min_ttl: u64,
+}
+
+/// The custom error responses of a distribution by error code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorRules {
+    rules: HashMap<u16, ErrorRule>,
+}
+
+/// spec E-4: default ErrorCachingMinTTL.
+pub const DEFAULT_ERROR_MIN_TTL: u64 = 10;
+
+impl ErrorRules {
+    pub fn new(items: &[cfconsole_model::CustomErrorResponse]) -> Self {
+        let rules = items
+            .iter()
+            .filter_map(|i| {
+                let code = u16::try_from(i.error_code).ok()?;
+                Some((
+                    code,
+                    ErrorRule {
+                        page_path: i.response_page_path.clone().filter(|p| !p.is_empty()),
+                        response_code: i.response_code.as_deref().and_then(|c| c.parse().ok()),
+                        min_ttl: i
+                            .error_caching_min_ttl
+                            .map(|t| t.max(0) as u64)
+                            .unwrap_or(DEFAULT_ERROR_MIN_TTL),
+                    },
+                ))
+            })
+            .collect();
+        Self { rules }
+    }
+
+    /// spec E-1: only configurable codes can have a rule; E-10: never for 3xx.
+    pub fn rule(&self, status: u16) -> Option<&ErrorRule> {
+        if status < 400 {
+            return None;
+        }
+        self.rules.get(&status)
+    }
+
+    /// spec E-6: the page to fetch for `status`, with the status to answer with.
+    pub fn page(&self, status: u16) -> Option<(&str, u16)> {
+        let rule = self.rule(status)?;
+        let path = rule.page_path.as_deref()?;
+        Some((path, rule.response_code.unwrap_or(status)))
+    }
+
+    /// spec E-4: ErrorCachingMinTTL for `status`.
+    pub fn min_ttl(&self, status: u16) -> u64 {
+        self.rule(status)
+            .map(|r| r.min_ttl)
+            .unwrap_or(DEFAULT_ERROR_MIN_TTL)
+    }
+}
+
+/// Responses the edge generates itself (X-5: `Server: CloudFront`). The wording follows
+/// CloudFront's HTML error pages closely enough for a person to recognise them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EdgeError {
+    /// spec §1.1: the Host is neither the distribution, an alias nor the listener.
+    UnknownHost,
+    /// spec S-11.
+    Disabled,
+    /// spec H-11.
+    GetWithBody,
+    /// spec H-12: URL over 8,192 bytes.
+    UrlTooLong,
+    /// spec H-12 / issue: the request headers exceed 20,480 bytes (CloudFront answers 494).
+    HeadersTooLarge,
+    /// spec S-9.
+    GeoBlocked,
+    /// spec V-2 (HTTP/1.0 non-GET) and V-1 `https-only`.
+    HttpsRequired,
+    /// spec M-4.
+    MethodNotAllowed,
+    /// spec O-5.
+    OriginConnect,
+    OriginDns,
+    OriginTimeout,
+    OriginProtocol,
+    /// A request the edge cannot parse (bad path/authority).
+    BadRequest,
+    /// spec G-5: unsatisfiable range.
+    RangeNotSatisfiable,
+}
+
+impl EdgeError {
+    pub const fn status(self) -> u16 {
+        match self {
+            EdgeError::UnknownHost
+            | EdgeError::Disabled
+            | EdgeError::GetWithBody
+            | EdgeError::GeoBlocked
+            | EdgeError::HttpsRequired
+            | EdgeError::MethodNotAllowed => 403,
+            EdgeError::UrlTooLong => 413,
+            EdgeError::HeadersTooLarge => 494,
+            EdgeError::OriginConnect | EdgeError::OriginDns | EdgeError::OriginProtocol => 502,
+            EdgeError::OriginTimeout => 504,
+            EdgeError::BadRequest => 400,
+            EdgeError::RangeNotSatisfiable => 416,
+        }
+    }
+
+    /// x-edge-detailed-result-type (L-2).
+    pub const fn detail(self) -> &'static str {
+        match self {
+            EdgeError::UnknownHost => "Error",
+            EdgeError::Disabled => "Error",
+            EdgeError::GetWithBody => "Error",
+            EdgeError::UrlTooLong => "Error",
+            EdgeError::HeadersTooLarge => "Error",
+            EdgeError::GeoBlocked => "ClientGeoBlocked",
+            EdgeError::HttpsRequired => "Error",
+            EdgeError::MethodNotAllowed => "InvalidRequestMethod",
+            EdgeError::OriginConnect => "OriginConnectError",
+            EdgeError::OriginDns => "OriginDnsError",
+            EdgeError::OriginTimeout => "OriginReadTimeout",
+            EdgeError::OriginProtocol => "OriginError",
+            EdgeError::BadRequest => "Error",
+            EdgeError::RangeNotSatisfiable => "Error",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            EdgeError::UnknownHost => {
+                "The request could not be satisfied. This preview serves only the distribution's domain name, its aliases, localhost and its own listener address."
+            }
+            EdgeError::Disabled => {
+                "The distribution is disabled (Enabled: false) and accepts no requests."
+            }
+            EdgeError::GetWithBody => "Bad request. A GET request with a body is not allowed.",
+            EdgeError::UrlTooLong => "Bad request. The URL is longer than 8,192 bytes.",
+            EdgeError::HeadersTooLarge => {
+                "Bad request. The request headers are larger than 20,480 bytes."
+            }
+            EdgeError::GeoBlocked => {
+                "The Amazon CloudFront distribution is configured to block access from your country."
+            }
+            EdgeError::HttpsRequired => {
+                "Bad request. This distribution requires HTTPS for this path."
+            }
+            EdgeError::MethodNotAllowed => {
+                "This distribution is not configured to allow the HTTP request method that was used for this request. The distribution supports only cachable requests."
+            }
+            EdgeError::OriginConnect => "CloudFront wasn't able to connect to the origin.",
+            EdgeError::OriginDns => "CloudFront wasn't able to resolve the origin domain name.",
+            EdgeError::OriginTimeout => {
+                "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection."
+            }
+            EdgeError::OriginProtocol => "CloudFront received an invalid response from the origin.",
+            EdgeError::BadRequest => "Bad request.",
+            EdgeError::RangeNotSatisfiable => "The requested range is not satisfiable.",
+        }
+    }
+
+    /// The HTML body of the generated response.
+    pub fn body(self, request_id: &str) -> String {
+        let status = self.status();
+        format!(
+            "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\" \"http://www.w3.org/TR/html4/loose.dtd\">\n<HTML><HEAD><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=iso-8859-1\">\n<TITLE>ERROR: The request could not be satisfied</TITLE>\n</HEAD><BODY>\n<H1>{status} ERROR</H1>\n<H2>The request could not be satisfied.</H2>\n<HR noshade size=\"1px\">\n{}\n<BR clear=\"all\">\n<HR noshade size=\"1px\">\n<PRE>\nGenerated by cloudfront (CloudFront) [cfconsole preview]\nRequest ID: {request_id}\n</PRE>\n</BODY></HTML>\n",
+            self.message()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::type_complexity)] // table-driven cases are tuples by design
+
+    use super::*;
+    use cfconsole_model::CustomErrorResponse;
+
+    fn item(
+        code: i32,
+        page: Option<&str>,
+        resp: Option<&str>,
+        ttl: Option<i64>,
+    ) -> CustomErrorResponse {
+        let mut v = serde_json::json!({"ErrorCode": code});
+        if let Some(p) = page {
+            v["ResponsePagePath"] = p.into();
+        }
+        if let Some(r) = resp {
+            v["ResponseCode"] = r.into();
+        }
+        if let Some(t) = ttl {
+            v["ErrorCachingMinTTL"] = t.into();
+        }
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn error_choice_table() {
+        let rules = ErrorRules::new(&[
+            item(404, Some("/errors/404.html"), Some("200"), Some(30)),
+            item(503, None, None, Some(0)),
+            item(500, Some("/e.html"), None, None),
+        ]);
+        let cases: Vec<(&str, u16, Option<(&str, u16)>, u64)> = vec![
+            (
+                "E-6 page with ResponseCode",
+                404,
+                Some(("/errors/404.html", 200)),
+                30,
+            ),
+            ("E-2 TTL only, no page", 503, None, 0),
+            ("E-2 page, status kept", 500, Some(("/e.html", 500)), 10),
+            ("E-5 unconfigured", 502, None, DEFAULT_ERROR_MIN_TTL),
+            ("E-10 never 3xx", 301, None, DEFAULT_ERROR_MIN_TTL),
+        ];
+        for (rule, status, page, ttl) in cases {
+            assert_eq!(rules.page(status), page, "{rule}");
+            assert_eq!(rules.min_ttl(status), ttl, "{rule}");
+        }
+        assert_eq!(EdgeError::HeadersTooLarge.status(), 494);
+        assert_eq!(EdgeError::OriginTimeout.status(), 504);
+        assert!(
+            EdgeError::MethodNotAllowed
+                .body("id")
+                .contains("cachable requests")
+        );
+    }
+}

@@ -1,0 +1,29 @@
+//! cfconsole-edge: the preview edge server. A caching reverse proxy on hyper that behaves like one
+//! CloudFront edge location for one DistributionConfig (spec/edge-semantics.md), so an operator
+//! can see what will hit, miss, redirect, fail over or be compressed — and why — before
+//! publishing. Depends on `cfconsole-model` only.
+
+pub mod admin;
+pub mod clock;
+pub mod compress;
+pub mod dist;
+pub mod errors;
+pub mod folder;
+pub mod headers;
+pub mod key;
+pub mod lock;
+pub mod log;
+pub mod origin;
+pub mod outcome;
+pub mod pipeline;
+pub mod range;
+pub mod server;
+pub mod stats;
+pub mod store;
+pub mod tls;
+pub mod ttl;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use dist::{Override, check_config};
+pub use outcome::ResultType;
+pub use server::{Control, DEFAULT_CACHE_SIZE, Edge, EdgeConfig, StartError};

@@ -1,0 +1,517 @@
+//! Listeners and the control handle: HTTP, HTTPS (rcgen/rustls) and the admin API, each on its
+//! own loopback port, served with hyper-util's auto builder (HTTP/1.1 and HTTP/2) and graceful
+//! shutdown. [`Edge`] is the in-process handle (start, stop, swap the config live, invalidate,
+//! read stats and cache entries) that the app and the CLI hold.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use cfconsole_model::{DistributionConfig, Document, Finding, InvalidationPath, PolicySet};
+
+use crate::admin::{self, ApiError, Invalidation, Registry};
+use crate::clock::{Clock, SystemClock};
+use crate::dist::{Dist, Options, Override};
+use crate::log::{Logger, Record};
+use crate::pipeline::{self, Conn, Shared};
+use crate::store::{EntryInfo, Store};
+use crate::tls::CertPem;
+
+/// Everything needed to start a preview.
+pub struct EdgeConfig {
+    pub config: DistributionConfig,
+    pub policies: PolicySet,
+    /// The distribution's domain name (K-1, cs(Host)).
+    pub domain: String,
+    pub overrides: HashMap<String, Override>,
+    pub viewer_country: Option<String>,
+    pub access_log: Option<PathBuf>,
+    /// Bytes (default 256 MiB).
+    pub cache_size: u64,
+    pub listen: Option<SocketAddr>,
+    pub https_listen: Option<SocketAddr>,
+    pub admin: Option<SocketAddr>,
+    /// The operator's certificate; None generates one.
+    pub certificate: Option<CertPem>,
+    pub clock: Arc<dyn Clock>,
+    /// x-edge-location / X-Amz-Cf-Pop.
+    pub pop: String,
+}
+
+/// Default `--cache-size`: 256 MiB.
+pub const DEFAULT_CACHE_SIZE: u64 = 256 * 1024 * 1024;
+
+impl EdgeConfig {
+    /// A configuration with the defaults: HTTP on 127.0.0.1:0, no HTTPS, no admin port.
+    pub fn new(config: DistributionConfig, domain: impl Into<String>) -> Self {
+        Self {
+            config,
+            policies: PolicySet::default(),
+            domain: domain.into(),
+            overrides: HashMap::new(),
+            viewer_country: None,
+            access_log: None,
+            cache_size: DEFAULT_CACHE_SIZE,
+            listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            https_listen: None,
+            admin: None,
+            certificate: None,
+            clock: Arc::new(SystemClock),
+            pop: "LCL50-P1".to_string(),
+        }
+    }
+}
+
+/// Why the preview did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{}", render(.0))]
+    Invalid(Vec<Finding>),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("cannot open the access log {path}: {source}")]
+    Log {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("TLS: {0}")]
+    Tls(String),
+}
+
+fn render(findings: &[Finding]) -> String {
+    let mut s = String::from("the configuration cannot be previewed:");
+    for f in findings {
+        s.push_str(&format!("\n  {}: {}", f.path, f.message));
+    }
+    s
+}
+
+/// The control surface shared by the in-process handle and the admin API.
+pub struct Control {
+    shared: Arc<Shared>,
+    policies: RwLock<PolicySet>,
+    options: RwLock<Options>,
+    registry: Registry,
+}
+
+impl Control {
+    pub fn shared(&self) -> &Arc<Shared> {
+        &self.shared
+    }
+
+    /// spec §15: removes every matching entry at once (I-7) and records the invalidation.
+    /// Same CallerReference + same paths → the existing one; other paths →
+    /// InvalidationBatchAlreadyExists (I-11).
+    pub async fn invalidate(
+        &self,
+        paths: Vec<String>,
+        caller: Option<String>,
+    ) -> Result<(Invalidation, bool), ApiError> {
+        let parsed: Vec<InvalidationPath> = paths
+            .iter()
+            .map(|p| {
+                InvalidationPath::parse(p).map_err(|e| ApiError {
+                    status: 400,
+                    code: "InvalidArgument",
+                    message: format!("{p}: {e}"),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        let now = self.shared.clock.now();
+        let caller = caller.unwrap_or_else(|| {
+            format!(
+                "cfconsole-preview-{}",
+                now.duration_since(std::time::SystemTime::UNIX_EPOCH)
+                    .map(|d| d.as_nanos())
+                    .unwrap_or(0)
+            )
+        });
+        {
+            let items = self
+                .registry
+                .items
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if let Some(existing) = items.iter().find(|i| i.caller_reference == caller) {
+                let mut a = existing.paths.clone();
+                let mut b = paths.clone();
+                a.sort();
+                b.sort();
+                return if a == b {
+                    Ok((existing.clone(), false))
+                } else {
+                    Err(ApiError {
+                        status: 409,
+                        code: "InvalidationBatchAlreadyExists",
+                        message: format!("CallerReference {caller:?} was used with other paths"),
+                    })
+                };
+            }
+        }
+        let removed = self
+            .shared
+            .store
+            .invalidate_where(|e| {
+                parsed
+                    .iter()
+                    .any(|p| p.matches(&e.path, e.query.as_deref()))
+            })
+            .await;
+        let (date, time) = crate::log::utc_date_time(now);
+        let mut items = self
+            .registry
+            .items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let id = format!(
+            "I{:0>13}",
+            to_base36(
+                items.len() as u64
+                    + 1
+                    + (now
+                        .duration_since(std::time::SystemTime::UNIX_EPOCH)
+                        .map(|d| d.as_secs())
+                        .unwrap_or(0)
+                        << 8)
+            )
+        );
+        let inv = Invalidation {
+            id,
+            create_time: format!("{date}T{time}.000Z"),
+            caller_reference: caller,
+            paths,
+            removed,
+        };
+        items.push(inv.clone());
+        Ok((inv, true))
+    }
+
+    pub fn invalidations(&self) -> Vec<Invalidation> {
+        self.registry
+            .items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    pub fn cache_entries(&self) -> Vec<EntryInfo> {
+        self.shared.store.entries(self.shared.clock.now())
+    }
+
+    pub fn cache_bytes(&self) -> u64 {
+        self.shared.store.weighted_size()
+    }
+
+    /// Counters per behavior plus totals (`GET /stats`).
+    pub fn stats_json(&self) -> Value {
+        let dist = self.shared.dist();
+        let behaviors: Vec<_> = dist
+            .behaviors
+            .iter()
+            .map(|b| b.counters.snapshot(&b.label))
+            .collect();
+        json!({
+            "Behaviors": behaviors,
+            "OriginRequests": self.shared.origin_requests.load(std::sync::atomic::Ordering::Relaxed),
+            "CacheEntries": self.shared.store.entry_count(),
+            "CacheBytes": self.shared.store.weighted_size(),
+            "LogRecordsDropped": self.shared.logger.dropped(),
+        })
+    }
+
+    pub fn recent_requests(&self) -> Vec<Record> {
+        self.shared.logger.recent()
+    }
+
+    /// Validates and swaps in a config; connections and the cache are kept.
+    pub fn swap(&self, config: DistributionConfig) -> Result<(), Vec<Finding>> {
+        let policies = self
+            .policies
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let options = self
+            .options
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let dist = Dist::prepare(config, &policies, &options).map_err(|e| e.0)?;
+        self.shared.swap(dist);
+        Ok(())
+    }
+
+    /// `PUT /config`: any input form the model accepts.
+    pub fn swap_json(&self, text: &str) -> Result<(), Vec<Finding>> {
+        let doc = Document::from_json(text)
+            .map_err(|e| vec![Finding::error_uncoded(e.path.clone(), e.message.clone())])?;
+        self.swap(doc.config)
+    }
+
+    /// Custom policies handed over by the app (control plane); applies to the next swap.
+    pub fn set_policies(&self, policies: PolicySet) {
+        *self.policies.write().unwrap_or_else(|e| e.into_inner()) = policies;
+    }
+}
+
+fn to_base36(mut n: u64) -> String {
+    const D: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut s = Vec::new();
+    loop {
+        s.push(D[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
+}
+
+/// A running preview.
+pub struct Edge {
+    control: Arc<Control>,
+    pub http_addr: Option<SocketAddr>,
+    pub https_addr: Option<SocketAddr>,
+    pub admin_addr: Option<SocketAddr>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
+    TcpListener::bind(addr)
+        .await
+        .map_err(|source| StartError::Bind { addr, source })
+}
+
+impl Edge {
+    /// Validates the config, binds every listener and starts serving.
+    pub async fn start(cfg: EdgeConfig) -> Result<Edge, StartError> {
+        let options = Options {
+            domain: cfg.domain.clone(),
+            overrides: cfg.overrides.clone(),
+        };
+        let dist = Dist::prepare(cfg.config.clone(), &cfg.policies, &options)
+            .map_err(|e| StartError::Invalid(e.0))?;
+        let logger = match &cfg.access_log {
+            Some(p) => Logger::start(Some(p.clone()))
+                .await
+                .map_err(|source| StartError::Log {
+                    path: p.clone(),
+                    source,
+                })?,
+            None => Logger::start(None)
+                .await
+                .map_err(|source| StartError::Log {
+                    path: PathBuf::new(),
+                    source,
+                })?,
+        };
+        let aliases: Vec<String> = dist.aliases.clone();
+        let shared = Arc::new(Shared::new(
+            dist,
+            Store::new(cfg.cache_size),
+            cfg.clock.clone(),
+            logger,
+            &cfg.pop,
+            cfg.viewer_country.clone(),
+        ));
+        let control = Arc::new(Control {
+            shared: shared.clone(),
+            policies: RwLock::new(cfg.policies.clone()),
+            options: RwLock::new(options),
+            registry: Registry::default(),
+        });
+        let (tx, rx) = watch::channel(false);
+        let mut tasks = Vec::new();
+        let mut hosts = Vec::new();
+        let mut http_addr = None;
+        let mut https_addr = None;
+        let mut admin_addr = None;
+        if let Some(addr) = cfg.listen {
+            let l = bind(addr).await?;
+            let a = l
+                .local_addr()
+                .map_err(|source| StartError::Bind { addr, source })?;
+            hosts.push(a.to_string());
+            http_addr = Some(a);
+            let s = shared.clone();
+            tasks.push(tokio::spawn(serve_edge(l, None, s, rx.clone())));
+        }
+        if let Some(addr) = cfg.https_listen {
+            let pem = match &cfg.certificate {
+                Some(p) => p.clone(),
+                None => {
+                    let mut names = vec![
+                        "localhost".to_string(),
+                        "127.0.0.1".to_string(),
+                        cfg.domain.clone(),
+                    ];
+                    names.extend(aliases.iter().cloned());
+                    crate::tls::generate(&names).map_err(StartError::Tls)?
+                }
+            };
+            let tls =
+                crate::tls::server_config(&pem, crate::tls::ViewerTls::from_config(&cfg.config))
+                    .map_err(StartError::Tls)?;
+            let l = bind(addr).await?;
+            let a = l
+                .local_addr()
+                .map_err(|source| StartError::Bind { addr, source })?;
+            hosts.push(a.to_string());
+            https_addr = Some(a);
+            *shared.https_port.write().unwrap_or_else(|e| e.into_inner()) = Some(a.port());
+            let s = shared.clone();
+            tasks.push(tokio::spawn(serve_edge(
+                l,
+                Some(tokio_rustls::TlsAcceptor::from(tls)),
+                s,
+                rx.clone(),
+            )));
+        }
+        *shared
+            .listener_hosts
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = hosts;
+        if let Some(addr) = cfg.admin {
+            let l = bind(addr).await?;
+            admin_addr = Some(
+                l.local_addr()
+                    .map_err(|source| StartError::Bind { addr, source })?,
+            );
+            tasks.push(tokio::spawn(serve_admin(l, control.clone(), rx.clone())));
+        }
+        Ok(Edge {
+            control,
+            http_addr,
+            https_addr,
+            admin_addr,
+            shutdown: tx,
+            tasks,
+        })
+    }
+
+    pub fn control(&self) -> &Arc<Control> {
+        &self.control
+    }
+
+    /// Stops accepting, lets requests in flight finish (up to 5 s), and returns.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+}
+
+fn http_builder() -> auto::Builder<TokioExecutor> {
+    let mut b = auto::Builder::new(TokioExecutor::new());
+    // Headers up to 96 KiB reach the pipeline, which answers 494 above 20,480 bytes (H-12);
+    // beyond that hyper itself refuses with 431 and closes the connection.
+    b.http1()
+        .max_buf_size(96 * 1024)
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(30));
+    b
+}
+
+const GRACE: Duration = Duration::from_secs(5);
+
+async fn serve_edge(
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let builder = http_builder();
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            accepted = listener.accept() => {
+                let Ok((stream, peer)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let local = stream.local_addr().unwrap_or(peer);
+                let shared = shared.clone();
+                let builder = builder.clone();
+                let watcher = graceful.watcher();
+                let tls = tls.clone();
+                tokio::spawn(async move {
+                    match tls {
+                        None => {
+                            let conn = Conn { peer, local, https: false, tls: None };
+                            let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
+                                let (s, c) = (shared.clone(), conn.clone());
+                                async move { Ok::<Response<Full<Bytes>>, Infallible>(pipeline::handle(s, c, req).await) }
+                            });
+                            let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), svc).into_owned()).await;
+                        }
+                        Some(acceptor) => {
+                            let Ok(Ok(stream)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await else { return };
+                            let (_, session) = stream.get_ref();
+                            let version = match session.protocol_version() {
+                                Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3",
+                                Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2",
+                                _ => "TLSv1",
+                            };
+                            let cipher = session.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite())).unwrap_or_default();
+                            let conn = Conn { peer, local, https: true, tls: Some((version, cipher)) };
+                            let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
+                                let (s, c) = (shared.clone(), conn.clone());
+                                async move { Ok::<Response<Full<Bytes>>, Infallible>(pipeline::handle(s, c, req).await) }
+                            });
+                            let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), svc).into_owned()).await;
+                        }
+                    }
+                });
+            }
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(GRACE, graceful.shutdown()).await;
+}
+
+async fn serve_admin(
+    listener: TcpListener,
+    control: Arc<Control>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let builder = http_builder();
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let control = control.clone();
+                let builder = builder.clone();
+                let watcher = graceful.watcher();
+                tokio::spawn(async move {
+                    let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
+                        let c = control.clone();
+                        async move { Ok::<Response<Full<Bytes>>, Infallible>(admin::handle(c, req).await) }
+                    });
+                    let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), svc).into_owned()).await;
+                });
+            }
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(GRACE, graceful.shutdown()).await;
+}

@@ -1,0 +1,983 @@
+//! Integration tests per spec section, through real sockets: a scripted origin on 127.0.0.1:0,
+//! the edge started in-process with a manual clock (no sleeps to wait for expiry).
+
+mod common;
+
+use std::time::Duration;
+
+use cfconsole_edge::Override;
+use common::*;
+use serde_json::json;
+
+// ---- §2 behaviors and path patterns ----
+
+#[tokio::test]
+async fn p1_p11_first_matching_behavior_routes_to_its_origin() {
+    let a = Origin::start(|_| Scripted::ok("from a").header("cache-control", "max-age=60")).await;
+    let b = Origin::start(|_| Scripted::ok("from b").header("cache-control", "max-age=60")).await;
+    let cfg = config(
+        json!({}),
+        json!({
+            "Origins": {"Quantity": 2, "Items": [
+                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
+                {"Id": "o2", "DomainName": "b.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
+            "CacheBehaviors": {"Quantity": 2, "Items": [
+                {"PathPattern": "images/*", "TargetOriginId": "o2", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED},
+                {"PathPattern": "images/*.jpg", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED}]}
+        }),
+    );
+    let e = edge_with(
+        cfg,
+        &[
+            ("o1", Override::parse(&a.url()).unwrap()),
+            ("o2", Override::parse(&b.url()).unwrap()),
+        ],
+        |_| {},
+    )
+    .await;
+    // P-1: `images/*` comes first and wins over the more specific `images/*.jpg`.
+    assert_eq!(e.get("/images/x.jpg?q=1").await.text(), "from b");
+    // P-4/P-5: the default behavior takes the rest.
+    assert_eq!(e.get("/images").await.text(), "from a");
+    // P-8: case-sensitive.
+    assert_eq!(e.get("/IMAGES/x.jpg").await.text(), "from a");
+    let (_, stats) = e.admin("GET", "/stats", serde_json::Value::Null).await;
+    assert_eq!(stats["Behaviors"][0]["behavior"], "images/*");
+    assert_eq!(stats["Behaviors"][0]["requests"], 1);
+    e.edge.stop().await;
+}
+
+// ---- §3 default root object ----
+
+#[tokio::test]
+async fn d1_d2_default_root_object_only_for_slash() {
+    let o = Origin::start(|s| Scripted::ok(&s.uri)).await;
+    let e = edge(
+        config(json!({}), json!({"DefaultRootObject": "index.html"})),
+        &o,
+    )
+    .await;
+    assert_eq!(e.get("/").await.text(), "/index.html", "D-1");
+    assert_eq!(e.get("/install/").await.text(), "/install/", "D-2");
+    e.edge.stop().await;
+}
+
+// ---- §4 viewer protocol policy ----
+
+#[tokio::test]
+async fn v2_redirect_301_for_get_307_for_post_and_v1_https_only_403() {
+    let o = Origin::start(|_| Scripted::ok("x")).await;
+    let cfg = config(
+        json!({"ViewerProtocolPolicy": "redirect-to-https",
+        "AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+            "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}),
+        json!({"CacheBehaviors": {"Quantity": 1, "Items": [
+            {"PathPattern": "/secure/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "https-only", "CachePolicyId": CACHING_OPTIMIZED}]}}),
+    );
+    let e = edge_with(cfg, &[("o1", Override::parse(&o.url()).unwrap())], |c| {
+        c.https_listen = Some("127.0.0.1:0".parse().unwrap())
+    })
+    .await;
+    let r = e.get("/a/b?x=1").await;
+    assert_eq!(r.status, 301, "V-2 GET");
+    let port = e.edge.https_addr.unwrap().port();
+    assert_eq!(
+        r.h("location"),
+        Some(format!("https://{DOMAIN}:{port}/a/b?x=1").as_str())
+    );
+    assert_eq!(r.x_cache(), "Redirect from cloudfront", "V-3");
+    assert_eq!(r.h("server"), Some("CloudFront"), "X-5");
+    let r = e.req("POST", "/form", &[], "a=1").await;
+    assert_eq!(r.status, 307, "V-2 POST");
+    let r = e.get("/secure/x").await;
+    assert_eq!(r.status, 403, "V-1 https-only");
+    assert_eq!(o.hits(), 0, "V-3: generated at the edge");
+    e.edge.stop().await;
+}
+
+// ---- §5 allowed and cached methods ----
+
+#[tokio::test]
+async fn m4_disallowed_method_403_m5_post_always_forwarded() {
+    let o = Origin::start(|s| {
+        Scripted::ok(&format!(
+            "{} {}",
+            s.method,
+            String::from_utf8_lossy(&s.body)
+        ))
+        .header("cache-control", "max-age=60")
+    })
+    .await;
+    let cfg = config(
+        json!({}),
+        json!({"CacheBehaviors": {"Quantity": 1, "Items": [
+        {"PathPattern": "/api/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_DISABLED,
+         "AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+            "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}]}}),
+    );
+    let e = edge(cfg, &o).await;
+    let r = e.req("POST", "/page", &[], "x").await;
+    assert_eq!(r.status, 403, "M-4");
+    assert!(
+        r.text()
+            .contains("not configured to allow the HTTP request method")
+    );
+    assert_eq!(r.x_cache(), "Error from cloudfront");
+    let r = e.req("DELETE", "/anything", &[], "").await;
+    assert_eq!(r.status, 403, "M-4");
+    assert_eq!(o.hits(), 0);
+    for _ in 0..2 {
+        let r = e.req("POST", "/api/x", &[], "body").await;
+        assert_eq!(r.text(), "POST body");
+        assert_eq!(r.x_cache(), "Miss from cloudfront", "M-5");
+    }
+    assert_eq!(o.hits(), 2, "M-2: POST never cached");
+    e.edge.stop().await;
+}
+
+// ---- §6 cache key ----
+
+#[tokio::test]
+async fn k1_k4_custom_cache_policy_keys_whitelisted_query_only() {
+    let o = Origin::start(|s| Scripted::ok(&s.uri).header("cache-control", "max-age=60")).await;
+    let policies = cfconsole_model::PolicySet::from_json(&json!({"CachePolicy": {"Id": "custom-1", "LastModifiedTime": "2024-01-01T00:00:00Z", "CachePolicyConfig": {
+        "Name": "q", "MinTTL": 0, "DefaultTTL": 100, "MaxTTL": 1000,
+        "ParametersInCacheKeyAndForwardedToOrigin": {"EnableAcceptEncodingGzip": false,
+            "HeadersConfig": {"HeaderBehavior": "none"}, "CookiesConfig": {"CookieBehavior": "none"},
+            "QueryStringsConfig": {"QueryStringBehavior": "whitelist", "QueryStrings": {"Quantity": 1, "Items": ["color"]}}}}}}).to_string()).unwrap();
+    let cfg = config(json!({"CachePolicyId": "custom-1"}), json!({}));
+    let e = edge_with(cfg, &[("o1", Override::parse(&o.url()).unwrap())], |c| {
+        c.policies = policies
+    })
+    .await;
+    let r = e.get("/p?color=red&size=1").await;
+    assert_eq!(
+        r.text(),
+        "/p?color=red",
+        "K-3/K-4: only the keyed parameter is forwarded"
+    );
+    assert_eq!(r.x_cache(), "Miss from cloudfront");
+    let r = e.get("/p?size=2&color=red").await;
+    assert_eq!(
+        r.x_cache(),
+        "Hit from cloudfront",
+        "K-4: size is not in the key"
+    );
+    let r = e.get("/p?color=Red").await;
+    assert_eq!(
+        r.x_cache(),
+        "Miss from cloudfront",
+        "K-4: values case-sensitive"
+    );
+    assert_eq!(o.hits(), 2);
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn k2_unresolved_policy_refuses_start_naming_behavior_and_id() {
+    let cfg = config(json!({"CachePolicyId": "no-such-policy"}), json!({}));
+    let doc = cfconsole_model::Document::from_json(&cfg.to_string()).unwrap();
+    let err = cfconsole_edge::Edge::start(cfconsole_edge::EdgeConfig::new(doc.config, DOMAIN))
+        .await
+        .err()
+        .expect("refused");
+    let text = err.to_string();
+    assert!(
+        text.contains("DefaultCacheBehavior.CachePolicyId") && text.contains("no-such-policy"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn k11_200_concurrent_misses_make_one_origin_request() {
+    let o = Origin::start(|_| {
+        Scripted::ok("shared")
+            .header("cache-control", "max-age=60")
+            .delay(Duration::from_millis(400))
+    })
+    .await;
+    let e = std::sync::Arc::new(edge(config(json!({}), json!({})), &o).await);
+    let mut tasks = Vec::new();
+    for _ in 0..200 {
+        let e = e.clone();
+        tasks.push(tokio::spawn(async move { e.get("/one").await }));
+    }
+    let mut misses = 0;
+    for t in tasks {
+        let r = t.await.unwrap();
+        assert_eq!(r.text(), "shared");
+        misses += usize::from(r.x_cache() == "Miss from cloudfront");
+    }
+    assert_eq!(o.hits(), 1, "K-11: exactly one origin request");
+    assert_eq!(misses, 1, "K-11: the first is logged Miss, the rest Hit");
+}
+
+// ---- §7 TTL ----
+
+#[tokio::test]
+async fn t3_t4_s_maxage_wins_and_entry_expires_with_the_clock() {
+    let o = Origin::start(|_| Scripted::ok("v").header("cache-control", "max-age=5, s-maxage=60"))
+        .await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    assert_eq!(e.get("/t").await.x_cache(), "Miss from cloudfront");
+    e.advance(59);
+    let r = e.get("/t").await;
+    assert_eq!(
+        r.x_cache(),
+        "Hit from cloudfront",
+        "T-3: s-maxage=60 wins over max-age=5"
+    );
+    assert_eq!(r.h("age"), Some("59"), "X-4");
+    assert_eq!(
+        r.h("cache-control"),
+        Some("max-age=5, s-maxage=60"),
+        "T-7: unchanged"
+    );
+    e.advance(2);
+    assert_eq!(
+        e.get("/t").await.x_cache(),
+        "Miss from cloudfront",
+        "expired after 60 s"
+    );
+    assert_eq!(o.hits(), 2);
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn t4_no_store_not_cached_with_min_ttl_0_but_cached_for_min_ttl() {
+    let o = Origin::start(|_| Scripted::ok("v").header("cache-control", "no-store")).await;
+    // UseOriginCacheControlHeaders: MinTTL 0.
+    let e = edge(
+        config(json!({"CachePolicyId": USE_ORIGIN_CC}), json!({})),
+        &o,
+    )
+    .await;
+    e.get("/n").await;
+    assert_eq!(
+        e.get("/n").await.x_cache(),
+        "Miss from cloudfront",
+        "T-4: not cached with MinTTL 0"
+    );
+    e.edge.stop().await;
+    // CachingOptimized: MinTTL 1 → cached for 1 s despite no-store.
+    let o = Origin::start(|_| Scripted::ok("v").header("cache-control", "no-store")).await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.get("/n").await;
+    assert_eq!(
+        e.get("/n").await.x_cache(),
+        "Hit from cloudfront",
+        "T-4: MinTTL > 0 caches"
+    );
+    e.advance(1);
+    assert_eq!(e.get("/n").await.x_cache(), "Miss from cloudfront");
+    e.edge.stop().await;
+}
+
+// ---- §8 revalidation ----
+
+#[tokio::test]
+async fn r1_r2_expired_entry_revalidates_with_304_to_refreshhit() {
+    let o = Origin::start(|s| {
+        if s.headers
+            .get("if-none-match")
+            .is_some_and(|v| v == "\"e1\"")
+        {
+            Scripted::status(304, "").header("cache-control", "max-age=10")
+        } else {
+            Scripted::ok("body")
+                .header("etag", "\"e1\"")
+                .header("cache-control", "max-age=10")
+        }
+    })
+    .await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.get("/r").await;
+    e.advance(11);
+    let r = e.get("/r").await;
+    assert_eq!(r.x_cache(), "RefreshHit from cloudfront", "R-2");
+    assert_eq!(r.text(), "body", "R-2: cached body reused");
+    assert_eq!(
+        o.last().headers.get("if-none-match").unwrap(),
+        "\"e1\"",
+        "R-1"
+    );
+    assert_eq!(
+        e.get("/r").await.x_cache(),
+        "Hit from cloudfront",
+        "R-2: freshness restarted"
+    );
+    // R-6: viewer conditional answered by the edge.
+    let r = e.req("GET", "/r", &[("if-none-match", "\"e1\"")], "").await;
+    assert_eq!(r.status, 304);
+    assert_eq!(o.hits(), 2);
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn r4_r5_stale_copy_served_on_5xx_and_on_dead_origin_but_not_with_stale_if_error_0() {
+    let o = Origin::start(|_| Scripted::ok("good").header("cache-control", "max-age=10")).await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.get("/s").await;
+    e.advance(11);
+    o.set(|_| Scripted::status(503, "down"));
+    let r = e.get("/s").await;
+    assert_eq!(
+        (r.status, r.text().as_str(), r.x_cache()),
+        (200, "good", "RefreshHit from cloudfront"),
+        "R-4"
+    );
+    e.edge.stop().await;
+
+    let o = Origin::start(|_| {
+        Scripted::ok("good").header("cache-control", "max-age=10, stale-if-error=0")
+    })
+    .await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.get("/s").await;
+    e.advance(11);
+    o.set(|_| Scripted::status(503, "down"));
+    assert_eq!(
+        e.get("/s").await.status,
+        503,
+        "T-5: stale-if-error=0 returns the error"
+    );
+    e.edge.stop().await;
+
+    // R-5: the origin stops answering in time (OriginReadTimeout 2 s in `config()`) while an
+    // expired copy exists → the copy; without a copy → 504 (O-5).
+    let o = Origin::start(|_| Scripted::ok("good").header("cache-control", "max-age=10")).await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.get("/u").await;
+    e.advance(11);
+    o.set(|_| Scripted::ok("late").delay(Duration::from_secs(4)));
+    let r = e.get("/u").await;
+    assert_eq!(
+        (r.status, r.text().as_str(), r.x_cache()),
+        (200, "good", "RefreshHit from cloudfront"),
+        "R-5"
+    );
+    assert_eq!(
+        e.get("/never-cached").await.status,
+        504,
+        "O-5: no copy to fall back on"
+    );
+    e.edge.stop().await;
+    // O-5: connection refused → 502.
+    let dead = dead_port().await;
+    let e2 = edge_with(
+        config(json!({}), json!({})),
+        &[(
+            "o1",
+            Override::parse(&format!("http://127.0.0.1:{dead}")).unwrap(),
+        )],
+        |_| {},
+    )
+    .await;
+    assert_eq!(e2.get("/u").await.status, 502, "O-5: refused → 502");
+    e2.edge.stop().await;
+}
+
+/// A port with nothing listening.
+pub async fn dead_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let p = l.local_addr().unwrap().port();
+    drop(l);
+    p
+}
+
+// ---- §9 ranges and HEAD ----
+
+#[tokio::test]
+async fn g1_g3_g7_ranges_from_cache_and_head() {
+    let o =
+        Origin::start(|_| Scripted::ok("0123456789").header("cache-control", "max-age=60")).await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    let r = e.req("GET", "/r", &[("range", "bytes=2-4")], "").await;
+    assert_eq!((r.status, r.text().as_str()), (206, "234"), "G-1/G-2");
+    assert_eq!(r.h("content-range"), Some("bytes 2-4/10"));
+    let r = e.req("GET", "/r", &[("range", "bytes=5-")], "").await;
+    assert_eq!(
+        (r.status, r.text().as_str(), r.x_cache()),
+        (206, "56789", "Hit from cloudfront"),
+        "G-2 from cache"
+    );
+    let r = e
+        .req("GET", "/r", &[("range", "bytes=300-400,100-200")], "")
+        .await;
+    assert_eq!((r.status, r.text().len()), (200, 10), "G-3");
+    let r = e.req("GET", "/r", &[("range", "bytes=50-")], "").await;
+    assert_eq!(r.status, 416, "G-5");
+    let r = e.req("HEAD", "/r", &[], "").await;
+    assert_eq!(
+        (r.status, r.body.len(), r.h("content-length")),
+        (200, 0, Some("10")),
+        "G-7"
+    );
+    assert_eq!(
+        r.x_cache(),
+        "Hit from cloudfront",
+        "G-7: HEAD served from the GET entry"
+    );
+    assert_eq!(o.hits(), 1);
+    e.edge.stop().await;
+}
+
+// ---- §10 errors ----
+
+#[tokio::test]
+async fn e3_e4_404_is_error_cached_for_error_caching_min_ttl() {
+    let o = Origin::start(|_| Scripted::status(404, "missing")).await;
+    let e = edge(config(json!({}), json!({"CustomErrorResponses": {"Quantity": 1, "Items": [{"ErrorCode": 404, "ErrorCachingMinTTL": 30}]}})), &o).await;
+    let r = e.get("/gone").await;
+    assert_eq!((r.status, r.x_cache()), (404, "Error from cloudfront"));
+    e.advance(29);
+    assert_eq!(e.get("/gone").await.status, 404);
+    assert_eq!(o.hits(), 1, "E-3/E-4: cached for 30 s");
+    e.advance(2);
+    e.get("/gone").await;
+    assert_eq!(o.hits(), 2);
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn e6_e8_custom_error_page_fetched_through_its_own_behavior() {
+    let content = Origin::start(|_| Scripted::status(500, "boom")).await;
+    let pages = Origin::start(|s| {
+        Scripted::ok(&format!("page {}", s.uri)).header("content-type", "text/html")
+    })
+    .await;
+    let cfg = config(
+        json!({}),
+        json!({
+            "Origins": {"Quantity": 2, "Items": [
+                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
+                {"Id": "pages", "DomainName": "p.example", "OriginPath": "/static", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
+            "CacheBehaviors": {"Quantity": 1, "Items": [
+                {"PathPattern": "/errors/*", "TargetOriginId": "pages", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED}]},
+            "CustomErrorResponses": {"Quantity": 1, "Items": [{"ErrorCode": 500, "ResponsePagePath": "/errors/500.html", "ResponseCode": "200", "ErrorCachingMinTTL": 5}]}
+        }),
+    );
+    let e = edge_with(
+        cfg,
+        &[
+            ("o1", Override::parse(&content.url()).unwrap()),
+            ("pages", Override::parse(&pages.url()).unwrap()),
+        ],
+        |_| {},
+    )
+    .await;
+    let r = e.get("/x").await;
+    assert_eq!(r.status, 200, "E-6: ResponseCode");
+    assert_eq!(
+        r.text(),
+        "page /static/errors/500.html",
+        "E-6: the page's behavior and OriginPath"
+    );
+    assert_eq!(r.x_cache(), "Error from cloudfront", "E-8");
+    e.edge.stop().await;
+}
+
+// ---- §11 compression ----
+
+#[tokio::test]
+async fn c1_c2_c9_brotli_preferred_gzip_otherwise_and_etag_weakened() {
+    let body = "compress me please ".repeat(100);
+    let b2 = body.clone();
+    let o = Origin::start(move |_| Scripted {
+        status: 200,
+        headers: vec![
+            ("content-type".into(), "text/html; charset=utf-8".into()),
+            ("etag".into(), "\"abc\"".into()),
+            ("cache-control".into(), "max-age=60".into()),
+        ],
+        body: b2.as_bytes().to_vec(),
+        delay: None,
+    })
+    .await;
+    let e = edge(config(json!({"Compress": true}), json!({})), &o).await;
+    let r = e
+        .req("GET", "/c", &[("accept-encoding", "gzip, br")], "")
+        .await;
+    assert_eq!(r.h("content-encoding"), Some("br"), "C-2: Brotli preferred");
+    assert_eq!(r.h("etag"), Some("W/\"abc\""), "C-9");
+    let mut out = Vec::new();
+    brotli::BrotliDecompress(&mut &r.body[..], &mut out).unwrap();
+    assert_eq!(out, body.as_bytes());
+    assert_eq!(
+        o.last().headers.get("accept-encoding").unwrap(),
+        "br,gzip",
+        "K-8: normalised"
+    );
+    let r = e.req("GET", "/c", &[("accept-encoding", "gzip")], "").await;
+    assert_eq!(r.h("content-encoding"), Some("gzip"));
+    let r = e.req("GET", "/c", &[], "").await;
+    assert_eq!(
+        (r.h("content-encoding"), r.body.len()),
+        (None, body.len()),
+        "no Accept-Encoding → identity"
+    );
+    assert_eq!(
+        e.req(
+            "GET",
+            "/c",
+            &[("accept-encoding", "br;q=1, deflate, gzip")],
+            ""
+        )
+        .await
+        .x_cache(),
+        "Hit from cloudfront",
+        "C-8/K-8: the br,gzip variant is cached"
+    );
+    assert_eq!(
+        o.hits(),
+        3,
+        "K-8: one origin fetch per normalised variant (br,gzip / gzip / none)"
+    );
+    e.edge.stop().await;
+}
+
+// ---- §12 headers ----
+
+#[tokio::test]
+async fn h1_h3_h7_o1_origin_request_headers_and_path() {
+    let o = Origin::start(|_| {
+        Scripted::ok("x")
+            .header("set-cookie", "a=b")
+            .header("connection", "x-hop")
+            .header("x-hop", "1")
+    })
+    .await;
+    let cfg = config(
+        json!({}),
+        json!({"Origins": {"Quantity": 1, "Items": [{"Id": "o1", "DomainName": "origin.example", "OriginPath": "/prod",
+        "CustomHeaders": {"Quantity": 1, "Items": [{"HeaderName": "X-Secret", "HeaderValue": "s3cr3t"}]},
+        "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]}}),
+    );
+    let e = edge(cfg, &o).await;
+    let r = e
+        .req(
+            "GET",
+            "/a/b?q=1",
+            &[
+                ("x-forwarded-for", "10.0.0.1"),
+                ("x-secret", "viewer"),
+                ("cookie", "c=d"),
+                ("authorization", "Basic x"),
+                ("te", "trailers"),
+            ],
+            "",
+        )
+        .await;
+    let seen = o.last();
+    assert_eq!(
+        seen.uri, "/prod/a/b",
+        "O-1/H-2: OriginPath prepended, query not forwarded (K-4 none)"
+    );
+    assert_eq!(seen.headers.get("host").unwrap(), "origin.example", "H-1");
+    assert_eq!(
+        seen.headers.get("x-forwarded-for").unwrap(),
+        "10.0.0.1, 127.0.0.1",
+        "H-3"
+    );
+    assert!(
+        seen.headers
+            .get("via")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .ends_with(".cloudfront.net (CloudFront)"),
+        "H-3 Via"
+    );
+    assert_eq!(
+        seen.headers.get("user-agent").unwrap(),
+        "Amazon CloudFront",
+        "H-3"
+    );
+    assert_eq!(
+        seen.headers.get("x-secret").unwrap(),
+        "s3cr3t",
+        "H-7 overwrites"
+    );
+    assert!(seen.headers.get("cookie").is_none(), "K-7 none");
+    assert!(seen.headers.get("authorization").is_none(), "H-6 GET");
+    assert!(seen.headers.get("te").is_none(), "RFC 9110 §7.6.1");
+    assert!(seen.headers.get("x-amz-cf-id").is_some(), "H-3");
+    assert!(r.h("set-cookie").is_none(), "X-6");
+    assert!(
+        r.h("x-hop").is_none(),
+        "hop-by-hop from the origin stripped"
+    );
+    assert_eq!(r.h("x-amz-cf-pop"), Some("LCL50-P1"), "X-3");
+    assert_eq!(r.h("x-amz-cf-id").map(str::len), Some(56), "X-3");
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn response_headers_policy_managed_security_headers_and_cors() {
+    let o = Origin::start(|_| Scripted::ok("x").header("cache-control", "max-age=60")).await;
+    // Managed "CORS-with-preflight-and-SecurityHeadersPolicy".
+    let e = edge(
+        config(
+            json!({"ResponseHeadersPolicyId": "eaab4381-ed33-4a86-88ca-d9558dc6cd63"}),
+            json!({}),
+        ),
+        &o,
+    )
+    .await;
+    let r = e
+        .req("GET", "/x", &[("origin", "https://site.example")], "")
+        .await;
+    assert_eq!(r.h("access-control-allow-origin"), Some("*"));
+    assert_eq!(r.h("x-content-type-options"), Some("nosniff"));
+    assert!(r.h("strict-transport-security").is_some());
+    e.edge.stop().await;
+}
+
+// ---- §13 origins ----
+
+#[tokio::test]
+async fn o4_o5_slow_origin_504_and_server_keeps_serving() {
+    let o = Origin::start(|s| {
+        if s.uri.starts_with("/slow") {
+            Scripted::ok("late").delay(Duration::from_secs(4))
+        } else {
+            Scripted::ok("fast")
+        }
+    })
+    .await;
+    // OriginReadTimeout 2 s, one attempt (config()).
+    let e = edge(
+        config(json!({"CachePolicyId": CACHING_DISABLED}), json!({})),
+        &o,
+    )
+    .await;
+    let r = e.get("/slow").await;
+    assert_eq!(
+        (r.status, r.x_cache()),
+        (504, "Error from cloudfront"),
+        "O-5 timeout"
+    );
+    assert_eq!(r.h("server"), Some("CloudFront"));
+    assert_eq!(e.get("/ok").await.text(), "fast");
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn folder_origin_serves_like_s3() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<h1>hi</h1>").unwrap();
+    std::fs::create_dir(dir.path().join("css")).unwrap();
+    std::fs::write(dir.path().join("css/site.css"), "body{}").unwrap();
+    let cfg = config(json!({}), json!({"DefaultRootObject": "index.html"}));
+    let e = edge_with(
+        cfg,
+        &[("o1", Override::Folder(dir.path().to_path_buf()))],
+        |_| {},
+    )
+    .await;
+    let r = e.get("/").await;
+    assert_eq!(
+        (r.status, r.h("content-type"), r.text().as_str()),
+        (200, Some("text/html"), "<h1>hi</h1>")
+    );
+    assert!(r.h("etag").is_some_and(|t| t.starts_with('"')) && r.h("last-modified").is_some());
+    assert_eq!(
+        e.get("/css/site.css").await.h("content-type"),
+        Some("text/css")
+    );
+    assert_eq!(e.get("/nope.txt").await.status, 404);
+    assert_eq!(e.get("/css/").await.status, 403);
+    assert_eq!(e.get("/../etc/passwd").await.status / 100, 4);
+    e.edge.stop().await;
+}
+
+// ---- §14 origin groups ----
+
+#[tokio::test]
+async fn f2_f3_failover_to_secondary_for_get_only() {
+    let primary = Origin::start(|_| Scripted::status(503, "primary down")).await;
+    let secondary = Origin::start(|_| Scripted::ok("secondary")).await;
+    let cfg = config(
+        json!({"TargetOriginId": "g", "CachePolicyId": CACHING_DISABLED,
+        "AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"], "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}),
+        json!({
+            "Origins": {"Quantity": 2, "Items": [
+                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
+                {"Id": "o2", "DomainName": "b.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
+            "OriginGroups": {"Quantity": 1, "Items": [{"Id": "g", "FailoverCriteria": {"StatusCodes": {"Quantity": 2, "Items": [500, 503]}},
+                "Members": {"Quantity": 2, "Items": [{"OriginId": "o1"}, {"OriginId": "o2"}]}}]}
+        }),
+    );
+    let e = edge_with(
+        cfg,
+        &[
+            ("o1", Override::parse(&primary.url()).unwrap()),
+            ("o2", Override::parse(&secondary.url()).unwrap()),
+        ],
+        |_| {},
+    )
+    .await;
+    assert_eq!(e.get("/f").await.text(), "secondary", "F-2");
+    let r = e.req("POST", "/f", &[], "x").await;
+    assert_eq!(r.status, 503, "F-3: POST returns the primary's result");
+    assert_eq!(secondary.hits(), 1);
+    e.edge.stop().await;
+}
+
+// ---- §15 invalidation ----
+
+#[tokio::test]
+async fn i2_i3_i11_invalidation_removes_all_variants_at_once() {
+    let o = Origin::start(|s| Scripted::ok(&s.uri).header("cache-control", "max-age=600")).await;
+    let e = edge(
+        config(
+            json!({"CachePolicyId": "4cc15a8a-d715-48a4-82b8-cc0b614638fe"}),
+            json!({}),
+        ),
+        &o,
+    )
+    .await;
+    for p in ["/img/a.jpg?v=1", "/img/a.jpg?v=2", "/img/b.jpg", "/other"] {
+        e.get(p).await;
+    }
+    assert_eq!(
+        e.get("/img/a.jpg?v=1").await.x_cache(),
+        "Hit from cloudfront"
+    );
+    let batch =
+        json!({"Paths": {"Quantity": 1, "Items": ["/img/a.jpg"]}, "CallerReference": "ref-1"});
+    let (st, v) = e.admin("POST", "/invalidations", batch.clone()).await;
+    assert_eq!(st, 201);
+    let id = v["Invalidation"]["Id"].as_str().unwrap().to_string();
+    assert_eq!(
+        v["Invalidation"]["InvalidationBatch"]["Paths"]["Items"][0],
+        "/img/a.jpg"
+    );
+    assert_eq!(
+        e.get("/img/a.jpg?v=1").await.x_cache(),
+        "Miss from cloudfront",
+        "I-3: every query variant"
+    );
+    assert_eq!(e.get("/img/b.jpg").await.x_cache(), "Hit from cloudfront");
+    // I-11: same reference, same paths → the same invalidation; other paths → error.
+    let (st, v) = e.admin("POST", "/invalidations", batch).await;
+    assert_eq!(
+        (st, v["Invalidation"]["Id"].as_str()),
+        (200, Some(id.as_str()))
+    );
+    let (st, v) = e
+        .admin(
+            "POST",
+            "/invalidations",
+            json!({"Paths": {"Quantity": 1, "Items": ["/x"]}, "CallerReference": "ref-1"}),
+        )
+        .await;
+    assert_eq!(
+        (st, v["Error"]["Code"].as_str()),
+        (409, Some("InvalidationBatchAlreadyExists"))
+    );
+    // I-2: trailing wildcard, short form.
+    let (st, _) = e
+        .admin("POST", "/invalidations", json!({"Paths": ["/img/*"]}))
+        .await;
+    assert_eq!(st, 201);
+    assert_eq!(e.get("/img/b.jpg").await.x_cache(), "Miss from cloudfront");
+    assert_eq!(e.get("/other").await.x_cache(), "Hit from cloudfront");
+    let (st, v) = e
+        .admin(
+            "GET",
+            &format!("/invalidations/{id}"),
+            serde_json::Value::Null,
+        )
+        .await;
+    assert_eq!(
+        (st, v["Invalidation"]["Status"].as_str()),
+        (200, Some("Completed"))
+    );
+    let (_, v) = e
+        .admin("GET", "/invalidations", serde_json::Value::Null)
+        .await;
+    assert_eq!(v["InvalidationList"]["Quantity"], 2);
+    let (st, v) = e
+        .admin("POST", "/invalidations", json!({"Paths": ["/a*b"]}))
+        .await;
+    assert_eq!(
+        (st, v["Error"]["Code"].as_str()),
+        (400, Some("InvalidArgument"))
+    );
+    let (_, v) = e.admin("GET", "/cache", serde_json::Value::Null).await;
+    assert!(
+        v["Entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["path"] == "/other")
+    );
+    e.edge.stop().await;
+}
+
+// ---- §16 distribution-level ----
+
+#[tokio::test]
+async fn s9_geo_s11_disabled_and_unknown_host() {
+    let o = Origin::start(|_| Scripted::ok("x")).await;
+    let cfg = config(
+        json!({}),
+        json!({"Restrictions": {"GeoRestriction": {"RestrictionType": "blacklist", "Quantity": 1, "Items": ["FR"]}},
+        "Aliases": {"Quantity": 1, "Items": ["*.example.com"]}}),
+    );
+    let e = edge_with(
+        cfg.clone(),
+        &[("o1", Override::parse(&o.url()).unwrap())],
+        |c| c.viewer_country = Some("DE".into()),
+    )
+    .await;
+    assert_eq!(e.get("/g").await.status, 200, "S-9: DE allowed");
+    assert_eq!(
+        e.req("GET", "/g", &[("cloudfront-viewer-country", "FR")], "")
+            .await
+            .status,
+        403,
+        "S-9"
+    );
+    // §1.1: unknown Host → 403; wildcard alias accepted.
+    let addr = e.edge.http_addr.unwrap();
+    let resp = raw(
+        addr,
+        b"GET /g HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(resp.starts_with("HTTP/1.1 403"), "{resp}");
+    let resp = raw(
+        addr,
+        b"GET /g HTTP/1.1\r\nHost: www.example.com\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    // S-11 through a live swap (PUT /config), and a refused invalid swap.
+    let mut off = cfg.clone();
+    off["Enabled"] = json!(false);
+    let (st, _) = e.admin("PUT", "/config", off).await;
+    assert_eq!(st, 200);
+    assert_eq!(e.get("/g").await.status, 403, "S-11");
+    let mut bad = cfg;
+    bad["DefaultCacheBehavior"]["CachePolicyId"] = json!("nope");
+    let (st, v) = e.admin("PUT", "/config", bad).await;
+    assert_eq!(st, 400);
+    assert!(
+        v["Findings"][0]["path"]
+            .as_str()
+            .unwrap()
+            .contains("CachePolicyId"),
+        "{v}"
+    );
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn r7_vary_star_with_min_ttl_0_always_forwards_without_conditionals() {
+    let o = Origin::start(|_| {
+        Scripted::ok("v")
+            .header("vary", "*")
+            .header("etag", "\"v1\"")
+            .header("cache-control", "max-age=60")
+    })
+    .await;
+    let e = edge(
+        config(json!({"CachePolicyId": USE_ORIGIN_CC}), json!({})),
+        &o,
+    )
+    .await;
+    e.get("/v").await;
+    let r = e.get("/v").await;
+    assert_eq!(r.x_cache(), "Miss from cloudfront", "R-7");
+    assert_eq!(o.hits(), 2);
+    assert!(
+        o.last().headers.get("if-none-match").is_none(),
+        "R-7: no conditional headers"
+    );
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn t10_stale_if_error_window_bounds_the_stale_copy() {
+    let o = Origin::start(|_| {
+        Scripted::ok("good").header("cache-control", "max-age=10, stale-if-error=20")
+    })
+    .await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.get("/w").await;
+    e.advance(25);
+    o.set(|_| Scripted::status(500, "down"));
+    assert_eq!(
+        e.get("/w").await.text(),
+        "good",
+        "T-10: within stale-if-error after expiry"
+    );
+    e.edge.stop().await;
+    let o = Origin::start(|_| {
+        Scripted::ok("good").header("cache-control", "max-age=10, stale-if-error=20")
+    })
+    .await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.get("/w").await;
+    e.advance(31);
+    o.set(|_| Scripted::status(500, "down"));
+    assert_eq!(
+        e.get("/w").await.status,
+        500,
+        "T-10: past the window the error is returned"
+    );
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn k12_signed_url_parameters_are_stripped_before_forwarding() {
+    let o = Origin::start(|s| Scripted::ok(&s.uri)).await;
+    let e = edge(
+        config(
+            json!({"CachePolicyId": "4cc15a8a-d715-48a4-82b8-cc0b614638fe", "TrustedKeyGroups": {"Enabled": true, "Quantity": 1, "Items": ["kg1"]}}),
+            json!({}),
+        ),
+        &o,
+    )
+    .await;
+    let r = e
+        .get("/s.mp4?a=1&Expires=1&Signature=x&Key-Pair-Id=K&Policy=p")
+        .await;
+    assert_eq!(r.text(), "/s.mp4?a=1", "K-12");
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn t10_stale_while_revalidate_serves_stale_and_refreshes_in_background() {
+    let o = Origin::start(|_| {
+        Scripted::ok("v1").header("cache-control", "max-age=10, stale-while-revalidate=30")
+    })
+    .await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.get("/w").await;
+    o.set(|_| Scripted::ok("v2").header("cache-control", "max-age=10, stale-while-revalidate=30"));
+    e.advance(15);
+    let r = e.get("/w").await;
+    assert_eq!(
+        (r.text().as_str(), r.x_cache()),
+        ("v1", "Hit from cloudfront"),
+        "T-10: the stale copy at once"
+    );
+    // Bounded poll: the background revalidation reaches the origin and refills the entry.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let r = e.get("/w").await;
+        if r.text() == "v2" {
+            assert_eq!(r.x_cache(), "Hit from cloudfront");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the background refresh never landed"
+        );
+        tokio::task::yield_now().await;
+    }
+    e.edge.stop().await;
+}

@@ -1,0 +1,244 @@
+//! `cfconsole preview CONFIG`: the preview edge server, headless. Prints exactly one line per
+//! listener to stdout when ready (`http listening on http://127.0.0.1:PORT`, likewise `https`
+//! and `admin`) and serves until SIGINT/SIGTERM.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use cfconsole_edge::{Edge, EdgeConfig, Override};
+use cfconsole_model::{Document, PolicySet};
+use clap::Args;
+
+/// `cfconsole preview CONFIG [options]`
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    /// The DistributionConfig (bare, get-distribution-config or get-distribution output).
+    pub config: PathBuf,
+    /// HTTP listener address (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// HTTPS listener address, with a certificate generated at start unless --tls-cert is given.
+    #[arg(long)]
+    pub https_listen: Option<SocketAddr>,
+    /// Admin API address (JSON: invalidations, cache, stats, config).
+    #[arg(long)]
+    pub admin: Option<SocketAddr>,
+    /// Origin override: ID=http://HOST:PORT or ID=FOLDER (served like S3). Repeatable.
+    #[arg(long = "origin", value_name = "ID=URL|DIR")]
+    pub origins: Vec<String>,
+    /// Custom policies (get-*-policy or list-*-policies --type custom output). Repeatable.
+    #[arg(long = "policies", value_name = "FILE")]
+    pub policies: Vec<PathBuf>,
+    /// The distribution's domain name (default: the input's DomainName, else a made-up one).
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Viewer country (ISO 3166-1 alpha-2) when a request has no CloudFront-Viewer-Country.
+    #[arg(long)]
+    pub viewer_country: Option<String>,
+    /// Access log in CloudFront's standard log format.
+    #[arg(long)]
+    pub access_log: Option<PathBuf>,
+    /// Cache capacity in bytes (suffixes K, M, G, KiB, MiB, GiB accepted).
+    #[arg(long, default_value = "256MiB", value_parser = parse_size)]
+    pub cache_size: u64,
+    /// PEM certificate chain for the HTTPS listener (with --tls-key).
+    #[arg(long, requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM PKCS#8 private key for the HTTPS listener.
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (n, unit) = s.split_at(split);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("{s}: expected a number of bytes, e.g. 268435456 or 256MiB"))?;
+    let mult = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "kib" => 1 << 10,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1 << 20,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1 << 30,
+        other => return Err(format!("{other}: unknown size unit")),
+    };
+    Ok(n.saturating_mul(mult))
+}
+
+/// A made-up `dXXXXXXXXXXXXX.cloudfront.net` derived from the CallerReference, stable per config.
+fn made_up_domain(seed: &str) -> String {
+    const D: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in seed.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut s = String::from("d");
+    for _ in 0..13 {
+        s.push(D[(h % 36) as usize] as char);
+        h = (h / 36) ^ h.rotate_left(17);
+    }
+    format!("{s}.cloudfront.net")
+}
+
+pub fn run(args: PreviewArgs) -> ExitCode {
+    let text = match std::fs::read_to_string(&args.config) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: cannot read: {e}", args.config.display());
+            return ExitCode::from(2);
+        }
+    };
+    let doc = match Document::from_json(&text) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.config.display());
+            return ExitCode::from(2);
+        }
+    };
+    let mut policies = PolicySet::default();
+    for file in &args.policies {
+        let parsed = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read: {e}"))
+            .and_then(|t| PolicySet::from_json(&t).map_err(|e| e.to_string()));
+        match parsed {
+            Ok(p) => policies.merge(p),
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut overrides = HashMap::new();
+    for o in &args.origins {
+        let Some((id, value)) = o.split_once('=') else {
+            eprintln!("error: --origin {o}: expected ID=URL or ID=DIR");
+            return ExitCode::from(2);
+        };
+        match Override::parse(value) {
+            Ok(v) => {
+                overrides.insert(id.to_string(), v);
+            }
+            Err(e) => {
+                eprintln!("error: --origin {id}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let domain = match args
+        .domain
+        .clone()
+        .or_else(|| doc.domain_name().map(str::to_string))
+    {
+        Some(d) => d,
+        None => {
+            let d = made_up_domain(&doc.config.caller_reference);
+            eprintln!("domain: {d} (made up; give --domain to choose)");
+            d
+        }
+    };
+    let certificate = match (&args.tls_cert, &args.tls_key) {
+        (Some(c), Some(k)) => match (std::fs::read_to_string(c), std::fs::read_to_string(k)) {
+            (Ok(cert), Ok(key)) => Some(cfconsole_edge::tls::CertPem { cert, key }),
+            (Err(e), _) | (_, Err(e)) => {
+                eprintln!("error: cannot read the TLS certificate or key: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        _ => None,
+    };
+    let mut cfg = EdgeConfig::new(doc.config, domain);
+    cfg.policies = policies;
+    cfg.overrides = overrides;
+    cfg.viewer_country = args.viewer_country.map(|c| c.to_ascii_uppercase());
+    cfg.access_log = args.access_log;
+    cfg.cache_size = args.cache_size;
+    cfg.listen = Some(args.listen);
+    cfg.https_listen = args.https_listen;
+    cfg.admin = args.admin;
+    cfg.certificate = certificate;
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let edge = match Edge::start(cfg).await {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let mut out = std::io::stdout().lock();
+        for (scheme, addr) in [
+            ("http", edge.http_addr),
+            ("https", edge.https_addr),
+            ("admin", edge.admin_addr),
+        ] {
+            if let Some(a) = addr {
+                let url_scheme = if scheme == "https" { "https" } else { "http" };
+                let _ = writeln!(out, "{scheme} listening on {url_scheme}://{a}");
+            }
+        }
+        let _ = out.flush();
+        drop(out);
+        wait_for_signal().await;
+        eprintln!("stopping: finishing requests in flight");
+        edge.stop().await;
+        ExitCode::SUCCESS
+    })
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_domains() {
+        assert_eq!(parse_size("256MiB").unwrap(), 256 << 20);
+        assert_eq!(parse_size("1000").unwrap(), 1000);
+        assert!(parse_size("12xb").is_err());
+        let d = made_up_domain("ref");
+        assert!(
+            d.starts_with('d')
+                && d.ends_with(".cloudfront.net")
+                && d.len() == "d1a2b3c4d5e6f7.cloudfront.net".len(),
+            "{d}"
+        );
+    }
+}

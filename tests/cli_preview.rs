@@ -1,0 +1,178 @@
+//! `cfconsole preview` end to end: spawn the binary on port 0, read the listening lines, send
+//! requests over real sockets (a minimal HTTP/1.1 client on std), invalidate through the admin
+//! API, and kill it.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Preview {
+    child: Child,
+    http: String,
+    admin: String,
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(config: &std::path::Path, extra: &[&str]) -> Preview {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cfconsole"))
+        .arg("preview")
+        .arg(config)
+        .args(["--listen", "127.0.0.1:0", "--admin", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cfconsole runs");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    // Exactly one line per listener, in order: http, admin.
+    let http = lines.next().expect("http line").expect("utf-8");
+    let admin = lines.next().expect("admin line").expect("utf-8");
+    let http = http
+        .strip_prefix("http listening on http://")
+        .unwrap_or_else(|| panic!("unexpected line {http:?}"))
+        .to_string();
+    let admin = admin
+        .strip_prefix("admin listening on http://")
+        .unwrap_or_else(|| panic!("unexpected line {admin:?}"))
+        .to_string();
+    Preview { child, http, admin }
+}
+
+/// Sends one request and returns (status, headers lower-cased, body).
+fn request(
+    addr: &str,
+    method: &str,
+    path: &str,
+    host: &str,
+    body: &str,
+) -> (u16, Vec<(String, String)>, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let text = String::from_utf8_lossy(&out).to_string();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut head_lines = head.lines();
+    let status = head_lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = head_lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    (status, headers, body.to_string())
+}
+
+fn header<'a>(h: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    h.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn preview_serves_a_folder_caches_and_invalidates() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(site.join("index.html"), "<h1>home</h1>").unwrap();
+    let config = dir.path().join("dist.json");
+    std::fs::write(
+        &config,
+        r#"{"ETag": "E1", "DistributionConfig": {
+            "CallerReference": "cli", "Comment": "", "Enabled": true, "DefaultRootObject": "index.html",
+            "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": "bucket.s3.amazonaws.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}"#,
+    )
+    .unwrap();
+    let log = dir.path().join("access.log");
+    let p = start(
+        &config,
+        &[
+            "--origin",
+            &format!("site={}", site.display()),
+            "--domain",
+            "d123.cloudfront.net",
+            "--access-log",
+            log.to_str().unwrap(),
+        ],
+    );
+
+    let (status, h, body) = request(&p.http, "GET", "/", "d123.cloudfront.net", "");
+    assert_eq!(
+        (status, body.as_str()),
+        (200, "<h1>home</h1>"),
+        "D-1 through a folder origin"
+    );
+    assert_eq!(header(&h, "x-cache"), Some("Miss from cloudfront"));
+    let (_, h, _) = request(&p.http, "GET", "/", "localhost", "");
+    assert_eq!(
+        header(&h, "x-cache"),
+        Some("Hit from cloudfront"),
+        "K-1: localhost shares the entry"
+    );
+    let (status, _, _) = request(&p.http, "GET", "/", "evil.example", "");
+    assert_eq!(status, 403, "unknown Host");
+
+    let (status, _, body) = request(
+        &p.admin,
+        "POST",
+        "/invalidations",
+        "localhost",
+        r#"{"Paths": {"Quantity": 1, "Items": ["/index.html"]}, "CallerReference": "c1"}"#,
+    );
+    assert_eq!(status, 201, "{body}");
+    assert!(body.contains("\"Status\": \"Completed\""), "{body}");
+    let (_, h, _) = request(&p.http, "GET", "/", "d123.cloudfront.net", "");
+    assert_eq!(
+        header(&h, "x-cache"),
+        Some("Miss from cloudfront"),
+        "I-6/I-7"
+    );
+    let (status, _, body) = request(&p.admin, "GET", "/stats", "localhost", "");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"hits\": 1"), "{body}");
+}
+
+#[test]
+fn preview_refuses_an_invalid_config_with_the_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("dist.json");
+    std::fs::write(
+        &config,
+        r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": "not-a-policy"}}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cfconsole"))
+        .arg("preview")
+        .arg(&config)
+        .args(["--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("DefaultCacheBehavior.CachePolicyId") && err.contains("not-a-policy"),
+        "{err}"
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "no listening line for a refused config"
+    );
+}
