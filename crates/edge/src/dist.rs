@@ -204,80 +204,23 @@ pub struct Options {
 #[error("the configuration cannot be previewed:\n{}", .0.iter().map(|f| format!("  {}: {}", f.path, f.message)).collect::<Vec<_>>().join("\n"))]
 pub struct Invalid(pub Vec<Finding>);
 
-// validation: the one place that decides whether a config may be served. It uses the parse
-// errors (reported by the caller), `PolicySet::unresolved`, `pattern::lint` errors and the
-// origin references the preview needs; swap in `cfconsole_model::validate::validate` when it lands.
+/// The one place that decides whether a config may be served: every error of the full
+/// validator (what CloudFront itself would refuse), and every policy id that resolves to
+/// nothing. Without custom policies the validator only warns about an unknown id (it cannot
+/// tell a custom policy from a typo), but the preview cannot build a cache key it does not
+/// know, so here it is an error naming the behavior and the id (issue item 2).
 pub fn check_config(config: &DistributionConfig, policies: &PolicySet) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::new();
-    for u in policies.unresolved(config) {
-        let code = u.kind.missing_code();
-        out.push(Finding::error(u.path.clone(), code, u.to_string()));
-    }
-    out.extend(
-        cfconsole_model::pattern::lint(config)
-            .into_iter()
-            .filter(Finding::is_error),
-    );
-    let origin_ids: Vec<&str> = config
-        .origins
-        .items()
-        .iter()
-        .map(|o| o.id.as_str())
+    let mut out: Vec<Finding> = cfconsole_model::validate_with(config, policies)
+        .into_iter()
+        .filter(Finding::is_error)
         .collect();
-    let group_ids: Vec<&str> = config
-        .origin_groups
-        .as_ref()
-        .map(|g| g.items().iter().map(|g| g.id.as_str()).collect())
-        .unwrap_or_default();
-    let mut targets = vec![(
-        "DefaultCacheBehavior.TargetOriginId".to_string(),
-        config.default_cache_behavior.target_origin_id.as_str(),
-    )];
-    for (i, b) in config
-        .cache_behaviors
-        .as_ref()
-        .map(|l| l.items())
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        targets.push((
-            format!("CacheBehaviors.Items[{i}].TargetOriginId"),
-            b.target_origin_id.as_str(),
-        ));
-    }
-    for (path, id) in targets {
-        if !origin_ids.contains(&id) && !group_ids.contains(&id) {
+    for u in policies.unresolved(config) {
+        if !out.iter().any(|f| f.path == u.path) {
             out.push(Finding::error(
-                path,
-                "NoSuchOrigin",
-                format!("{id:?} names no origin or origin group of this distribution"),
+                u.path.clone(),
+                u.kind.missing_code(),
+                u.to_string(),
             ));
-        }
-    }
-    for (gi, g) in config
-        .origin_groups
-        .as_ref()
-        .map(|l| l.items())
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        if g.members.items().len() != 2 {
-            out.push(Finding::error(
-                format!("OriginGroups.Items[{gi}].Members"),
-                "InvalidArgument",
-                "an origin group has exactly two members (spec F-1)",
-            ));
-        }
-        for (mi, m) in g.members.items().iter().enumerate() {
-            if !origin_ids.contains(&m.origin_id.as_str()) {
-                out.push(Finding::error(
-                    format!("OriginGroups.Items[{gi}].Members.Items[{mi}].OriginId"),
-                    "NoSuchOrigin",
-                    format!("{:?} names no origin", m.origin_id),
-                ));
-            }
         }
     }
     out
@@ -905,7 +848,15 @@ mod tests {
     #[test]
     fn host_check_table() {
         let d = dist(
-            serde_json::json!({"Aliases": {"Quantity": 2, "Items": ["www.example.org", "*.cdn.example.org"]}}),
+            // Aliases need a certificate that covers them (S-3, S-4).
+            serde_json::json!({
+                "Aliases": {"Quantity": 2, "Items": ["www.example.org", "*.cdn.example.org"]},
+                "ViewerCertificate": {
+                    "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/1b2c3d4e-0000-4000-8000-000000000000",
+                    "SSLSupportMethod": "sni-only",
+                    "MinimumProtocolVersion": "TLSv1.2_2021"
+                }
+            }),
         );
         let listeners = vec!["127.0.0.1:8080".to_string()];
         let cases = [

@@ -824,7 +824,11 @@ async fn s9_geo_s11_disabled_and_unknown_host() {
     let cfg = config(
         json!({}),
         json!({"Restrictions": {"GeoRestriction": {"RestrictionType": "blacklist", "Quantity": 1, "Items": ["FR"]}},
-        "Aliases": {"Quantity": 1, "Items": ["*.example.com"]}}),
+        "Aliases": {"Quantity": 1, "Items": ["*.example.com"]},
+        // An alias needs a certificate that covers it (S-3, S-4).
+        "ViewerCertificate": {
+            "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/1b2c3d4e-0000-4000-8000-000000000000",
+            "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"}}),
     );
     let e = edge_with(
         cfg.clone(),
