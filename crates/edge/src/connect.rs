@@ -249,4 +249,47 @@ mod tests {
         let config = client_config(&[ca.cert]).unwrap();
         assert_eq!(config.alpn_protocols, vec![b"http/1.1".to_vec()], "H-3");
     }
+
+    #[test]
+    fn o5_handshake_failures_are_classified() {
+        let wrap = |e: rustls::Error| io::Error::new(io::ErrorKind::InvalidData, e);
+        let cases = [
+            (
+                "unknown issuer (self-signed)",
+                wrap(rustls::Error::InvalidCertificate(
+                    rustls::CertificateError::UnknownIssuer,
+                )),
+                OriginError::Certificate,
+            ),
+            (
+                "expired",
+                wrap(rustls::Error::InvalidCertificate(
+                    rustls::CertificateError::Expired,
+                )),
+                OriginError::Certificate,
+            ),
+            (
+                "hostname mismatch",
+                wrap(rustls::Error::InvalidCertificate(
+                    rustls::CertificateError::NotValidForName,
+                )),
+                OriginError::Certificate,
+            ),
+            (
+                "protocol version alert",
+                wrap(rustls::Error::AlertReceived(
+                    rustls::AlertDescription::ProtocolVersion,
+                )),
+                OriginError::Tls,
+            ),
+            (
+                "closed mid-handshake",
+                io::Error::from(io::ErrorKind::UnexpectedEof),
+                OriginError::Tls,
+            ),
+        ];
+        for (why, err, kind) in cases {
+            assert_eq!(handshake_failure(&err).kind, kind, "{why}");
+        }
+    }
 }

@@ -254,6 +254,14 @@ mod tests {
         }
         assert_eq!(EdgeError::HeadersTooLarge.status(), 494);
         assert_eq!(EdgeError::OriginTimeout.status(), 504);
+        // spec O-5: every TLS failure is a 502 with its own detailed result type.
+        for (e, detail) in [
+            (EdgeError::OriginCertificate, "OriginCertificateError"),
+            (EdgeError::OriginSsl, "OriginSslError"),
+            (EdgeError::OriginSslProtocols, "OriginSslError"),
+        ] {
+            assert_eq!((e.status(), e.detail()), (502, detail), "{e:?}");
+        }
         assert!(
             EdgeError::MethodNotAllowed
                 .body("id")
