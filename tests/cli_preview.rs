@@ -176,3 +176,29 @@ fn preview_refuses_an_invalid_config_with_the_findings() {
         "no listening line for a refused config"
     );
 }
+
+#[test]
+fn preview_refuses_an_origin_ca_file_without_a_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("dist.json");
+    std::fs::write(
+        &config,
+        r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}"#,
+    )
+    .unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, "not a certificate\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cfconsole"))
+        .arg("preview")
+        .arg(&config)
+        .args(["--listen", "127.0.0.1:0", "--origin-ca"])
+        .arg(&ca)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a bad --origin-ca stops the start");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no CERTIFICATE block"), "{err}");
+    assert!(out.stdout.is_empty(), "no listening line");
+}

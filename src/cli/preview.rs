@@ -26,7 +26,8 @@ pub struct PreviewArgs {
     /// Admin API address (JSON: invalidations, cache, stats, config).
     #[arg(long)]
     pub admin: Option<SocketAddr>,
-    /// Origin override: ID=http://HOST:PORT or ID=FOLDER (served like S3). Repeatable.
+    /// Origin override: ID=http://HOST:PORT, ID=https://HOST:PORT (certificate checked against
+    /// HOST) or ID=FOLDER (served like S3). Repeatable.
     #[arg(long = "origin", value_name = "ID=URL|DIR")]
     pub origins: Vec<String>,
     /// Custom policies (get-*-policy or list-*-policies --type custom output). Repeatable.
@@ -50,6 +51,10 @@ pub struct PreviewArgs {
     /// PEM PKCS#8 private key for the HTTPS listener.
     #[arg(long, requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// PEM CA certificate(s) trusted for HTTPS origins in addition to the public roots (for
+    /// origins behind a private CA). Repeatable.
+    #[arg(long = "origin-ca", value_name = "FILE")]
+    pub origin_ca: Vec<PathBuf>,
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -154,7 +159,18 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         },
         _ => None,
     };
+    let mut origin_ca = Vec::new();
+    for file in &args.origin_ca {
+        match std::fs::read_to_string(file) {
+            Ok(pem) => origin_ca.push(pem),
+            Err(e) => {
+                eprintln!("error: --origin-ca {}: cannot read: {e}", file.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
     let mut cfg = EdgeConfig::new(doc.config, domain);
+    cfg.origin_ca = origin_ca;
     cfg.policies = policies;
     cfg.overrides = overrides;
     cfg.viewer_country = args.viewer_country.map(|c| c.to_ascii_uppercase());

@@ -24,38 +24,57 @@ use crate::ttl::TtlSettings;
 /// An origin override given with `--origin ID=URL|DIR`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Override {
-    /// `http://host:port`: requests go there instead of the origin's domain.
+    /// `http://host:port`: requests go there over plain HTTP instead of the origin's domain,
+    /// whatever its protocol policy.
     Url { authority: String },
+    /// `https://host:port` (port 443 when omitted): requests go there over HTTPS, whatever the
+    /// protocol policy. SNI and certificate verification use this URL's host, not the origin's
+    /// DomainName (the rule is "the name you connect to is the name checked"; trust a private
+    /// CA with `--origin-ca`).
+    HttpsUrl { authority: String },
     /// A local folder served like S3.
     Folder(PathBuf),
 }
 
+/// `host[:port]` of an override URL, with `default_port` when none is given.
+fn override_authority(value: &str, rest: &str, default_port: u16) -> Result<String, String> {
+    let authority = rest.trim_end_matches('/');
+    if authority.is_empty() || authority.contains('/') {
+        return Err(format!(
+            "{value}: expected a URL with HOST[:PORT] and no path"
+        ));
+    }
+    let has_port = match authority.rsplit_once(':') {
+        // `[::1]` alone has colons but no port.
+        Some((_, p)) => !p.ends_with(']') && !p.is_empty(),
+        None => false,
+    };
+    Ok(if has_port {
+        authority.to_string()
+    } else {
+        format!("{authority}:{default_port}")
+    })
+}
+
 impl Override {
-    /// Parses the value of `--origin ID=VALUE`: an `http://` URL or a folder path.
+    /// Parses the value of `--origin ID=VALUE`: an `http://` or `https://` URL, or a folder.
     pub fn parse(value: &str) -> Result<Self, String> {
         if let Some(rest) = value.strip_prefix("http://") {
-            let authority = rest.trim_end_matches('/');
-            if authority.is_empty() || authority.contains('/') {
-                return Err(format!("{value}: expected http://HOST:PORT with no path"));
-            }
-            let authority = if authority.contains(':') {
-                authority.to_string()
-            } else {
-                format!("{authority}:80")
-            };
-            return Ok(Override::Url { authority });
+            return Ok(Override::Url {
+                authority: override_authority(value, rest, 80)?,
+            });
         }
-        if value.starts_with("https://") {
-            return Err(format!(
-                "{value}: HTTPS origin overrides are not supported; use http:// or a folder"
-            ));
+        if let Some(rest) = value.strip_prefix("https://") {
+            return Ok(Override::HttpsUrl {
+                authority: override_authority(value, rest, 443)?,
+            });
         }
         let path = PathBuf::from(value);
         if path.is_dir() {
             Ok(Override::Folder(path))
         } else {
             Err(format!(
-                "{value}: neither an http:// URL nor an existing folder"
+                "{value}: neither an http:// or https:// URL nor an existing folder"
             ))
         }
     }
@@ -197,6 +216,8 @@ pub struct Dist {
 pub struct Options {
     pub domain: String,
     pub overrides: HashMap<String, Override>,
+    /// TLS to origins (public roots plus `--origin-ca`); None: the public roots only.
+    pub origin_tls: Option<Arc<rustls::ClientConfig>>,
 }
 
 /// Why a configuration cannot be served.
@@ -624,6 +645,11 @@ impl Dist {
         if !errs.is_empty() {
             return Err(Invalid(errs));
         }
+        let origin_tls = match &options.origin_tls {
+            Some(t) => t.clone(),
+            None => crate::connect::client_config(&[])
+                .map_err(|e| Invalid(vec![Finding::error("Origins", "InvalidArgument", e)]))?,
+        };
         let mut origins = HashMap::new();
         for o in config.origins.items() {
             let custom = o.custom_origin_config.as_ref();
@@ -642,18 +668,37 @@ impl Dist {
                 Some(Override::Url { authority }) => Target::Http {
                     authority: authority.clone(),
                 },
+                Some(Override::HttpsUrl { authority }) => Target::Https {
+                    authority: authority.clone(),
+                },
                 Some(Override::Folder(p)) => Target::Folder(p.clone()),
+                // spec O-2: each origin id goes to its real domain, over the policy's protocol.
+                // The preview forwards only to origins the distribution configures, so any
+                // DomainName the validator accepts (localhost and IP literals included) is used.
                 None => match custom {
-                    // spec O-2: only plain HTTP is reachable from the preview without an override.
-                    Some(c) if c.origin_protocol_policy.as_str() == "http-only" => Target::Http {
-                        authority: format!("{}:{}", o.domain_name, c.http_port),
+                    Some(c) => {
+                        let http = format!("{}:{}", o.domain_name, c.http_port);
+                        let https = format!("{}:{}", o.domain_name, c.https_port);
+                        match c.origin_protocol_policy.as_str() {
+                            "http-only" => Target::Http { authority: http },
+                            "https-only" => Target::Https { authority: https },
+                            _ => Target::MatchViewer { http, https },
+                        }
+                    }
+                    // spec O-2: S3 REST origins use the viewer's protocol on 80/443.
+                    None => Target::MatchViewer {
+                        http: format!("{}:80", o.domain_name),
+                        https: format!("{}:443", o.domain_name),
                     },
-                    _ => Target::Unreachable(format!(
-                        "origin {:?} is reached over HTTPS, which the preview does not do; give --origin {}=URL|DIR",
-                        o.id, o.id
-                    )),
                 },
             };
+            // spec O-5 / OriginSslProtocols: without TLSv1.2 in the list no protocol is shared
+            // with rustls (1.2/1.3 only). S3 origins have no list and use TLSv1.2 (O-2).
+            let legacy_tls_only = custom
+                .and_then(|c| c.origin_ssl_protocols.as_ref())
+                .is_some_and(|l| {
+                    !l.items().is_empty() && !l.items().iter().any(|p| p.as_str() == "TLSv1.2")
+                });
             let custom_headers = o
                 .custom_headers
                 .as_ref()
@@ -681,6 +726,8 @@ impl Dist {
                 read,
                 keepalive,
                 target,
+                legacy_tls_only,
+                origin_tls.clone(),
             );
             origins.insert(o.id.clone(), Arc::new(spec));
         }
@@ -840,6 +887,7 @@ mod tests {
             &Options {
                 domain: "d1.cloudfront.net".into(),
                 overrides: HashMap::new(),
+                origin_tls: None,
             },
         )
         .unwrap()
@@ -895,7 +943,19 @@ mod tests {
                 authority: "localhost:80".into()
             }
         );
-        assert!(Override::parse("https://x").is_err());
+        assert_eq!(
+            Override::parse("https://127.0.0.1:8443/").unwrap(),
+            Override::HttpsUrl {
+                authority: "127.0.0.1:8443".into()
+            }
+        );
+        assert_eq!(
+            Override::parse("https://origin.internal").unwrap(),
+            Override::HttpsUrl {
+                authority: "origin.internal:443".into()
+            }
+        );
+        assert!(Override::parse("https://x/path").is_err());
         assert!(Override::parse("/definitely/not/a/dir").is_err());
         assert!(
             Geo::Block(vec!["FR".into()]).allows(None),

@@ -91,6 +91,13 @@ pub enum EdgeError {
     OriginDns,
     OriginTimeout,
     OriginProtocol,
+    /// spec O-5: bad/self-signed/expired origin certificate or hostname mismatch (502).
+    OriginCertificate,
+    /// spec O-5: TLS handshake failure (502).
+    OriginSsl,
+    /// spec O-5: the origin's OriginSslProtocols lists only SSLv3/TLSv1/TLSv1.1, which the
+    /// preview cannot speak: a handshake failure decided before connecting (502).
+    OriginSslProtocols,
     /// A request the edge cannot parse (bad path/authority).
     BadRequest,
     /// spec G-5: unsatisfiable range.
@@ -108,14 +115,21 @@ impl EdgeError {
             | EdgeError::MethodNotAllowed => 403,
             EdgeError::UrlTooLong => 413,
             EdgeError::HeadersTooLarge => 494,
-            EdgeError::OriginConnect | EdgeError::OriginDns | EdgeError::OriginProtocol => 502,
+            EdgeError::OriginConnect
+            | EdgeError::OriginDns
+            | EdgeError::OriginProtocol
+            | EdgeError::OriginCertificate
+            | EdgeError::OriginSsl
+            | EdgeError::OriginSslProtocols => 502,
             EdgeError::OriginTimeout => 504,
             EdgeError::BadRequest => 400,
             EdgeError::RangeNotSatisfiable => 416,
         }
     }
 
-    /// x-edge-detailed-result-type (L-2).
+    /// x-edge-detailed-result-type (L-2). The TLS failures have no documented value of their
+    /// own; they are named in the style of `OriginConnectError`: `OriginCertificateError` for
+    /// certificate problems, `OriginSslError` for every other handshake failure.
     pub const fn detail(self) -> &'static str {
         match self {
             EdgeError::UnknownHost => "Error",
@@ -130,6 +144,8 @@ impl EdgeError {
             EdgeError::OriginDns => "OriginDnsError",
             EdgeError::OriginTimeout => "OriginReadTimeout",
             EdgeError::OriginProtocol => "OriginError",
+            EdgeError::OriginCertificate => "OriginCertificateError",
+            EdgeError::OriginSsl | EdgeError::OriginSslProtocols => "OriginSslError",
             EdgeError::BadRequest => "Error",
             EdgeError::RangeNotSatisfiable => "Error",
         }
@@ -163,6 +179,15 @@ impl EdgeError {
                 "CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection."
             }
             EdgeError::OriginProtocol => "CloudFront received an invalid response from the origin.",
+            EdgeError::OriginCertificate => {
+                "CloudFront wasn't able to connect to the origin: the origin's certificate is not trusted (unknown or self-signed issuer, expired, or not valid for the origin's domain name)."
+            }
+            EdgeError::OriginSsl => {
+                "CloudFront wasn't able to connect to the origin: the SSL/TLS handshake failed."
+            }
+            EdgeError::OriginSslProtocols => {
+                "CloudFront wasn't able to connect to the origin: its OriginSslProtocols lists only SSLv3, TLSv1 or TLSv1.1, and this preview speaks TLSv1.2 and TLSv1.3 only. Add TLSv1.2 to OriginSslProtocols."
+            }
             EdgeError::BadRequest => "Bad request.",
             EdgeError::RangeNotSatisfiable => "The requested range is not satisfiable.",
         }
@@ -229,6 +254,14 @@ mod tests {
         }
         assert_eq!(EdgeError::HeadersTooLarge.status(), 494);
         assert_eq!(EdgeError::OriginTimeout.status(), 504);
+        // spec O-5: every TLS failure is a 502 with its own detailed result type.
+        for (e, detail) in [
+            (EdgeError::OriginCertificate, "OriginCertificateError"),
+            (EdgeError::OriginSsl, "OriginSslError"),
+            (EdgeError::OriginSslProtocols, "OriginSslError"),
+        ] {
+            assert_eq!((e.status(), e.detail()), (502, detail), "{e:?}");
+        }
         assert!(
             EdgeError::MethodNotAllowed
                 .body("id")

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod clock;
 pub mod compress;
+pub mod connect;
 pub mod dist;
 pub mod errors;
 pub mod folder;

@@ -1,7 +1,9 @@
 //! Origin requests (spec §13): each origin id goes to its configured domain, or to an override
 //! (a local URL or a local folder served like S3, see [`crate::folder`]). Connection attempts,
 //! connection timeout and response timeout are applied as configured (O-3, O-4), and every
-//! failure becomes a typed error that maps to 502 or 504 (O-5) — never a hang.
+//! failure becomes a typed error that maps to 502 or 504 (O-5) — never a hang. HTTPS origins go
+//! through [`crate::connect`] (SNI, certificate checks); the scheme follows the origin's
+//! protocol policy and, for `match-viewer` and S3 origins, the viewer's protocol (O-2).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -11,20 +13,26 @@ use http_body_util::{BodyExt, Full};
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode};
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
+use crate::connect::{ConnectFailure, OriginConnector};
 use crate::errors::EdgeError;
 
 /// Where an origin's requests really go in the preview.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// Plain HTTP to `authority` (`host:port`): the real domain on HTTPPort, or a local URL.
+    /// Plain HTTP to `authority` (`host:port`): the real domain on HTTPPort (`http-only`), or
+    /// an `http://` override (whatever the policy: the override says how to reach it).
     Http { authority: String },
+    /// HTTPS to `authority`: the real domain on HTTPSPort (`https-only`), or an `https://`
+    /// override. SNI and the certificate name are the authority's host.
+    Https { authority: String },
+    /// spec O-2: `match-viewer` custom origins and S3 REST origins use the viewer's protocol:
+    /// `http` (HTTPPort, 80 for S3) for HTTP viewers, `https` (HTTPSPort, 443 for S3) for HTTPS
+    /// viewers. One cache entry still serves both (V-4: the protocol is not in the key).
+    MatchViewer { http: String, https: String },
     /// A local folder served the way S3 serves objects.
     Folder(PathBuf),
-    /// Cannot be reached from the preview (HTTPS to a real origin), with why.
-    Unreachable(String),
 }
 
 /// One origin, prepared for requests.
@@ -42,7 +50,12 @@ pub struct OriginSpec {
     /// spec O-4: time to first byte and maximum gap between body chunks.
     pub read_timeout: Duration,
     pub target: Target,
-    client: Client<HttpConnector, Full<Bytes>>,
+    /// spec O-5 / `OriginSslProtocols`: the list names only SSLv3, TLSv1 or TLSv1.1. rustls
+    /// speaks TLS 1.2 and 1.3 only, so such an origin cannot be reached over HTTPS from the
+    /// preview: every HTTPS attempt fails as a handshake failure would (502), with a message
+    /// saying why. A list with TLSv1.2 allows 1.2 and 1.3 (CloudFront negotiates 1.3 too).
+    pub legacy_tls_only: bool,
+    client: Client<OriginConnector, Full<Bytes>>,
 }
 
 impl std::fmt::Debug for OriginSpec {
@@ -66,10 +79,11 @@ impl OriginSpec {
         read_timeout: Duration,
         keepalive: Duration,
         target: Target,
+        legacy_tls_only: bool,
+        tls: std::sync::Arc<rustls::ClientConfig>,
     ) -> Self {
-        let mut connector = HttpConnector::new();
-        connector.set_connect_timeout(Some(connect_timeout));
-        connector.set_nodelay(true);
+        // spec O-3: ConnectionTimeout bounds the TCP connect and, for HTTPS, the handshake.
+        let connector = OriginConnector::new(connect_timeout, tls);
         let client = Client::builder(TokioExecutor::new())
             // spec O-8: the connection is kept OriginKeepaliveTimeout seconds.
             .pool_idle_timeout(keepalive)
@@ -88,6 +102,7 @@ impl OriginSpec {
             connect_timeout,
             read_timeout,
             target,
+            legacy_tls_only,
             client,
         }
     }
@@ -101,6 +116,8 @@ pub struct OriginRequest {
     pub path_and_query: String,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// The viewer came over HTTPS: picks the scheme for `match-viewer` and S3 origins (O-2).
+    pub viewer_https: bool,
 }
 
 /// An origin's complete response.
@@ -125,6 +142,15 @@ pub enum OriginError {
     Timeout,
     #[error("invalid response")]
     Protocol,
+    /// spec O-5: bad, self-signed or expired certificate, or a hostname mismatch.
+    #[error("origin certificate rejected")]
+    Certificate,
+    /// spec O-5: the TLS handshake failed (no common version or cipher, an alert, a close).
+    #[error("TLS handshake failed")]
+    Tls,
+    /// spec O-5: OriginSslProtocols allows only protocols older than TLS 1.2.
+    #[error("OriginSslProtocols allows no protocol the preview speaks")]
+    TlsVersions,
 }
 
 impl OriginError {
@@ -134,39 +160,56 @@ impl OriginError {
             OriginError::Dns => EdgeError::OriginDns,
             OriginError::Timeout => EdgeError::OriginTimeout,
             OriginError::Protocol => EdgeError::OriginProtocol,
+            OriginError::Certificate => EdgeError::OriginCertificate,
+            OriginError::Tls => EdgeError::OriginSsl,
+            OriginError::TlsVersions => EdgeError::OriginSslProtocols,
         }
     }
 }
 
-/// spec O-3/O-4: sends the request, retrying connection failures up to `attempts` times, and
-/// timeouts too for GET/HEAD only.
+/// spec O-3/O-4: sends the request, retrying connection failures (TCP connect and TLS
+/// handshake alike) up to `attempts` times, and timeouts too for GET/HEAD only.
 pub async fn fetch(origin: &OriginSpec, req: &OriginRequest) -> Result<Fetched, OriginError> {
-    match &origin.target {
-        Target::Folder(root) => Ok(crate::folder::serve(root, &origin.origin_path, req).await),
-        Target::Unreachable(_) => Err(OriginError::Connect),
-        Target::Http { authority } => {
-            let idempotent = matches!(req.method, Method::GET | Method::HEAD);
-            let mut last = OriginError::Connect;
-            for _ in 0..origin.attempts.max(1) {
-                match once(origin, authority, req).await {
-                    Ok(f) => return Ok(f),
-                    Err(e @ (OriginError::Connect | OriginError::Dns)) => last = e,
-                    Err(OriginError::Timeout) if idempotent => last = OriginError::Timeout,
-                    Err(e) => return Err(e),
-                }
-            }
-            Err(last)
+    let (scheme, authority) = match &origin.target {
+        Target::Folder(root) => {
+            return Ok(crate::folder::serve(root, &origin.origin_path, req).await);
+        }
+        Target::Http { authority } => ("http", authority),
+        Target::Https { authority } => ("https", authority),
+        // spec O-2: the viewer's protocol.
+        Target::MatchViewer { https, .. } if req.viewer_https => ("https", https),
+        Target::MatchViewer { http, .. } => ("http", http),
+    };
+    if scheme == "https" && origin.legacy_tls_only {
+        // spec O-5: no protocol in common is a handshake failure; known before connecting.
+        return Err(OriginError::TlsVersions);
+    }
+    let idempotent = matches!(req.method, Method::GET | Method::HEAD);
+    let mut last = OriginError::Connect;
+    for _ in 0..origin.attempts.max(1) {
+        match once(origin, scheme, authority, req).await {
+            Ok(f) => return Ok(f),
+            Err(
+                e @ (OriginError::Connect
+                | OriginError::Dns
+                | OriginError::Certificate
+                | OriginError::Tls),
+            ) => last = e,
+            Err(OriginError::Timeout) if idempotent => last = OriginError::Timeout,
+            Err(e) => return Err(e),
         }
     }
+    Err(last)
 }
 
 async fn once(
     origin: &OriginSpec,
+    scheme: &str,
     authority: &str,
     req: &OriginRequest,
 ) -> Result<Fetched, OriginError> {
     let uri = format!(
-        "http://{authority}{}{}",
+        "{scheme}://{authority}{}{}",
         origin.origin_path, req.path_and_query
     );
     let mut builder = hyper::Request::builder()
@@ -229,6 +272,10 @@ fn classify(e: &hyper_util::client::legacy::Error) -> OriginError {
     let mut text = format!("{e}");
     let mut src: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
     while let Some(s) = src {
+        // The connector already knows what failed (TLS: O-5 certificate or handshake).
+        if let Some(f) = s.downcast_ref::<ConnectFailure>() {
+            return f.kind;
+        }
         text.push_str(&format!(": {s}"));
         src = s.source();
     }

@@ -50,6 +50,9 @@ pub struct EdgeConfig {
     pub clock: Arc<dyn Clock>,
     /// x-edge-location / X-Amz-Cf-Pop.
     pub pop: String,
+    /// `--origin-ca`: PEM texts of extra trust anchors for HTTPS origins (private CAs), on top
+    /// of the public roots (spec O-5: anything else is a certificate error, 502).
+    pub origin_ca: Vec<String>,
 }
 
 /// Default `--cache-size`: 256 MiB.
@@ -72,6 +75,7 @@ impl EdgeConfig {
             certificate: None,
             clock: Arc::new(SystemClock),
             pop: "LCL50-P1".to_string(),
+            origin_ca: Vec::new(),
         }
     }
 }
@@ -303,9 +307,11 @@ async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
 impl Edge {
     /// Validates the config, binds every listener and starts serving.
     pub async fn start(cfg: EdgeConfig) -> Result<Edge, StartError> {
+        let origin_tls = crate::connect::client_config(&cfg.origin_ca).map_err(StartError::Tls)?;
         let options = Options {
             domain: cfg.domain.clone(),
             overrides: cfg.overrides.clone(),
+            origin_tls: Some(origin_tls),
         };
         let dist = Dist::prepare(cfg.config.clone(), &cfg.policies, &options)
             .map_err(|e| StartError::Invalid(e.0))?;

@@ -22,7 +22,7 @@ pub fn generate(names: &[String]) -> Result<CertPem, String> {
     })
 }
 
-fn pem_blocks(pem: &str, label: &str) -> Vec<Vec<u8>> {
+pub(crate) fn pem_blocks(pem: &str, label: &str) -> Vec<Vec<u8>> {
     let begin = format!("-----BEGIN {label}-----");
     let end = format!("-----END {label}-----");
     let mut out = Vec::new();

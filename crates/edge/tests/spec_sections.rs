@@ -985,3 +985,43 @@ async fn t10_stale_while_revalidate_serves_stale_and_refreshes_in_background() {
     }
     e.edge.stop().await;
 }
+
+#[tokio::test]
+async fn r6_viewer_conditionals_reach_the_origin_only_for_requests_that_cannot_be_cached() {
+    let o = Origin::start(|_| Scripted::ok("r6").header("cache-control", "max-age=60")).await;
+    let e = edge(
+        config(
+            json!({"AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+                "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}),
+            json!({}),
+        ),
+        &o,
+    )
+    .await;
+    let conditionals = [
+        ("if-none-match", "\"v1\""),
+        ("if-modified-since", "Sat, 01 Jan 2000 00:00:00 GMT"),
+    ];
+    // A cacheable miss fetches the whole object; the edge answers validators from the entry.
+    e.req("GET", "/c", &conditionals, "").await;
+    let seen = o.last();
+    assert!(
+        seen.headers.get("if-none-match").is_none()
+            && seen.headers.get("if-modified-since").is_none(),
+        "R-6: cacheable miss fetches the full object: {:?}",
+        seen.headers
+    );
+    // A method that is never cached (M-5) passes the viewer's conditionals through.
+    e.req("PUT", "/c", &conditionals, "x").await;
+    let seen = o.last();
+    assert_eq!(seen.method, "PUT");
+    assert_eq!(
+        seen.headers["if-none-match"], "\"v1\"",
+        "R-6 on a non-cacheable request"
+    );
+    assert_eq!(
+        seen.headers["if-modified-since"],
+        "Sat, 01 Jan 2000 00:00:00 GMT"
+    );
+    e.edge.stop().await;
+}

@@ -77,10 +77,71 @@ pub struct Origin {
     pub count: Arc<AtomicUsize>,
     pub seen: Arc<Mutex<Vec<Seen>>>,
     pub script: Arc<Mutex<Script>>,
+    pub conns: Arc<AtomicUsize>,
+    pub sni: Arc<Mutex<Vec<String>>>,
+}
+
+/// Serves one origin connection with the script.
+async fn serve<I>(o: Origin, io: I)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
+        let o = o.clone();
+        async move {
+            let (parts, body) = req.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map(|b| b.to_bytes())
+                .unwrap_or_default();
+            let seen = Seen {
+                method: parts.method.to_string(),
+                uri: parts.uri.to_string(),
+                headers: parts.headers,
+                body,
+            };
+            o.count.fetch_add(1, Ordering::SeqCst);
+            let script = o.script.lock().unwrap().clone();
+            let s = script(&seen);
+            o.seen.lock().unwrap().push(seen);
+            if let Some(d) = s.delay {
+                tokio::time::sleep(d).await;
+            }
+            let mut r = Response::new(Full::new(Bytes::from(s.body)));
+            *r.status_mut() = StatusCode::from_u16(s.status).unwrap();
+            for (n, v) in s.headers {
+                r.headers_mut().append(
+                    hyper::header::HeaderName::from_bytes(n.as_bytes()).unwrap(),
+                    v.parse().unwrap(),
+                );
+            }
+            Ok::<_, Infallible>(r)
+        }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .serve_connection(io, svc)
+        .await;
 }
 
 impl Origin {
     pub async fn start(script: impl Fn(&Seen) -> Scripted + Send + Sync + 'static) -> Origin {
+        Self::start_with(None, script).await
+    }
+
+    /// An HTTPS origin: TLS with `tls` on 127.0.0.1:0, then the same scripted HTTP/1.1 service.
+    /// Records the SNI each handshake carried in `sni`.
+    pub async fn start_tls(
+        tls: Arc<rustls::ServerConfig>,
+        script: impl Fn(&Seen) -> Scripted + Send + Sync + 'static,
+    ) -> Origin {
+        Self::start_with(Some(tokio_rustls::TlsAcceptor::from(tls)), script).await
+    }
+
+    async fn start_with(
+        tls: Option<tokio_rustls::TlsAcceptor>,
+        script: impl Fn(&Seen) -> Scripted + Send + Sync + 'static,
+    ) -> Origin {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let origin = Origin {
@@ -88,6 +149,8 @@ impl Origin {
             count: Arc::new(AtomicUsize::new(0)),
             seen: Arc::new(Mutex::new(Vec::new())),
             script: Arc::new(Mutex::new(Arc::new(script))),
+            conns: Arc::new(AtomicUsize::new(0)),
+            sni: Arc::new(Mutex::new(Vec::new())),
         };
         let o = origin.clone();
         tokio::spawn(async move {
@@ -95,48 +158,33 @@ impl Origin {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
+                o.conns.fetch_add(1, Ordering::SeqCst);
                 let o = o.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
-                        let o = o.clone();
-                        async move {
-                            let (parts, body) = req.into_parts();
-                            let body = body
-                                .collect()
-                                .await
-                                .map(|b| b.to_bytes())
-                                .unwrap_or_default();
-                            let seen = Seen {
-                                method: parts.method.to_string(),
-                                uri: parts.uri.to_string(),
-                                headers: parts.headers,
-                                body,
+                    match tls {
+                        None => serve(o, TokioIo::new(stream)).await,
+                        Some(acceptor) => {
+                            // A failed handshake (the edge refused the certificate) just ends
+                            // this connection; the listener keeps serving.
+                            let Ok(s) = acceptor.accept(stream).await else {
+                                return;
                             };
-                            o.count.fetch_add(1, Ordering::SeqCst);
-                            let script = o.script.lock().unwrap().clone();
-                            let s = script(&seen);
-                            o.seen.lock().unwrap().push(seen);
-                            if let Some(d) = s.delay {
-                                tokio::time::sleep(d).await;
+                            if let Some(name) = s.get_ref().1.server_name() {
+                                o.sni.lock().unwrap().push(name.to_string());
                             }
-                            let mut r = Response::new(Full::new(Bytes::from(s.body)));
-                            *r.status_mut() = StatusCode::from_u16(s.status).unwrap();
-                            for (n, v) in s.headers {
-                                r.headers_mut().append(
-                                    hyper::header::HeaderName::from_bytes(n.as_bytes()).unwrap(),
-                                    v.parse().unwrap(),
-                                );
-                            }
-                            Ok::<_, Infallible>(r)
+                            serve(o, TokioIo::new(s)).await
                         }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), svc)
-                        .await;
+                    }
                 });
             }
         });
         origin
+    }
+
+    /// Accepted TCP connections (keep-alive shows here).
+    pub fn connections(&self) -> usize {
+        self.conns.load(Ordering::SeqCst)
     }
 
     pub fn hits(&self) -> usize {
