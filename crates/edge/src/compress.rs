@@ -130,7 +130,9 @@ pub fn should_compress(
 }
 
 /// Compresses `body` with `coding` ("gzip" or "br"). Errors only on I/O into memory, which
-/// cannot fail; the caller serves the identity body if it ever does.
+/// cannot fail; the caller serves the identity body if it ever does. The result is stored in the
+/// cache, so it is returned in an exactly sized allocation ([`crate::body::exact_vec`]): the
+/// output `Vec` grows by doubling from a guess and could otherwise keep twice its length.
 pub fn compress(coding: &str, body: &[u8]) -> std::io::Result<Bytes> {
     match coding {
         "gzip" => {
@@ -139,7 +141,7 @@ pub fn compress(coding: &str, body: &[u8]) -> std::io::Result<Bytes> {
                 flate2::Compression::new(6),
             );
             enc.write_all(body)?;
-            Ok(Bytes::from(enc.finish()?))
+            Ok(crate::body::exact_vec(enc.finish()?))
         }
         "br" => {
             let mut out = Vec::with_capacity(body.len() / 3);
@@ -148,7 +150,7 @@ pub fn compress(coding: &str, body: &[u8]) -> std::io::Result<Bytes> {
                 let mut w = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
                 w.write_all(body)?;
             }
-            Ok(Bytes::from(out))
+            Ok(crate::body::exact_vec(out))
         }
         other => Err(std::io::Error::other(format!("unknown coding {other}"))),
     }
@@ -328,5 +330,30 @@ mod tests {
         assert_eq!(weaken_etag("\"abc\"").as_deref(), Some("W/\"abc\""));
         assert_eq!(weaken_etag("W/\"abc\"").as_deref(), Some("W/\"abc\""));
         assert_eq!(weaken_etag("abc"), None);
+    }
+
+    #[test]
+    fn variants_are_exactly_sized() {
+        // Incompressible input makes the output outgrow its len/3 guess (so it doubled).
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let body: Vec<u8> = (0..50_000)
+            .map(|_| {
+                // xorshift64: bytes no coder can shrink
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect();
+        for coding in ["gzip", "br"] {
+            let z = compress(coding, &body).unwrap();
+            let len = z.len();
+            assert!(len > body.len() / 3, "{coding}: input should not compress");
+            assert_eq!(
+                crate::body::allocated(z),
+                Some(len),
+                "{coding}: the stored variant must not keep the Vec's spare capacity"
+            );
+        }
     }
 }

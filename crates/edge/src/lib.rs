@@ -4,6 +4,7 @@
 //! publishing. Depends on `cfconsole-model` only.
 
 pub mod admin;
+pub mod body;
 pub mod clock;
 pub mod compress;
 pub mod connect;

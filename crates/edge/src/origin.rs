@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
-use http_body_util::{BodyExt, Full};
+use bytes::Bytes;
+use http_body_util::Full;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode};
 use hyper_util::client::legacy::Client;
@@ -237,32 +237,19 @@ async fn once(
         .get(hyper::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    let mut buf = BytesMut::with_capacity(expected.unwrap_or(8 * 1024).min(64 * 1024 * 1024));
-    let mut complete = true;
-    loop {
-        // spec O-4: the response timeout is also the maximum gap between packets.
-        match tokio::time::timeout(origin.read_timeout, body.frame()).await {
-            Err(_) => return Err(OriginError::Timeout),
-            Ok(None) => break,
-            Ok(Some(Err(_))) => {
-                // spec O-6: a dropped connection; what arrived is returned but not cached.
-                complete = false;
-                break;
-            }
-            Ok(Some(Ok(frame))) => {
-                if let Ok(data) = frame.into_data() {
-                    buf.extend_from_slice(&data);
-                }
-            }
-        }
-    }
-    if expected.is_some_and(|n| n != buf.len()) && req.method != Method::HEAD {
+    // spec O-4: the response timeout is also the maximum gap between packets; O-6: a dropped
+    // connection returns what arrived, marked incomplete (not cached).
+    let collected = crate::body::collect(&mut body, expected, origin.read_timeout)
+        .await
+        .map_err(|_| OriginError::Timeout)?;
+    let mut complete = collected.complete;
+    if expected.is_some_and(|n| n != collected.body.len()) && req.method != Method::HEAD {
         complete = false;
     }
     Ok(Fetched {
         status: parts.status,
         headers: parts.headers,
-        body: buf.freeze(),
+        body: collected.body,
         complete,
         ttfb,
     })

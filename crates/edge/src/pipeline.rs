@@ -1035,7 +1035,8 @@ async fn fill(
                         (
                             StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
                             h,
-                            Bytes::from(err.body(&cx.rid)),
+                            // Stored (error caching, E-3): exact size, like origin bodies.
+                            crate::body::exact_vec(err.body(&cx.rid).into_bytes()),
                         )
                     }
                 };
@@ -1239,7 +1240,7 @@ async fn error_page(
             Some((
                 StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_GATEWAY),
                 h,
-                Bytes::from(err.body("")),
+                crate::body::exact_vec(err.body("").into_bytes()),
             ))
         }
     }

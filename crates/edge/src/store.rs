@@ -61,16 +61,62 @@ impl Entry {
             || self.headers.contains_key(hyper::header::LAST_MODIFIED)
     }
 
-    fn weight(&self) -> u32 {
-        let headers: usize = self
+    /// What this entry costs the store, in bytes: the figure `--cache-size` budgets. Counts
+    /// everything the entry owns on the heap, not just its body:
+    /// - the body, stored in an allocation of exactly its length ([`crate::body`]), plus the
+    ///   control block `Bytes` allocates when the body is first shared with a response;
+    /// - the headers: every bucket the map has room for (name and value handles, hash and
+    ///   extra-value links, index slot; see [`HEADER_BUCKET`]) and each name's and value's text;
+    /// - `path`, `query`, `behavior` by capacity, the key's text, the `Entry` struct itself;
+    /// - [`MOKA_PER_ENTRY`] for moka's bookkeeping, and [`ALLOC_OVERHEAD`] per allocation.
+    ///
+    /// An entry holds one body: a compressed variant (spec C-8) is its own entry under its own
+    /// K-8 key, so each variant is weighed where it is stored.
+    pub fn weight(&self, key: &CacheKey) -> u32 {
+        let body = self.body.len() + ALLOC_OVERHEAD + BYTES_SHARED;
+        let header_text: usize = self
             .headers
             .iter()
-            .map(|(k, v)| k.as_str().len() + v.len() + 32)
+            .map(|(k, v)| k.as_str().len() + v.len() + 2 * ALLOC_OVERHEAD)
             .sum();
-        let total = self.body.len() + headers + self.path.len() + 256;
+        // `capacity()` is the bucket vector's capacity; the index table is 4/3 of it and is
+        // folded into HEADER_BUCKET. Two allocations: buckets and indices.
+        let header_table = self.headers.capacity() * HEADER_BUCKET + 2 * ALLOC_OVERHEAD;
+        let text = |cap: usize| if cap == 0 { 0 } else { cap + ALLOC_OVERHEAD };
+        let strings = text(self.path.capacity())
+            + self.query.as_ref().map_or(0, |q| text(q.capacity()))
+            + text(self.behavior.capacity())
+            + text(key.as_str().len() + ARC_COUNTS);
+        let own = size_of::<Entry>() + ARC_COUNTS + ALLOC_OVERHEAD;
+        let total = body + header_text + header_table + strings + own + MOKA_PER_ENTRY;
         u32::try_from(total).unwrap_or(u32::MAX)
     }
 }
+
+/// Allocator bookkeeping per heap allocation: glibc malloc's 8-byte size header rounded up to its
+/// 16-byte alignment (jemalloc's size classes waste about as much on small allocations).
+pub const ALLOC_OVERHEAD: usize = 16;
+
+/// The strong and weak counters in front of every `Arc` allocation.
+const ARC_COUNTS: usize = 2 * size_of::<usize>();
+
+/// `Bytes` built from a `Vec` allocates a shared control block (buffer pointer, capacity,
+/// reference count) the first time it is cloned — which every served hit does.
+const BYTES_SHARED: usize = 3 * size_of::<usize>() + ALLOC_OVERHEAD;
+
+/// One `HeaderMap` bucket: the name and value handles, the 16-bit hash and the optional
+/// extra-value links (two indices and a tag), and the 4-byte index slot of which the map keeps
+/// 4/3 per bucket; the last three rounded up to four words.
+pub const HEADER_BUCKET: usize = size_of::<hyper::header::HeaderName>()
+    + size_of::<hyper::header::HeaderValue>()
+    + 4 * size_of::<usize>();
+
+/// moka 0.12's bookkeeping per entry, which its private types keep from being measured with
+/// `size_of`: the hash-table bucket, the `Arc` around the key, the value entry, its `EntryInfo`
+/// (hash, generations, three timestamps, weight), the lock holding its queue-node pointers, and
+/// the access-order, write-order and timer-wheel (per-entry expiry) nodes: eight allocations
+/// of three to eight words, about 450 bytes with allocator overhead; rounded up.
+pub const MOKA_PER_ENTRY: usize = 512;
 
 /// How long moka keeps an entry after it stops being fresh: long enough to revalidate
 /// and to serve stale on error (R-4/R-5/T-10). Bounded so that unvalidatable junk leaves.
@@ -129,11 +175,12 @@ pub struct Store {
 const MAINTENANCE_EVERY: u64 = 1024 * 1024;
 
 impl Store {
-    /// A store holding at most `capacity` bytes (bodies + headers, approximately).
+    /// A store whose entries weigh at most `capacity` bytes in all, as [`Entry::weight`] counts
+    /// them (`--cache-size`): moka evicts down to it at each maintenance run.
     pub fn new(capacity: u64) -> Self {
         let cache = moka::future::Cache::builder()
             .max_capacity(capacity)
-            .weigher(|_k: &CacheKey, e: &Arc<Entry>| e.weight())
+            .weigher(|k: &CacheKey, e: &Arc<Entry>| e.weight(k))
             .expire_after(Retention)
             .build();
         Self {
@@ -147,7 +194,7 @@ impl Store {
     }
 
     pub async fn insert(&self, key: CacheKey, entry: Arc<Entry>) {
-        let weight = u64::from(entry.weight());
+        let weight = u64::from(entry.weight(&key));
         self.cache.insert(key, entry).await;
         // moka evicts in batched maintenance; under a fast fill thousands of pending writes can
         // hold their bodies past `--cache-size` (measured: 128 MiB cache, 470 MiB RSS). Running
@@ -209,12 +256,172 @@ impl Store {
         self.cache.run_pending_tasks().await;
     }
 
-    /// Approximate bytes held.
+    /// Bytes held, as [`Entry::weight`] counts them (up to the last maintenance run).
     pub fn weighted_size(&self) -> u64 {
         self.cache.weighted_size()
     }
 
     pub fn entry_count(&self) -> u64 {
         self.cache.entry_count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use hyper::body::Frame;
+    use hyper::header::{HeaderName, HeaderValue};
+
+    use crate::body;
+    use crate::key::{AcceptEncoding, KeyInput, KeyRecipe, Select};
+
+    /// An origin body without Content-Length, in 7 KiB frames: the collected buffer grows by
+    /// doubling, the case where a stored body could keep twice its length.
+    struct Chunked(VecDeque<Bytes>);
+
+    impl hyper::body::Body for Chunked {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+            Poll::Ready(self.0.pop_front().map(|c| Ok(Frame::data(c))))
+        }
+    }
+
+    fn key(path: &str) -> CacheKey {
+        KeyRecipe {
+            query: Select::All,
+            headers: vec![],
+            cookies: Select::None,
+            gzip: false,
+            br: false,
+            options_cached: false,
+        }
+        .key(&KeyInput {
+            domain: "d111111abcdef8.cloudfront.net",
+            method: &hyper::Method::GET,
+            path,
+            query: None,
+            headers: &HeaderMap::new(),
+            accept_encoding: AcceptEncoding::Absent,
+        })
+    }
+
+    fn headers(n: usize) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            hyper::header::CACHE_CONTROL,
+            HeaderValue::from_static("max-age=3600"),
+        );
+        for i in 0..n {
+            h.insert(
+                HeaderName::from_bytes(format!("x-origin-{i}").as_bytes()).unwrap(),
+                HeaderValue::from_str(&"v".repeat(40)).unwrap(),
+            );
+        }
+        // As the pipeline stores them: values copied out of the connection buffer.
+        crate::headers::detach(&h)
+    }
+
+    /// An entry as a miss builds it: body collected from the origin stream, headers detached.
+    async fn entry(path: &str, body_len: usize, extra_headers: usize) -> Entry {
+        let frames: VecDeque<Bytes> = (0..body_len.div_ceil(7 * 1024))
+            .map(|i| Bytes::from(vec![b'x'; (body_len - i * 7 * 1024).min(7 * 1024)]))
+            .collect();
+        let collected = body::collect(&mut Chunked(frames), None, Duration::from_secs(5))
+            .await
+            .expect("no gap");
+        let body = collected.body;
+        Entry {
+            status: StatusCode::OK,
+            headers: headers(extra_headers),
+            body,
+            stored_at: SystemTime::UNIX_EPOCH,
+            ttl: Duration::from_secs(3600),
+            revalidate: false,
+            stale_if_error: None,
+            stale_while_revalidate: None,
+            error: false,
+            path: path.to_string(),
+            query: None,
+            behavior: "*".to_string(),
+            vary_star: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn fill_stays_within_budget_and_bodies_are_exact() {
+        const BUDGET: u64 = 4 * 1024 * 1024;
+        let store = Store::new(BUDGET);
+        let body_len = 63 * 1024 + 17; // not a power of two: a doubled buffer would be 128 KiB
+        for i in 0..200 {
+            let path = format!("/fill/{i}");
+            let e = entry(&path, body_len, 6).await;
+            // The allocation behind the body is exactly its length before it is shared.
+            let body = e.body.clone();
+            drop(e.body);
+            let owned = body.try_into_mut().expect("the collected body is unique");
+            assert_eq!(
+                owned.capacity(),
+                body_len,
+                "a stored body must not keep spare capacity"
+            );
+            let e = Entry {
+                body: owned.freeze(),
+                ..entry(&path, 0, 6).await
+            };
+            store.insert(key(&path), Arc::new(e)).await;
+        }
+        store.cache.run_pending_tasks().await;
+        let held = store.weighted_size();
+        assert!(
+            held <= BUDGET,
+            "the store holds {held} weighed bytes, over its {BUDGET}-byte budget"
+        );
+        let counted: u64 = store
+            .cache
+            .iter()
+            .map(|(k, e)| u64::from(e.weight(&k)))
+            .sum();
+        assert_eq!(counted, held, "the budget is what the weigher counts");
+        let n = store.entry_count();
+        assert!(n > 0, "a 64 KiB entry fits a 4 MiB store");
+        // 4 MiB of 63 KiB bodies alone would be 65 entries; the per-entry costs must lower that.
+        assert!(
+            n * (body_len as u64) < BUDGET,
+            "{n} entries of {body_len} bytes cannot all fit once their overhead is counted"
+        );
+    }
+
+    #[tokio::test]
+    async fn weight_counts_headers_key_texts_and_bookkeeping() {
+        let k = key("/a");
+        let bare = entry("/a", 1000, 0).await;
+        let w = bare.weight(&k) as usize;
+        let floor = 1000
+            + "cache-control".len()
+            + "max-age=3600".len()
+            + "/a".len()
+            + k.as_str().len()
+            + size_of::<Entry>()
+            + MOKA_PER_ENTRY;
+        assert!(
+            w >= floor,
+            "weight {w} below what the entry holds ({floor})"
+        );
+        // Every header costs its text and its bucket, not just its text.
+        let rich = entry("/a", 1000, 30).await;
+        let extra = rich.weight(&k) as usize - w;
+        assert!(
+            extra >= 30 * (HEADER_BUCKET + "x-origin-00".len() + 40),
+            "30 headers added only {extra} bytes"
+        );
     }
 }
