@@ -7,6 +7,7 @@
 //! metadata, so writing it back gives the input again.
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::shapes::{Distribution, DistributionConfig};
@@ -113,14 +114,7 @@ impl Document {
                 "DistributionConfig".into(),
                 serde_json::to_value(DistributionConfig::default()).expect("serializable"),
             );
-            let distribution: Distribution = serde_path_to_error::deserialize(Value::Object(dist))
-                .map_err(|e| {
-                    let path = e.path().to_string();
-                    ParseError::new(
-                        format!("Distribution.{path}"),
-                        explain(&e.into_inner().to_string()),
-                    )
-                })?;
+            let distribution: Distribution = parse_shape(Value::Object(dist), "Distribution")?;
             Ok(Self {
                 config,
                 etag,
@@ -204,9 +198,20 @@ impl Document {
 
 /// Parses a bare `DistributionConfig` value, with the failing member's path in the error.
 pub fn parse_config(value: Value) -> Result<DistributionConfig, ParseError> {
+    parse_shape(value, "")
+}
+
+/// Parses any model shape found at `base` (a field path, empty for the root). The error's path
+/// is `base` joined with the failing member's path, and its message is the operator's wording
+/// (unknown member with a suggestion, missing member, accepted enum values).
+pub fn parse_shape<T: DeserializeOwned>(value: Value, base: &str) -> Result<T, ParseError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
+        let inner = e.path().to_string();
+        let path = match (base.is_empty(), inner == ".") {
+            (_, true) => base.to_string(),
+            (true, false) => inner,
+            (false, false) => format!("{base}.{inner}"),
+        };
         ParseError::new(path, explain(&e.into_inner().to_string()))
     })
 }

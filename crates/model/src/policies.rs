@@ -10,10 +10,9 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::document::ParseError;
+use crate::document::{ParseError, parse_shape};
 use crate::shapes::{
     CachePolicy, CachePolicyList, CachePolicyType, DistributionConfig, OriginRequestPolicy,
     OriginRequestPolicyList, OriginRequestPolicyType, ResponseHeadersPolicy,
@@ -222,7 +221,7 @@ impl PolicySet {
             match key.as_str() {
                 "ETag" => {}
                 "CachePolicy" => {
-                    let p: CachePolicy = parse(v, &path)?;
+                    let p: CachePolicy = parse_shape(v, &path)?;
                     if let Some(e) = &etag {
                         self.etags.insert(p.id.clone(), e.clone());
                     }
@@ -230,7 +229,7 @@ impl PolicySet {
                     recognised = true;
                 }
                 "OriginRequestPolicy" => {
-                    let p: OriginRequestPolicy = parse(v, &path)?;
+                    let p: OriginRequestPolicy = parse_shape(v, &path)?;
                     if let Some(e) = &etag {
                         self.etags.insert(p.id.clone(), e.clone());
                     }
@@ -238,7 +237,7 @@ impl PolicySet {
                     recognised = true;
                 }
                 "ResponseHeadersPolicy" => {
-                    let p: ResponseHeadersPolicy = parse(v, &path)?;
+                    let p: ResponseHeadersPolicy = parse_shape(v, &path)?;
                     if let Some(e) = &etag {
                         self.etags.insert(p.id.clone(), e.clone());
                     }
@@ -246,7 +245,7 @@ impl PolicySet {
                     recognised = true;
                 }
                 "CachePolicyList" => {
-                    let l: CachePolicyList = parse(v, &path)?;
+                    let l: CachePolicyList = parse_shape(v, &path)?;
                     for s in l.items.into_iter().flatten() {
                         if managed || s.r#type == CachePolicyType::Custom {
                             self.cache.insert(s.cache_policy.id.clone(), s.cache_policy);
@@ -255,7 +254,7 @@ impl PolicySet {
                     recognised = true;
                 }
                 "OriginRequestPolicyList" => {
-                    let l: OriginRequestPolicyList = parse(v, &path)?;
+                    let l: OriginRequestPolicyList = parse_shape(v, &path)?;
                     for s in l.items.into_iter().flatten() {
                         let p = s.origin_request_policy;
                         if managed || s.r#type == OriginRequestPolicyType::Custom {
@@ -265,7 +264,7 @@ impl PolicySet {
                     recognised = true;
                 }
                 "ResponseHeadersPolicyList" => {
-                    let l: ResponseHeadersPolicyList = parse(v, &path)?;
+                    let l: ResponseHeadersPolicyList = parse_shape(v, &path)?;
                     for s in l.items.into_iter().flatten() {
                         let p = s.response_headers_policy;
                         if managed || s.r#type == ResponseHeadersPolicyType::Custom {
@@ -400,20 +399,6 @@ pub fn policy_refs(config: &DistributionConfig) -> Vec<(String, PolicyKind, &str
         }
     }
     out
-}
-
-fn parse<T: DeserializeOwned>(v: Value, path: &str) -> Result<T, ParseError> {
-    serde_path_to_error::deserialize(v).map_err(|e| {
-        let inner = e.path().to_string();
-        ParseError {
-            path: if inner == "." {
-                path.to_string()
-            } else {
-                join(path, &inner)
-            },
-            message: e.into_inner().to_string(),
-        }
-    })
 }
 
 fn join(a: &str, b: &str) -> String {
@@ -553,6 +538,8 @@ mod tests {
         let bad = GET_CACHE_POLICY.replace("\"MinTTL\": 1", "\"MinTTL\": 1, \"MinTtl\": 2");
         let e = PolicySet::from_json(&bad).unwrap_err();
         assert_eq!(e.path, "CachePolicy.CachePolicyConfig.MinTtl");
+        // The same wording as for distribution documents: the member and the closest name.
+        assert!(e.message.contains("did you mean `MinTTL`"), "{e}");
     }
 
     #[test]
