@@ -303,34 +303,34 @@ impl<'a> Behavior<'a> {
     /// The trusted signers' account ids; the API's `Enabled` flag is implied by the list being
     /// non-empty in both CloudFormation and Terraform.
     pub fn trusted_signer_ids(&self, notes: &mut Vec<String>) -> Vec<String> {
-        let Some(ts) = self.trusted_signers else {
-            return Vec::new();
-        };
-        let ids = ts.items.clone().unwrap_or_default();
-        if ts.enabled == ids.is_empty() {
-            notes.push(format!(
-                "{}.TrustedSigners.Enabled: {} with {} account ids; the export has only the list \
-                 (enabled when not empty)",
-                self.path,
-                ts.enabled,
-                ids.len()
-            ));
-        }
-        ids
+        let ts = self.trusted_signers.map(|t| (t.enabled, &t.items));
+        self.enabled_list(ts, "TrustedSigners", "account ids", notes)
     }
 
     /// The trusted key group ids, with the same rule as [`Self::trusted_signer_ids`].
     pub fn trusted_key_group_ids(&self, notes: &mut Vec<String>) -> Vec<String> {
-        let Some(kg) = self.trusted_key_groups else {
+        let kg = self.trusted_key_groups.map(|k| (k.enabled, &k.items));
+        self.enabled_list(kg, "TrustedKeyGroups", "key groups", notes)
+    }
+
+    /// The ids of an `{Enabled, Quantity, Items}` member, noting when `Enabled` disagrees with
+    /// the list (the export keeps only the list).
+    fn enabled_list(
+        &self,
+        member: Option<(bool, &Option<Vec<String>>)>,
+        name: &str,
+        noun: &str,
+        notes: &mut Vec<String>,
+    ) -> Vec<String> {
+        let Some((enabled, items)) = member else {
             return Vec::new();
         };
-        let ids = kg.items.clone().unwrap_or_default();
-        if kg.enabled == ids.is_empty() {
+        let ids = items.clone().unwrap_or_default();
+        if enabled == ids.is_empty() {
             notes.push(format!(
-                "{}.TrustedKeyGroups.Enabled: {} with {} key groups; the export has only the list \
+                "{}.{name}.Enabled: {enabled} with {} {noun}; the export has only the list \
                  (enabled when not empty)",
                 self.path,
-                kg.enabled,
                 ids.len()
             ));
         }
