@@ -416,6 +416,40 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn enabled_flag_that_disagrees_with_its_list_is_noted() {
+        let mut doc = sample();
+        let b = &mut doc.config.default_cache_behavior;
+        b.trusted_signers = Some(crate::TrustedSigners {
+            enabled: true,
+            quantity: 0,
+            items: None,
+        });
+        b.trusted_key_groups = Some(crate::TrustedKeyGroups {
+            enabled: false,
+            quantity: 1,
+            items: Some(vec!["kg1".into()]),
+        });
+        let view = Behavior::default_behavior(&doc.config.default_cache_behavior);
+        let mut notes = Vec::new();
+        assert!(view.trusted_signer_ids(&mut notes).is_empty());
+        assert_eq!(
+            view.trusted_key_group_ids(&mut notes),
+            vec!["kg1".to_string()]
+        );
+        assert_eq!(
+            notes,
+            vec![
+                "DefaultCacheBehavior.TrustedSigners.Enabled: true with 0 account ids; the export \
+                 has only the list (enabled when not empty)"
+                    .to_string(),
+                "DefaultCacheBehavior.TrustedKeyGroups.Enabled: false with 1 key groups; the \
+                 export has only the list (enabled when not empty)"
+                    .to_string(),
+            ]
+        );
+    }
+
+    #[test]
     fn cli_json_with_secrets_is_the_input() {
         let doc = sample();
         let out = export(&doc, ExportFormat::CliJson, &with_secrets());
