@@ -6,6 +6,7 @@
 #
 #   bash bench/run.sh                     # defaults: 3 rounds × 10 s, 50 connections, 60 s fill
 #   ROUNDS=5 DUR=15s CONNS=100 FILL_SECS=60 CACHE_SIZE=134217728 bash bench/run.sh
+#   ONLY=fill BIN=/path/to/cfconsole bash bench/run.sh   # just the memory scenario, a given binary
 #
 # Needs: wrk, nginx (Debian packages), python3, curl. See bench/README.md.
 set -euo pipefail
@@ -16,14 +17,17 @@ ROUNDS=${ROUNDS:-3}
 CONNS=${CONNS:-50}
 THREADS=${THREADS:-2}
 FILL_SECS=${FILL_SECS:-60}
-CACHE_SIZE=${CACHE_SIZE:-134217728}
+CACHE_SIZE=${CACHE_SIZE:-268435456}
+ONLY=${ONLY:-all}
 
 for tool in wrk nginx python3 curl; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is required (apt-get install -y nginx wrk curl python3)" >&2; exit 2; }
 done
 
-(cd "$ROOT" && cargo build --release --bin cfconsole)
-BIN="$ROOT/target/release/cfconsole"
+if [[ -z "${BIN:-}" ]]; then
+    (cd "$ROOT" && cargo build --release --bin cfconsole)
+    BIN="$ROOT/target/release/cfconsole"
+fi
 
 DIR=$(mktemp -d)
 PREVIEW_PID=""
@@ -75,6 +79,7 @@ to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v/1000 } else if 
 median() { sort -g | awk '{ a[NR]=$1 } END { if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
 
 declare -A RPS P50 P99
+[[ $ONLY == fill ]] && ROUNDS=0
 for round in $(seq 1 "$ROUNDS"); do
     for obj in 1k.bin 64k.bin; do
         # Alternate which server goes first (NOTES.md: compare medians over alternating rounds).
@@ -93,6 +98,7 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 
+if [[ $ONLY != fill ]]; then
 echo
 echo "Medians over $ROUNDS rounds (wrk -t$THREADS -c$CONNS -d$DUR, warm cache, same origin):"
 printf '%-8s %14s %14s %8s %12s %12s %12s %12s\n' object "nginx req/s" "preview req/s" ratio "nginx p50" "preview p50" "nginx p99" "preview p99"
@@ -112,6 +118,7 @@ before=$(grep -c 'GET /collapse.bin' "$DIR/origin-access.log" || true)
 python3 "$ROOT/bench/collapse.py" "http://$PREVIEW/collapse.bin"
 after=$(grep -c 'GET /collapse.bin' "$DIR/origin-access.log" || true)
 echo "collapsing: 200 concurrent requests for one uncached object -> $((after - before)) origin request(s)"
+fi
 
 echo
 limit_mib=$(( CACHE_SIZE / 1048576 + 64 ))
