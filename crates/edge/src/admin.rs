@@ -224,11 +224,17 @@ where
                 }),
             }
         }
-        (&Method::GET, "/cache") => json_response(
-            StatusCode::OK,
-            &json!({"Entries": control.cache_entries(), "Bytes": control.cache_bytes()}),
-        ),
-        (&Method::GET, "/stats") => json_response(StatusCode::OK, &control.stats_json()),
+        (&Method::GET, "/cache") => {
+            control.settle().await;
+            json_response(
+                StatusCode::OK,
+                &json!({"Entries": control.cache_entries(), "Bytes": control.cache_bytes()}),
+            )
+        }
+        (&Method::GET, "/stats") => {
+            control.settle().await;
+            json_response(StatusCode::OK, &control.stats_json())
+        }
         (&Method::GET, "/requests") => json_response(
             StatusCode::OK,
             &json!({"Requests": control.recent_requests()}),

@@ -138,7 +138,9 @@ pub struct Behavior {
     /// spec K-12: trusted signers / key groups are set, so signed-URL parameters are stripped.
     pub signed: bool,
     pub response_headers: Option<Arc<ResponseHeadersPolicyConfig>>,
-    pub counters: Counters,
+    /// Shared with the behavior of the same path pattern in the next config (see
+    /// [`Dist::carry_counters`]).
+    pub counters: Arc<Counters>,
 }
 
 impl Behavior {
@@ -543,7 +545,7 @@ fn prepare_behavior(
         all_headers,
         signed: v.signed,
         response_headers,
-        counters: Counters::default(),
+        counters: Arc::default(),
     })
 }
 
@@ -557,6 +559,18 @@ fn fnv(s: &str) -> u64 {
 }
 
 impl Dist {
+    /// Takes over the counters of `previous`'s behaviors that have the same path pattern, so a
+    /// live config swap (an edited TTL, say) keeps the figures the operator is watching.
+    /// Decision (no spec rule; CloudFront's own reports are per distribution and never reset on
+    /// an update): a behavior whose pattern is new starts at zero; a removed one's counters go.
+    pub fn carry_counters(&mut self, previous: &Dist) {
+        for b in &mut self.behaviors {
+            if let Some(old) = previous.behaviors.iter().find(|o| o.label == b.label) {
+                b.counters = Arc::clone(&old.counters);
+            }
+        }
+    }
+
     /// Prepares `config`. Errors are the findings of [`check_config`] plus anything that
     /// cannot be resolved here.
     pub fn prepare(

@@ -96,9 +96,12 @@ impl Shared {
         self.dist.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Replaces the distribution; requests in flight finish with the old one.
-    pub fn swap(&self, dist: Dist) {
-        *self.dist.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(dist);
+    /// Replaces the distribution; requests in flight finish with the old one. Counters of
+    /// behaviors whose path pattern is unchanged carry over (see [`Dist::carry_counters`]).
+    pub fn swap(&self, mut dist: Dist) {
+        let mut slot = self.dist.write().unwrap_or_else(|e| e.into_inner());
+        dist.carry_counters(&slot);
+        *slot = Arc::new(dist);
     }
 
     /// an opaque per-request id (56 URL-safe characters like CloudFront's).

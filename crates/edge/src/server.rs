@@ -215,6 +215,11 @@ impl Control {
             .clone()
     }
 
+    /// Brings the cache's entry count and weighed size up to date (see [`Store::settle`]).
+    pub async fn settle(&self) {
+        self.shared.store.settle().await;
+    }
+
     pub fn cache_entries(&self) -> Vec<EntryInfo> {
         self.shared.store.entries(self.shared.clock.now())
     }

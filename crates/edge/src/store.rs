@@ -256,6 +256,13 @@ impl Store {
         self.cache.run_pending_tasks().await;
     }
 
+    /// Runs the cache's pending maintenance, so that [`Self::entry_count`] and
+    /// [`Self::weighted_size`] count every insert and removal made so far (moka updates them
+    /// lazily). For `GET /stats` and `GET /cache`, not for the request path.
+    pub async fn settle(&self) {
+        self.cache.run_pending_tasks().await;
+    }
+
     /// Bytes held, as [`Entry::weight`] counts them (up to the last maintenance run).
     pub fn weighted_size(&self) -> u64 {
         self.cache.weighted_size()

@@ -47,6 +47,46 @@ async fn p1_p11_first_matching_behavior_routes_to_its_origin() {
     e.edge.stop().await;
 }
 
+/// Not a spec rule: `/stats` counts every entry stored so far (moka counts lazily), and a live
+/// swap keeps the counters of behaviors whose path pattern is unchanged.
+#[tokio::test]
+async fn stats_count_entries_at_once_and_survive_a_swap_by_path_pattern() {
+    let o = Origin::start(|_| Scripted::ok("x").header("cache-control", "max-age=60")).await;
+    let behaviors = |patterns: &[&str]| {
+        let items: Vec<_> = patterns
+            .iter()
+            .map(|p| json!({"PathPattern": p, "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED}))
+            .collect();
+        config(
+            json!({}),
+            json!({"CacheBehaviors": {"Quantity": items.len(), "Items": items}}),
+        )
+    };
+    let e = edge(behaviors(&["images/*", "css/*"]), &o).await;
+    e.get("/images/a.png").await;
+    e.get("/images/b.png").await;
+    e.get("/css/site.css").await;
+    let (_, stats) = e.admin("GET", "/stats", serde_json::Value::Null).await;
+    assert_eq!(stats["CacheEntries"], 3, "{stats}");
+    assert_eq!(stats["CacheBytes"].as_u64().map(|b| b > 0), Some(true));
+    let (st, _) = e
+        .admin("PUT", "/config", behaviors(&["js/*", "images/*"]))
+        .await;
+    assert_eq!(st, 200);
+    e.get("/images/a.png").await;
+    let (_, stats) = e.admin("GET", "/stats", serde_json::Value::Null).await;
+    let b = &stats["Behaviors"];
+    assert_eq!(b[0]["behavior"], "js/*");
+    assert_eq!(b[0]["requests"], 0);
+    assert_eq!(b[1]["behavior"], "images/*");
+    assert_eq!(
+        b[1]["requests"], 3,
+        "carried over, plus the hit after the swap"
+    );
+    assert_eq!(b[1]["hits"], 1);
+    e.edge.stop().await;
+}
+
 // ---- §3 default root object ----
 
 #[tokio::test]
