@@ -202,3 +202,131 @@ fn preview_refuses_an_origin_ca_file_without_a_certificate() {
     assert!(err.contains("no CERTIFICATE block"), "{err}");
     assert!(out.stdout.is_empty(), "no listening line");
 }
+
+/// A CA made in the test, and an HTTPS origin on 127.0.0.1:0 whose certificate (for
+/// `localhost`) it signed: rustls over std sockets, one thread, `Connection: close`.
+struct TlsOrigin {
+    port: u16,
+    ca_pem: String,
+    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+fn tls_origin(body: &'static str) -> TlsOrigin {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&key, &ca, &ca_key)
+        .unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let server = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+        )
+        .unwrap();
+    let server = Arc::new(server);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let seen = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let Ok(conn) = rustls::ServerConnection::new(server.clone()) else {
+                continue;
+            };
+            let mut tls = rustls::StreamOwned::new(conn, stream);
+            // Read the request head; a refused handshake just ends this connection.
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") {
+                match tls.read(&mut byte) {
+                    Ok(1) => head.push(byte[0]),
+                    _ => break,
+                }
+            }
+            if !head.ends_with(b"\r\n\r\n") {
+                continue;
+            }
+            seen.fetch_add(1, Ordering::SeqCst);
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nCache-Control: max-age=60\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = tls.write_all(reply.as_bytes());
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        }
+    });
+    TlsOrigin {
+        port,
+        ca_pem: ca.pem(),
+        requests,
+    }
+}
+
+/// spec O-2/O-5 through the binary: an `https-only` origin is reached over TLS when
+/// `--origin-ca` names its CA, and gives 502 (certificate not trusted) without it.
+#[test]
+fn preview_reaches_an_https_origin_trusted_with_origin_ca() {
+    use std::sync::atomic::Ordering;
+
+    let origin = tls_origin("over tls");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("dist.json");
+    std::fs::write(
+        &config,
+        format!(
+            r#"{{"CallerReference": "cli", "Comment": "", "Enabled": true,
+            "Origins": {{"Quantity": 1, "Items": [{{"Id": "api", "DomainName": "localhost",
+                "CustomOriginConfig": {{"HTTPPort": 80, "HTTPSPort": {}, "OriginProtocolPolicy": "https-only",
+                    "OriginSslProtocols": {{"Quantity": 1, "Items": ["TLSv1.2"]}},
+                    "OriginReadTimeout": 5, "OriginKeepaliveTimeout": 5}},
+                "ConnectionAttempts": 1, "ConnectionTimeout": 2}}]}},
+            "DefaultCacheBehavior": {{"TargetOriginId": "api", "ViewerProtocolPolicy": "allow-all",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}}"#,
+            origin.port
+        ),
+    )
+    .unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &origin.ca_pem).unwrap();
+
+    let untrusting = start(&config, &["--domain", "d1.cloudfront.net"]);
+    let (status, h, _) = request(&untrusting.http, "GET", "/a", "d1.cloudfront.net", "");
+    assert_eq!(status, 502, "O-5: an untrusted origin certificate");
+    assert_eq!(header(&h, "x-cache"), Some("Error from cloudfront"));
+    assert_eq!(
+        origin.requests.load(Ordering::SeqCst),
+        0,
+        "no request over a refused handshake"
+    );
+    drop(untrusting);
+
+    let p = start(
+        &config,
+        &[
+            "--domain",
+            "d1.cloudfront.net",
+            "--origin-ca",
+            ca.to_str().unwrap(),
+        ],
+    );
+    let (status, h, body) = request(&p.http, "GET", "/a", "d1.cloudfront.net", "");
+    assert_eq!((status, body.as_str()), (200, "over tls"), "O-2 over HTTPS");
+    assert_eq!(header(&h, "x-cache"), Some("Miss from cloudfront"));
+    let (_, h, _) = request(&p.http, "GET", "/a", "d1.cloudfront.net", "");
+    assert_eq!(header(&h, "x-cache"), Some("Hit from cloudfront"));
+    assert_eq!(origin.requests.load(Ordering::SeqCst), 1);
+}
