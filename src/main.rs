@@ -13,6 +13,8 @@ mod cli;
 /// load; glibc's malloc keeps much of that freed memory resident, which put a 256 MiB cache
 /// 9 MiB over its `--cache-size` + 64 MiB goal (bench/README.md). mimalloc returns freed pages
 /// to the kernel after a short delay (`MADV_DONTNEED`), so resident memory follows live data.
+/// Built without transparent huge pages (`no_thp`): a 2 MiB huge page stays resident while any
+/// of it is in use, which cost ~20 MiB of RSS in the 60 s fill (bench/README.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
