@@ -12,7 +12,8 @@ use hyper::Method;
 use hyper::header::{HeaderName, HeaderValue};
 
 use cfconsole_model::{
-    CompiledBehaviors, DistributionConfig, Finding, PolicySet, ResponseHeadersPolicyConfig,
+    BehaviorView, CompiledBehaviors, DistributionConfig, Finding, PolicySet,
+    ResponseHeadersPolicyConfig,
 };
 
 use crate::errors::ErrorRules;
@@ -249,22 +250,6 @@ pub fn check_config(config: &DistributionConfig, policies: &PolicySet) -> Vec<Fi
     out
 }
 
-/// The fields common to `DefaultCacheBehavior` and `CacheBehavior`.
-struct View<'a> {
-    target: &'a str,
-    signed: bool,
-    vpp: &'static str,
-    allowed: Option<&'a cfconsole_model::AllowedMethods>,
-    compress: Option<bool>,
-    cache_policy_id: Option<&'a str>,
-    orp_id: Option<&'a str>,
-    rhp_id: Option<&'a str>,
-    fv: Option<&'a cfconsole_model::ForwardedValues>,
-    min: Option<i64>,
-    default: Option<i64>,
-    max: Option<i64>,
-}
-
 fn lower(list: Option<&cfconsole_model::List<String>>) -> Vec<String> {
     list.map(|l| l.items().iter().map(|s| s.to_ascii_lowercase()).collect())
         .unwrap_or_default()
@@ -321,17 +306,10 @@ fn methods(list: &[cfconsole_model::Method]) -> Vec<Method> {
         .collect()
 }
 
-fn prepare_behavior(
-    index: Option<usize>,
-    label: String,
-    v: View<'_>,
-    policies: &PolicySet,
-) -> Result<Behavior, Finding> {
-    let field = match index {
-        Some(i) => format!("CacheBehaviors.Items[{i}]"),
-        None => "DefaultCacheBehavior".to_string(),
-    };
-    let (allowed, cached) = match v.allowed {
+fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavior, Finding> {
+    let field = &v.path;
+    let label = v.path_pattern.unwrap_or("*").to_string();
+    let (allowed, cached) = match v.allowed_methods {
         Some(a) => (
             methods(&a.items),
             a.cached_methods
@@ -345,7 +323,7 @@ fn prepare_behavior(
         ),
     };
     let options_cached = cached.contains(&Method::OPTIONS);
-    let (key, forward, ttl, all_headers, gzip, br) = if let Some(id) = v.cache_policy_id {
+    let (key, forward, ttl, all_headers, gzip, br) = if let Some(id) = v.cache_policy() {
         // spec K-2: cache policy model.
         let policy = policies.cache_policy(id).ok_or_else(|| {
             Finding::error(
@@ -390,7 +368,7 @@ fn prepare_behavior(
             cookies: ck,
             legacy: false,
         };
-        if let Some(orp_id) = v.orp_id {
+        if let Some(orp_id) = v.origin_request_policy() {
             let orp = policies.origin_request_policy(orp_id).ok_or_else(|| {
                 Finding::error(format!("{field}.OriginRequestPolicyId"), "NoSuchOriginRequestPolicy", format!("origin request policy {orp_id:?} is neither managed nor given with --policies"))
             })?;
@@ -454,7 +432,7 @@ fn prepare_behavior(
         (key, forward, ttl, false, gzip, br)
     } else {
         // spec K-10: legacy ForwardedValues (+ MinTTL/DefaultTTL/MaxTTL on the behavior).
-        let fv = v.fv.ok_or_else(|| {
+        let fv = v.forwarded_values.ok_or_else(|| {
             Finding::error(
                 format!("{field}.ForwardedValues"),
                 "InvalidArgument",
@@ -508,7 +486,7 @@ fn prepare_behavior(
         (
             key,
             forward,
-            TtlSettings::with_defaults(v.min, v.default, v.max),
+            TtlSettings::with_defaults(v.min_ttl, v.default_ttl, v.max_ttl),
             all,
             gzip,
             false,
@@ -519,7 +497,7 @@ fn prepare_behavior(
     // spec C-1: Compress flag, a coding enabled, TTLs not all zero.
     let compress =
         v.compress.unwrap_or(false) && (gzip || br) && !ttl.caching_disabled() && !ae_listed;
-    let response_headers = match v.rhp_id {
+    let response_headers = match v.response_headers_policy() {
         Some(id) => Some(Arc::new(
             policies
                 .response_headers_policy(id)
@@ -532,10 +510,10 @@ fn prepare_behavior(
         None => None,
     };
     Ok(Behavior {
-        index,
+        index: v.index,
         label,
-        target: v.target.to_string(),
-        viewer_protocol_policy: v.vpp,
+        target: v.target_origin_id.to_string(),
+        viewer_protocol_policy: v.viewer_protocol_policy.as_str(),
         allowed,
         cached,
         compress,
@@ -543,7 +521,7 @@ fn prepare_behavior(
         forward,
         ttl,
         all_headers,
-        signed: v.signed,
+        signed: v.signed(),
         response_headers,
         counters: Arc::default(),
     })
@@ -587,63 +565,18 @@ impl Dist {
         }
         let mut errs = Vec::new();
         let mut behaviors = Vec::new();
-        for (i, b) in config
-            .cache_behaviors
-            .as_ref()
-            .map(|l| l.items())
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let v = View {
-                target: &b.target_origin_id,
-                signed: b.trusted_signers.as_ref().is_some_and(|t| t.enabled)
-                    || b.trusted_key_groups.as_ref().is_some_and(|t| t.enabled),
-                vpp: b.viewer_protocol_policy.as_str(),
-                allowed: b.allowed_methods.as_ref(),
-                compress: b.compress,
-                cache_policy_id: b.cache_policy_id.as_deref().filter(|s| !s.is_empty()),
-                orp_id: b
-                    .origin_request_policy_id
-                    .as_deref()
-                    .filter(|s| !s.is_empty()),
-                rhp_id: b
-                    .response_headers_policy_id
-                    .as_deref()
-                    .filter(|s| !s.is_empty()),
-                fv: b.forwarded_values.as_ref(),
-                min: b.min_ttl,
-                default: b.default_ttl,
-                max: b.max_ttl,
-            };
-            match prepare_behavior(Some(i), b.path_pattern.clone(), v, policies) {
+        let ordered = config.cache_behaviors.iter().flat_map(|l| l.iter());
+        for (i, b) in ordered.enumerate() {
+            match prepare_behavior(&BehaviorView::ordered(i, b), policies) {
                 Ok(b) => behaviors.push(b),
                 Err(f) => errs.push(f),
             }
         }
-        let d = &config.default_cache_behavior;
-        let v = View {
-            target: &d.target_origin_id,
-            signed: d.trusted_signers.as_ref().is_some_and(|t| t.enabled)
-                || d.trusted_key_groups.as_ref().is_some_and(|t| t.enabled),
-            vpp: d.viewer_protocol_policy.as_str(),
-            allowed: d.allowed_methods.as_ref(),
-            compress: d.compress,
-            cache_policy_id: d.cache_policy_id.as_deref().filter(|s| !s.is_empty()),
-            orp_id: d
-                .origin_request_policy_id
-                .as_deref()
-                .filter(|s| !s.is_empty()),
-            rhp_id: d
-                .response_headers_policy_id
-                .as_deref()
-                .filter(|s| !s.is_empty()),
-            fv: d.forwarded_values.as_ref(),
-            min: d.min_ttl,
-            default: d.default_ttl,
-            max: d.max_ttl,
-        };
-        match prepare_behavior(None, "*".to_string(), v, policies) {
+        // The default behavior last: behaviors are matched in this order (P-4/P-5).
+        match prepare_behavior(
+            &BehaviorView::default_behavior(&config.default_cache_behavior),
+            policies,
+        ) {
             Ok(b) => behaviors.push(b),
             Err(f) => errs.push(f),
         }

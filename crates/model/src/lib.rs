@@ -7,6 +7,7 @@
 
 #[macro_use]
 mod enums;
+mod behavior;
 pub mod diff;
 pub mod document;
 pub mod export;
@@ -18,6 +19,7 @@ pub mod policies;
 pub mod shapes;
 pub mod validate;
 
+pub use behavior::BehaviorView;
 pub use diff::{Change, ChangeKind};
 pub use document::{Document, Form, ParseError};
 pub use enums::UnknownValue;

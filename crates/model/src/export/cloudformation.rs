@@ -8,7 +8,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Behavior, Export, ExportOptions, Secret, UniqueNames, response_code, secrets, words};
+use super::{Export, ExportOptions, Secret, UniqueNames, response_code, secrets, words};
+use crate::behavior::BehaviorView;
 use crate::document::{Document, to_value};
 use crate::shapes::{
     CustomErrorResponse, DistributionConfig, LoggingConfig, Origin, OriginGroup, ViewerCertificate,
@@ -150,7 +151,7 @@ impl Cx {
                 json!({ "Quantity": items.len(), "Items": items }),
             );
         }
-        let behaviors = Behavior::all(c);
+        let behaviors = BehaviorView::all(c);
         let mut behaviors = behaviors.iter();
         if let Some(default) = behaviors.next() {
             let v = self.behavior(default);
@@ -301,7 +302,7 @@ impl Cx {
             .map(|(_, _, name)| name.as_str())
     }
 
-    fn behavior(&mut self, b: &Behavior<'_>) -> Value {
+    fn behavior(&mut self, b: &BehaviorView<'_>) -> Value {
         let mut m = Map::new();
         put_opt(&mut m, "PathPattern", b.path_pattern);
         put(&mut m, "TargetOriginId", b.target_origin_id);

@@ -9,13 +9,9 @@
 mod cloudformation;
 mod terraform;
 
+use crate::behavior::BehaviorView;
 use crate::document::Document;
-use crate::list::List;
-use crate::shapes::{
-    AllowedMethods, CacheBehavior, DefaultCacheBehavior, DistributionConfig, ForwardedValues,
-    FunctionAssociation, GrpcConfig, LambdaFunctionAssociation, TrustedKeyGroups, TrustedSigners,
-    ViewerProtocolPolicy,
-};
+use crate::shapes::DistributionConfig;
 
 /// What to export to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -211,95 +207,7 @@ impl UniqueNames {
     }
 }
 
-/// A cache behavior seen the same way whether it is the default one or an ordered one: the two
-/// API shapes have the same members except `PathPattern`, and both exporters map them alike.
-pub(crate) struct Behavior<'a> {
-    /// `DefaultCacheBehavior` or `CacheBehaviors.Items[i]`, for notes.
-    pub path: String,
-    pub path_pattern: Option<&'a str>,
-    pub target_origin_id: &'a str,
-    pub trusted_signers: Option<&'a TrustedSigners>,
-    pub trusted_key_groups: Option<&'a TrustedKeyGroups>,
-    pub viewer_protocol_policy: ViewerProtocolPolicy,
-    pub allowed_methods: Option<&'a AllowedMethods>,
-    pub smooth_streaming: Option<bool>,
-    pub compress: Option<bool>,
-    pub lambda_function_associations: Option<&'a List<LambdaFunctionAssociation>>,
-    pub function_associations: Option<&'a List<FunctionAssociation>>,
-    pub field_level_encryption_id: Option<&'a str>,
-    pub realtime_log_config_arn: Option<&'a str>,
-    pub cache_policy_id: Option<&'a str>,
-    pub origin_request_policy_id: Option<&'a str>,
-    pub response_headers_policy_id: Option<&'a str>,
-    pub grpc_config: Option<&'a GrpcConfig>,
-    pub forwarded_values: Option<&'a ForwardedValues>,
-    pub min_ttl: Option<i64>,
-    pub default_ttl: Option<i64>,
-    pub max_ttl: Option<i64>,
-}
-
-impl<'a> Behavior<'a> {
-    pub fn default_behavior(b: &'a DefaultCacheBehavior) -> Self {
-        Self {
-            path: "DefaultCacheBehavior".to_string(),
-            path_pattern: None,
-            target_origin_id: &b.target_origin_id,
-            trusted_signers: b.trusted_signers.as_ref(),
-            trusted_key_groups: b.trusted_key_groups.as_ref(),
-            viewer_protocol_policy: b.viewer_protocol_policy,
-            allowed_methods: b.allowed_methods.as_ref(),
-            smooth_streaming: b.smooth_streaming,
-            compress: b.compress,
-            lambda_function_associations: b.lambda_function_associations.as_ref(),
-            function_associations: b.function_associations.as_ref(),
-            field_level_encryption_id: b.field_level_encryption_id.as_deref(),
-            realtime_log_config_arn: b.realtime_log_config_arn.as_deref(),
-            cache_policy_id: b.cache_policy_id.as_deref(),
-            origin_request_policy_id: b.origin_request_policy_id.as_deref(),
-            response_headers_policy_id: b.response_headers_policy_id.as_deref(),
-            grpc_config: b.grpc_config.as_ref(),
-            forwarded_values: b.forwarded_values.as_ref(),
-            min_ttl: b.min_ttl,
-            default_ttl: b.default_ttl,
-            max_ttl: b.max_ttl,
-        }
-    }
-
-    pub fn ordered(i: usize, b: &'a CacheBehavior) -> Self {
-        Self {
-            path: format!("CacheBehaviors.Items[{i}]"),
-            path_pattern: Some(&b.path_pattern),
-            target_origin_id: &b.target_origin_id,
-            trusted_signers: b.trusted_signers.as_ref(),
-            trusted_key_groups: b.trusted_key_groups.as_ref(),
-            viewer_protocol_policy: b.viewer_protocol_policy,
-            allowed_methods: b.allowed_methods.as_ref(),
-            smooth_streaming: b.smooth_streaming,
-            compress: b.compress,
-            lambda_function_associations: b.lambda_function_associations.as_ref(),
-            function_associations: b.function_associations.as_ref(),
-            field_level_encryption_id: b.field_level_encryption_id.as_deref(),
-            realtime_log_config_arn: b.realtime_log_config_arn.as_deref(),
-            cache_policy_id: b.cache_policy_id.as_deref(),
-            origin_request_policy_id: b.origin_request_policy_id.as_deref(),
-            response_headers_policy_id: b.response_headers_policy_id.as_deref(),
-            grpc_config: b.grpc_config.as_ref(),
-            forwarded_values: b.forwarded_values.as_ref(),
-            min_ttl: b.min_ttl,
-            default_ttl: b.default_ttl,
-            max_ttl: b.max_ttl,
-        }
-    }
-
-    /// Every behavior of a configuration, the default one first, then the ordered ones in order.
-    pub fn all(config: &'a DistributionConfig) -> Vec<Self> {
-        let mut out = vec![Self::default_behavior(&config.default_cache_behavior)];
-        if let Some(list) = &config.cache_behaviors {
-            out.extend(list.iter().enumerate().map(|(i, b)| Self::ordered(i, b)));
-        }
-        out
-    }
-
+impl<'a> BehaviorView<'a> {
     /// The trusted signers' account ids; the API's `Enabled` flag is implied by the list being
     /// non-empty in both CloudFormation and Terraform.
     pub fn trusted_signer_ids(&self, notes: &mut Vec<String>) -> Vec<String> {
@@ -429,7 +337,7 @@ pub(crate) mod tests {
             quantity: 1,
             items: Some(vec!["kg1".into()]),
         });
-        let view = Behavior::default_behavior(&doc.config.default_cache_behavior);
+        let view = BehaviorView::default_behavior(&doc.config.default_cache_behavior);
         let mut notes = Vec::new();
         assert!(view.trusted_signer_ids(&mut notes).is_empty());
         assert_eq!(

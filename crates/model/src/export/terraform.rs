@@ -8,7 +8,8 @@
 //! `%{` template sequences) and aligns `=` the way `terraform fmt` does. Members the provider's
 //! resource lacks are reported as notes.
 
-use super::{Behavior, Export, ExportOptions, Secret, UniqueNames, response_code, secrets, words};
+use super::{Export, ExportOptions, Secret, UniqueNames, response_code, secrets, words};
+use crate::behavior::BehaviorView;
 use crate::document::Document;
 use crate::shapes::{
     ConnectionMode, CustomErrorResponse, CustomOriginConfig, DistributionConfig, LoggingConfig,
@@ -146,7 +147,7 @@ impl Cx {
                 r.block("origin_group", &[], |b| self.origin_group(i, g, b));
             }
         }
-        for beh in Behavior::all(c) {
+        for beh in BehaviorView::all(c) {
             let name = if beh.path_pattern.is_some() {
                 "ordered_cache_behavior"
             } else {
@@ -335,7 +336,7 @@ impl Cx {
         }
     }
 
-    fn behavior(&mut self, beh: &Behavior<'_>, b: &mut Body) {
+    fn behavior(&mut self, beh: &BehaviorView<'_>, b: &mut Body) {
         b.opt("path_pattern", beh.path_pattern);
         b.attr("target_origin_id", beh.target_origin_id);
         b.attr(

@@ -5,14 +5,12 @@
 
 use std::collections::HashSet;
 
+use crate::behavior::BehaviorView;
 use crate::finding::Finding;
-use crate::list::List;
 use crate::policies::{PolicyKind, PolicySet};
 use crate::shapes::{
-    AllowedMethods, CacheBehavior, ConnectionMode, DefaultCacheBehavior, DistributionConfig,
-    EventType, ForwardedValues, FunctionAssociation, GrpcConfig, HttpVersion, ItemSelection,
-    LambdaFunctionAssociation, Method, OriginProtocolPolicy, TrustedKeyGroups, TrustedSigners,
-    ViewerProtocolPolicy,
+    ConnectionMode, DistributionConfig, EventType, ForwardedValues, HttpVersion, ItemSelection,
+    Method, OriginProtocolPolicy, ViewerProtocolPolicy,
 };
 
 /// spec §17 / §19-13: cache behaviors per distribution, not counting the default one (the
@@ -22,83 +20,6 @@ pub const MAX_CACHE_BEHAVIORS: usize = 25;
 const MAX_LEGACY_NAMES: usize = 10;
 /// spec T-9: 100 years.
 const MAX_TTL: i64 = 3_153_600_000;
-
-/// The members the default and the ordered behaviors share.
-struct View<'a> {
-    base: String,
-    target: &'a str,
-    viewer: ViewerProtocolPolicy,
-    allowed: Option<&'a AllowedMethods>,
-    compress: Option<bool>,
-    signers: Option<&'a TrustedSigners>,
-    key_groups: Option<&'a TrustedKeyGroups>,
-    lambdas: Option<&'a List<LambdaFunctionAssociation>>,
-    functions: Option<&'a List<FunctionAssociation>>,
-    cache_policy: Option<&'a str>,
-    origin_request_policy: Option<&'a str>,
-    response_headers_policy: Option<&'a str>,
-    grpc: Option<&'a GrpcConfig>,
-    forwarded: Option<&'a ForwardedValues>,
-    ttls: [Option<i64>; 3],
-}
-
-impl<'a> View<'a> {
-    fn default(b: &'a DefaultCacheBehavior) -> Self {
-        Self {
-            base: "DefaultCacheBehavior".into(),
-            target: &b.target_origin_id,
-            viewer: b.viewer_protocol_policy,
-            allowed: b.allowed_methods.as_ref(),
-            compress: b.compress,
-            signers: b.trusted_signers.as_ref(),
-            key_groups: b.trusted_key_groups.as_ref(),
-            lambdas: b.lambda_function_associations.as_ref(),
-            functions: b.function_associations.as_ref(),
-            cache_policy: b.cache_policy_id.as_deref().filter(|s| !s.is_empty()),
-            origin_request_policy: b
-                .origin_request_policy_id
-                .as_deref()
-                .filter(|s| !s.is_empty()),
-            response_headers_policy: b
-                .response_headers_policy_id
-                .as_deref()
-                .filter(|s| !s.is_empty()),
-            grpc: b.grpc_config.as_ref(),
-            forwarded: b.forwarded_values.as_ref(),
-            ttls: [b.min_ttl, b.default_ttl, b.max_ttl],
-        }
-    }
-
-    fn ordered(i: usize, b: &'a CacheBehavior) -> Self {
-        Self {
-            base: format!("CacheBehaviors.Items[{i}]"),
-            target: &b.target_origin_id,
-            viewer: b.viewer_protocol_policy,
-            allowed: b.allowed_methods.as_ref(),
-            compress: b.compress,
-            signers: b.trusted_signers.as_ref(),
-            key_groups: b.trusted_key_groups.as_ref(),
-            lambdas: b.lambda_function_associations.as_ref(),
-            functions: b.function_associations.as_ref(),
-            cache_policy: b.cache_policy_id.as_deref().filter(|s| !s.is_empty()),
-            origin_request_policy: b
-                .origin_request_policy_id
-                .as_deref()
-                .filter(|s| !s.is_empty()),
-            response_headers_policy: b
-                .response_headers_policy_id
-                .as_deref()
-                .filter(|s| !s.is_empty()),
-            grpc: b.grpc_config.as_ref(),
-            forwarded: b.forwarded_values.as_ref(),
-            ttls: [b.min_ttl, b.default_ttl, b.max_ttl],
-        }
-    }
-
-    fn at(&self, member: &str) -> String {
-        format!("{}.{member}", self.base)
-    }
-}
 
 pub(super) fn check(c: &DistributionConfig, policies: &PolicySet, out: &mut Vec<Finding>) {
     let ordered = c
@@ -127,9 +48,13 @@ pub(super) fn check(c: &DistributionConfig, policies: &PolicySet, out: &mut Vec<
         ));
     }
     let ctx = Ctx::new(c, policies);
-    behavior(&ctx, View::default(&c.default_cache_behavior), out);
+    behavior(
+        &ctx,
+        BehaviorView::default_behavior(&c.default_cache_behavior),
+        out,
+    );
     for (i, b) in ordered.iter().enumerate() {
-        behavior(&ctx, View::ordered(i, b), out);
+        behavior(&ctx, BehaviorView::ordered(i, b), out);
     }
 }
 
@@ -153,23 +78,23 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn behavior(ctx: &Ctx<'_>, b: View<'_>, out: &mut Vec<Finding>) {
+fn behavior(ctx: &Ctx<'_>, b: BehaviorView<'_>, out: &mut Vec<Finding>) {
     // spec P-11.
-    if !ctx.targets.contains(b.target) {
+    if !ctx.targets.contains(b.target_origin_id) {
         out.push(Finding::error(
             b.at("TargetOriginId"),
             "NoSuchOrigin",
             format!(
                 "TargetOriginId {:?} names no origin or origin group; use one of the Ids under \
                  Origins or OriginGroups",
-                b.target
+                b.target_origin_id
             ),
         ));
     }
     methods(&b, out);
     cache_key(ctx, &b, out);
     ttls(&b, out);
-    if let Some(fv) = b.forwarded {
+    if let Some(fv) = b.forwarded_values {
         legacy(&b, fv, out);
     }
     lambdas(&b, out);
@@ -199,8 +124,8 @@ fn same_set(a: &[Method], b: &[Method]) -> bool {
 }
 
 /// spec M-1, M-2.
-fn methods(b: &View<'_>, out: &mut Vec<Finding>) {
-    let Some(a) = b.allowed else { return };
+fn methods(b: &BehaviorView<'_>, out: &mut Vec<Finding>) {
+    let Some(a) = b.allowed_methods else { return };
     if !ALLOWED_SETS.iter().any(|s| same_set(&a.items, s)) {
         out.push(Finding::error(
             b.at("AllowedMethods.Items"),
@@ -245,9 +170,9 @@ fn names(m: &[Method]) -> String {
 }
 
 /// spec K-2, K-3, S-1: a cache policy or legacy forwarded values, never both; policy ids resolve.
-fn cache_key(ctx: &Ctx<'_>, b: &View<'_>, out: &mut Vec<Finding>) {
-    let legacy_ttls = b.ttls.iter().any(Option::is_some);
-    match (b.cache_policy, b.forwarded) {
+fn cache_key(ctx: &Ctx<'_>, b: &BehaviorView<'_>, out: &mut Vec<Finding>) {
+    let legacy_ttls = b.ttls().iter().any(Option::is_some);
+    match (b.cache_policy(), b.forwarded_values) {
         (Some(_), Some(_)) => out.push(Finding::error(
             b.at("ForwardedValues"),
             "InvalidArgument",
@@ -263,7 +188,7 @@ fn cache_key(ctx: &Ctx<'_>, b: &View<'_>, out: &mut Vec<Finding>) {
         (Some(_), None) if legacy_ttls => {
             let member = ["MinTTL", "DefaultTTL", "MaxTTL"]
                 .iter()
-                .zip(b.ttls)
+                .zip(b.ttls())
                 .find(|(_, t)| t.is_some())
                 .map_or("MinTTL", |(m, _)| *m);
             out.push(Finding::error(
@@ -276,7 +201,7 @@ fn cache_key(ctx: &Ctx<'_>, b: &View<'_>, out: &mut Vec<Finding>) {
         _ => {}
     }
     // An origin request policy only adds to what the cache policy forwards (K-3).
-    if b.origin_request_policy.is_some() && b.cache_policy.is_none() {
+    if b.origin_request_policy().is_some() && b.cache_policy().is_none() {
         out.push(Finding::error(
             b.at("OriginRequestPolicyId"),
             "InvalidArgument",
@@ -284,7 +209,9 @@ fn cache_key(ctx: &Ctx<'_>, b: &View<'_>, out: &mut Vec<Finding>) {
              attach a CachePolicyId or remove OriginRequestPolicyId",
         ));
     }
-    if ctx.config.connection_mode == Some(ConnectionMode::TenantOnly) && b.forwarded.is_some() {
+    if ctx.config.connection_mode == Some(ConnectionMode::TenantOnly)
+        && b.forwarded_values.is_some()
+    {
         out.push(Finding::error(
             b.at("ForwardedValues"),
             "InvalidArgument",
@@ -295,9 +222,9 @@ fn cache_key(ctx: &Ctx<'_>, b: &View<'_>, out: &mut Vec<Finding>) {
     // Policy references: an unknown id is an error when the custom policies were given, and
     // cannot be checked otherwise.
     let refs = [
-        (PolicyKind::Cache, b.cache_policy),
-        (PolicyKind::OriginRequest, b.origin_request_policy),
-        (PolicyKind::ResponseHeaders, b.response_headers_policy),
+        (PolicyKind::Cache, b.cache_policy()),
+        (PolicyKind::OriginRequest, b.origin_request_policy()),
+        (PolicyKind::ResponseHeaders, b.response_headers_policy()),
     ];
     for (kind, id) in refs {
         let Some(id) = id else { continue };
@@ -339,11 +266,11 @@ fn unresolved(ctx: &Ctx<'_>, path: String, kind: PolicyKind, id: &str, out: &mut
 }
 
 /// spec T-9 (legacy TTLs; policy TTLs are checked with the policies).
-fn ttls(b: &View<'_>, out: &mut Vec<Finding>) {
-    if b.cache_policy.is_some() {
+fn ttls(b: &BehaviorView<'_>, out: &mut Vec<Finding>) {
+    if b.cache_policy().is_some() {
         return;
     }
-    let [min, default, max] = b.ttls;
+    let [min, default, max] = b.ttls();
     for (member, t) in [("MinTTL", min), ("DefaultTTL", default), ("MaxTTL", max)] {
         if let Some(t) = t.filter(|t| !(0..=MAX_TTL).contains(t)) {
             out.push(Finding::error(
@@ -394,7 +321,7 @@ pub(super) fn ttl_order(
 }
 
 /// spec K-10, §17: legacy forwarded values.
-fn legacy(b: &View<'_>, fv: &ForwardedValues, out: &mut Vec<Finding>) {
+fn legacy(b: &BehaviorView<'_>, fv: &ForwardedValues, out: &mut Vec<Finding>) {
     let headers = fv.headers.as_ref().map(|l| l.items()).unwrap_or_default();
     if headers.len() > MAX_LEGACY_NAMES {
         out.push(Finding::error(
@@ -406,7 +333,7 @@ fn legacy(b: &View<'_>, fv: &ForwardedValues, out: &mut Vec<Finding>) {
             ),
         ));
     }
-    if headers.iter().any(|h| h == "*") && b.ttls[0].unwrap_or(0) > 0 {
+    if headers.iter().any(|h| h == "*") && b.ttls()[0].unwrap_or(0) > 0 {
         out.push(Finding::error(
             b.at("MinTTL"),
             "InvalidArgument",
@@ -464,7 +391,7 @@ fn legacy(b: &View<'_>, fv: &ForwardedValues, out: &mut Vec<Finding>) {
         ));
     }
     // spec T-6: all three legacy TTLs 0 means caching is off.
-    if b.ttls == [Some(0), Some(0), Some(0)] {
+    if b.ttls() == [Some(0), Some(0), Some(0)] {
         out.push(Finding::warning(
             b.at("MaxTTL"),
             "caching disabled: MinTTL, DefaultTTL and MaxTTL are all 0, so every request goes \
@@ -475,8 +402,10 @@ fn legacy(b: &View<'_>, fv: &ForwardedValues, out: &mut Vec<Finding>) {
 }
 
 /// Lambda@Edge: versioned ARNs in us-east-1, one per event type, `IncludeBody` on request events.
-fn lambdas(b: &View<'_>, out: &mut Vec<Finding>) {
-    let Some(list) = b.lambdas else { return };
+fn lambdas(b: &BehaviorView<'_>, out: &mut Vec<Finding>) {
+    let Some(list) = b.lambda_function_associations else {
+        return;
+    };
     let mut seen = HashSet::new();
     for (i, l) in list.items().iter().enumerate() {
         let p = b.at(&format!("LambdaFunctionAssociations.Items[{i}]"));
@@ -544,8 +473,10 @@ fn lambda_arn_problem(arn: &str) -> Option<&'static str> {
 }
 
 /// CloudFront Functions: viewer events only, one per event type.
-fn functions(b: &View<'_>, out: &mut Vec<Finding>) {
-    let Some(list) = b.functions else { return };
+fn functions(b: &BehaviorView<'_>, out: &mut Vec<Finding>) {
+    let Some(list) = b.function_associations else {
+        return;
+    };
     let mut seen = HashSet::new();
     for (i, f) in list.items().iter().enumerate() {
         let p = b.at(&format!("FunctionAssociations.Items[{i}]"));
@@ -587,16 +518,16 @@ fn functions(b: &View<'_>, out: &mut Vec<Finding>) {
 }
 
 /// Signed URLs: `Enabled` must agree with the list being non-empty.
-fn signers(b: &View<'_>, out: &mut Vec<Finding>) {
+fn signers(b: &BehaviorView<'_>, out: &mut Vec<Finding>) {
     let lists = [
         (
             "TrustedSigners",
-            b.signers
+            b.trusted_signers
                 .map(|s| (s.enabled, s.items.as_deref().map_or(0, <[_]>::len))),
         ),
         (
             "TrustedKeyGroups",
-            b.key_groups
+            b.trusted_key_groups
                 .map(|s| (s.enabled, s.items.as_deref().map_or(0, <[_]>::len))),
         ),
     ];
@@ -620,8 +551,8 @@ fn signers(b: &View<'_>, out: &mut Vec<Finding>) {
 }
 
 /// gRPC needs HTTP/2 and all seven methods (API `GrpcConfig`).
-fn grpc(ctx: &Ctx<'_>, b: &View<'_>, out: &mut Vec<Finding>) {
-    if !b.grpc.is_some_and(|g| g.enabled) {
+fn grpc(ctx: &Ctx<'_>, b: &BehaviorView<'_>, out: &mut Vec<Finding>) {
+    if !b.grpc_config.is_some_and(|g| g.enabled) {
         return;
     }
     let http2 = matches!(
@@ -636,7 +567,7 @@ fn grpc(ctx: &Ctx<'_>, b: &View<'_>, out: &mut Vec<Finding>) {
         ));
     }
     let all = b
-        .allowed
+        .allowed_methods
         .is_some_and(|a| same_set(&a.items, ALLOWED_SETS[2]));
     if !all {
         out.push(Finding::error(
@@ -649,12 +580,12 @@ fn grpc(ctx: &Ctx<'_>, b: &View<'_>, out: &mut Vec<Finding>) {
 }
 
 /// HTTPS to the viewer but plain HTTP to the origin: the traffic travels unencrypted.
-fn protocol(ctx: &Ctx<'_>, b: &View<'_>, out: &mut Vec<Finding>) {
-    if b.viewer == ViewerProtocolPolicy::AllowAll {
+fn protocol(ctx: &Ctx<'_>, b: &BehaviorView<'_>, out: &mut Vec<Finding>) {
+    if b.viewer_protocol_policy == ViewerProtocolPolicy::AllowAll {
         return;
     }
     let http_only = ctx.config.origins.iter().any(|o| {
-        o.id == b.target
+        o.id == b.target_origin_id
             && o.custom_origin_config
                 .as_ref()
                 .is_some_and(|c| c.origin_protocol_policy == OriginProtocolPolicy::HttpOnly)
@@ -666,20 +597,20 @@ fn protocol(ctx: &Ctx<'_>, b: &View<'_>, out: &mut Vec<Finding>) {
                 "viewers must use HTTPS (`{}`) but origin {:?} is `http-only`: requests travel \
                  unencrypted between CloudFront and the origin; use `https-only` on the origin \
                  if it supports TLS",
-                b.viewer, b.target
+                b.viewer_protocol_policy, b.target_origin_id
             ),
         ));
     }
 }
 
 /// spec C-1, C-7: `Compress: true` where CloudFront cannot compress.
-fn compression(b: &View<'_>, out: &mut Vec<Finding>) {
+fn compression(b: &BehaviorView<'_>, out: &mut Vec<Finding>) {
     if b.compress != Some(true) {
         return;
     }
     // Only the clear case: legacy TTLs all 0. A cache policy with TTLs 0 (CachingDisabled) next
     // to `Compress: true` is what tools write by default, and warning there is noise.
-    let no_cache = b.forwarded.is_some() && b.ttls == [Some(0), Some(0), Some(0)];
+    let no_cache = b.forwarded_values.is_some() && b.ttls() == [Some(0), Some(0), Some(0)];
     if no_cache {
         out.push(Finding::warning(
             b.at("Compress"),
