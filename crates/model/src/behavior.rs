@@ -39,59 +39,49 @@ pub struct BehaviorView<'a> {
     pub max_ttl: Option<i64>,
 }
 
+/// The shared members of `DefaultCacheBehavior` and `CacheBehavior` (two API shapes with the
+/// same field names), listed once.
+macro_rules! view {
+    ($b:expr, $path:expr, $index:expr, $pattern:expr) => {
+        BehaviorView {
+            path: $path,
+            index: $index,
+            path_pattern: $pattern,
+            target_origin_id: &$b.target_origin_id,
+            trusted_signers: $b.trusted_signers.as_ref(),
+            trusted_key_groups: $b.trusted_key_groups.as_ref(),
+            viewer_protocol_policy: $b.viewer_protocol_policy,
+            allowed_methods: $b.allowed_methods.as_ref(),
+            smooth_streaming: $b.smooth_streaming,
+            compress: $b.compress,
+            lambda_function_associations: $b.lambda_function_associations.as_ref(),
+            function_associations: $b.function_associations.as_ref(),
+            field_level_encryption_id: $b.field_level_encryption_id.as_deref(),
+            realtime_log_config_arn: $b.realtime_log_config_arn.as_deref(),
+            cache_policy_id: $b.cache_policy_id.as_deref(),
+            origin_request_policy_id: $b.origin_request_policy_id.as_deref(),
+            response_headers_policy_id: $b.response_headers_policy_id.as_deref(),
+            grpc_config: $b.grpc_config.as_ref(),
+            forwarded_values: $b.forwarded_values.as_ref(),
+            min_ttl: $b.min_ttl,
+            default_ttl: $b.default_ttl,
+            max_ttl: $b.max_ttl,
+        }
+    };
+}
+
 impl<'a> BehaviorView<'a> {
     pub fn default_behavior(b: &'a DefaultCacheBehavior) -> Self {
-        Self {
-            path: "DefaultCacheBehavior".to_string(),
-            index: None,
-            path_pattern: None,
-            target_origin_id: &b.target_origin_id,
-            trusted_signers: b.trusted_signers.as_ref(),
-            trusted_key_groups: b.trusted_key_groups.as_ref(),
-            viewer_protocol_policy: b.viewer_protocol_policy,
-            allowed_methods: b.allowed_methods.as_ref(),
-            smooth_streaming: b.smooth_streaming,
-            compress: b.compress,
-            lambda_function_associations: b.lambda_function_associations.as_ref(),
-            function_associations: b.function_associations.as_ref(),
-            field_level_encryption_id: b.field_level_encryption_id.as_deref(),
-            realtime_log_config_arn: b.realtime_log_config_arn.as_deref(),
-            cache_policy_id: b.cache_policy_id.as_deref(),
-            origin_request_policy_id: b.origin_request_policy_id.as_deref(),
-            response_headers_policy_id: b.response_headers_policy_id.as_deref(),
-            grpc_config: b.grpc_config.as_ref(),
-            forwarded_values: b.forwarded_values.as_ref(),
-            min_ttl: b.min_ttl,
-            default_ttl: b.default_ttl,
-            max_ttl: b.max_ttl,
-        }
+        view!(b, "DefaultCacheBehavior".to_string(), None, None)
     }
 
     pub fn ordered(i: usize, b: &'a CacheBehavior) -> Self {
-        Self {
-            path: format!("CacheBehaviors.Items[{i}]"),
-            index: Some(i),
-            path_pattern: Some(&b.path_pattern),
-            target_origin_id: &b.target_origin_id,
-            trusted_signers: b.trusted_signers.as_ref(),
-            trusted_key_groups: b.trusted_key_groups.as_ref(),
-            viewer_protocol_policy: b.viewer_protocol_policy,
-            allowed_methods: b.allowed_methods.as_ref(),
-            smooth_streaming: b.smooth_streaming,
-            compress: b.compress,
-            lambda_function_associations: b.lambda_function_associations.as_ref(),
-            function_associations: b.function_associations.as_ref(),
-            field_level_encryption_id: b.field_level_encryption_id.as_deref(),
-            realtime_log_config_arn: b.realtime_log_config_arn.as_deref(),
-            cache_policy_id: b.cache_policy_id.as_deref(),
-            origin_request_policy_id: b.origin_request_policy_id.as_deref(),
-            response_headers_policy_id: b.response_headers_policy_id.as_deref(),
-            grpc_config: b.grpc_config.as_ref(),
-            forwarded_values: b.forwarded_values.as_ref(),
-            min_ttl: b.min_ttl,
-            default_ttl: b.default_ttl,
-            max_ttl: b.max_ttl,
-        }
+        view!(
+            b,
+            format!("CacheBehaviors.Items[{i}]"),
+            Some(i),
+            Some(&b.path_pattern)
+        )
     }
 
     /// Every behavior of a configuration, the default one first, then the ordered ones in order.
