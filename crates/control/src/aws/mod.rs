@@ -338,6 +338,25 @@ impl Aws {
     }
 }
 
+/// Sends a create or update policy request and reads the policy and its ETag back: the six
+/// calls differ only in their SDK builder, output member and conversion.
+macro_rules! policy_call {
+    ($self:ident, $what:expr, $if_match:expr, $request:expr, $member:ident, $from_sdk:ident,
+     $missing:literal, $variant:ident, $config:ident) => {{
+        let out = $request
+            .send()
+            .await
+            .map_err(|e| $self.error(&$what, $if_match, e))?;
+        let p = $from_sdk(out.$member.ok_or_else(|| missing($missing))?)?;
+        Ok(PolicyRecord {
+            id: p.id,
+            last_modified: p.last_modified_time,
+            etag: out.e_tag.unwrap_or_default(),
+            config: PolicyConfig::$variant(p.$config),
+        })
+    }};
+}
+
 /// The three policy lists share a shape: items and a next marker.
 trait PolicyList {
     type Item;
@@ -584,65 +603,47 @@ impl ControlPlane for Aws {
     }
 
     async fn create_policy(&self, config: PolicyConfig) -> Result<PolicyRecord> {
-        let kind = config.kind();
-        let what = format!("new {}", kind.as_str());
+        let what = format!("new {}", config.kind().as_str());
         match config {
-            PolicyConfig::Cache(c) => {
-                let out = self
-                    .client
+            PolicyConfig::Cache(c) => policy_call!(
+                self,
+                what,
+                None,
+                self.client
                     .create_cache_policy()
-                    .cache_policy_config(cache_policy_config_to_sdk(c)?)
-                    .send()
-                    .await
-                    .map_err(|e| self.error(&what, None, e))?;
-                let p = cache_policy_from_sdk(
-                    out.cache_policy
-                        .ok_or_else(|| missing("CreateCachePolicy.CachePolicy"))?,
-                )?;
-                Ok(PolicyRecord {
-                    id: p.id,
-                    last_modified: p.last_modified_time,
-                    etag: out.e_tag.unwrap_or_default(),
-                    config: PolicyConfig::Cache(p.cache_policy_config),
-                })
-            }
-            PolicyConfig::OriginRequest(c) => {
-                let out = self
-                    .client
+                    .cache_policy_config(cache_policy_config_to_sdk(c)?),
+                cache_policy,
+                cache_policy_from_sdk,
+                "CreateCachePolicy.CachePolicy",
+                Cache,
+                cache_policy_config
+            ),
+            PolicyConfig::OriginRequest(c) => policy_call!(
+                self,
+                what,
+                None,
+                self.client
                     .create_origin_request_policy()
-                    .origin_request_policy_config(origin_request_policy_config_to_sdk(c)?)
-                    .send()
-                    .await
-                    .map_err(|e| self.error(&what, None, e))?;
-                let p = origin_request_policy_from_sdk(
-                    out.origin_request_policy
-                        .ok_or_else(|| missing("CreateOriginRequestPolicy.OriginRequestPolicy"))?,
-                )?;
-                Ok(PolicyRecord {
-                    id: p.id,
-                    last_modified: p.last_modified_time,
-                    etag: out.e_tag.unwrap_or_default(),
-                    config: PolicyConfig::OriginRequest(p.origin_request_policy_config),
-                })
-            }
-            PolicyConfig::ResponseHeaders(c) => {
-                let out = self
-                    .client
+                    .origin_request_policy_config(origin_request_policy_config_to_sdk(c)?),
+                origin_request_policy,
+                origin_request_policy_from_sdk,
+                "CreateOriginRequestPolicy.OriginRequestPolicy",
+                OriginRequest,
+                origin_request_policy_config
+            ),
+            PolicyConfig::ResponseHeaders(c) => policy_call!(
+                self,
+                what,
+                None,
+                self.client
                     .create_response_headers_policy()
-                    .response_headers_policy_config(response_headers_policy_config_to_sdk(c)?)
-                    .send()
-                    .await
-                    .map_err(|e| self.error(&what, None, e))?;
-                let p = response_headers_policy_from_sdk(out.response_headers_policy.ok_or_else(
-                    || missing("CreateResponseHeadersPolicy.ResponseHeadersPolicy"),
-                )?)?;
-                Ok(PolicyRecord {
-                    id: p.id,
-                    last_modified: p.last_modified_time,
-                    etag: out.e_tag.unwrap_or_default(),
-                    config: PolicyConfig::ResponseHeaders(p.response_headers_policy_config),
-                })
-            }
+                    .response_headers_policy_config(response_headers_policy_config_to_sdk(c)?),
+                response_headers_policy,
+                response_headers_policy_from_sdk,
+                "CreateResponseHeadersPolicy.ResponseHeadersPolicy",
+                ResponseHeaders,
+                response_headers_policy_config
+            ),
         }
     }
 
@@ -654,68 +655,51 @@ impl ControlPlane for Aws {
     ) -> Result<PolicyRecord> {
         let what = format!("{} {id}", config.kind().as_str());
         match config {
-            PolicyConfig::Cache(c) => {
-                let out = self
-                    .client
+            PolicyConfig::Cache(c) => policy_call!(
+                self,
+                what,
+                Some(if_match),
+                self.client
                     .update_cache_policy()
                     .id(id)
                     .if_match(if_match)
-                    .cache_policy_config(cache_policy_config_to_sdk(c)?)
-                    .send()
-                    .await
-                    .map_err(|e| self.error(&what, Some(if_match), e))?;
-                let p = cache_policy_from_sdk(
-                    out.cache_policy
-                        .ok_or_else(|| missing("UpdateCachePolicy.CachePolicy"))?,
-                )?;
-                Ok(PolicyRecord {
-                    id: p.id,
-                    last_modified: p.last_modified_time,
-                    etag: out.e_tag.unwrap_or_default(),
-                    config: PolicyConfig::Cache(p.cache_policy_config),
-                })
-            }
-            PolicyConfig::OriginRequest(c) => {
-                let out = self
-                    .client
+                    .cache_policy_config(cache_policy_config_to_sdk(c)?),
+                cache_policy,
+                cache_policy_from_sdk,
+                "UpdateCachePolicy.CachePolicy",
+                Cache,
+                cache_policy_config
+            ),
+            PolicyConfig::OriginRequest(c) => policy_call!(
+                self,
+                what,
+                Some(if_match),
+                self.client
                     .update_origin_request_policy()
                     .id(id)
                     .if_match(if_match)
-                    .origin_request_policy_config(origin_request_policy_config_to_sdk(c)?)
-                    .send()
-                    .await
-                    .map_err(|e| self.error(&what, Some(if_match), e))?;
-                let p = origin_request_policy_from_sdk(
-                    out.origin_request_policy
-                        .ok_or_else(|| missing("UpdateOriginRequestPolicy.OriginRequestPolicy"))?,
-                )?;
-                Ok(PolicyRecord {
-                    id: p.id,
-                    last_modified: p.last_modified_time,
-                    etag: out.e_tag.unwrap_or_default(),
-                    config: PolicyConfig::OriginRequest(p.origin_request_policy_config),
-                })
-            }
-            PolicyConfig::ResponseHeaders(c) => {
-                let out = self
-                    .client
+                    .origin_request_policy_config(origin_request_policy_config_to_sdk(c)?),
+                origin_request_policy,
+                origin_request_policy_from_sdk,
+                "UpdateOriginRequestPolicy.OriginRequestPolicy",
+                OriginRequest,
+                origin_request_policy_config
+            ),
+            PolicyConfig::ResponseHeaders(c) => policy_call!(
+                self,
+                what,
+                Some(if_match),
+                self.client
                     .update_response_headers_policy()
                     .id(id)
                     .if_match(if_match)
-                    .response_headers_policy_config(response_headers_policy_config_to_sdk(c)?)
-                    .send()
-                    .await
-                    .map_err(|e| self.error(&what, Some(if_match), e))?;
-                let p = response_headers_policy_from_sdk(out.response_headers_policy.ok_or_else(
-                    || missing("UpdateResponseHeadersPolicy.ResponseHeadersPolicy"),
-                )?)?;
-                Ok(PolicyRecord {
-                    id: p.id,
-                    last_modified: p.last_modified_time,
-                    etag: out.e_tag.unwrap_or_default(),
-                    config: PolicyConfig::ResponseHeaders(p.response_headers_policy_config),
-                })
-            }
+                    .response_headers_policy_config(response_headers_policy_config_to_sdk(c)?),
+                response_headers_policy,
+                response_headers_policy_from_sdk,
+                "UpdateResponseHeadersPolicy.ResponseHeadersPolicy",
+                ResponseHeaders,
+                response_headers_policy_config
+            ),
         }
     }
 }
