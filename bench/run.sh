@@ -7,6 +7,7 @@
 #   bash bench/run.sh                     # defaults: 3 rounds × 10 s, 50 connections, 60 s fill
 #   ROUNDS=5 DUR=15s CONNS=100 FILL_SECS=60 CACHE_SIZE=134217728 bash bench/run.sh
 #   ONLY=fill BIN=/path/to/cfconsole bash bench/run.sh   # just the memory scenario, a given binary
+#   RSS_TRACE=1 ...                                       # also print every RSS sample (MiB)
 #
 # Needs: wrk, nginx (Debian packages), python3, curl. See bench/README.md.
 set -euo pipefail
@@ -129,6 +130,7 @@ WRK_PID=$!
 while kill -0 "$WRK_PID" 2>/dev/null; do
     rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$PREVIEW_PID/status")
     ((rss > max_rss)) && max_rss=$rss
+    [[ -n "${RSS_TRACE:-}" ]] && echo -n "$((rss / 1024)) "
     sleep 1
 done
 wait "$WRK_PID" || true
