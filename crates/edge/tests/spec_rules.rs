@@ -1,0 +1,296 @@
+//! Rules the section tests in `spec_sections.rs` do not reach: the default root object with
+//! every method and its invalidation (D-3, D-5, D-6), origin failover's finer points (F-4, F-5,
+//! F-6 = E-11), a revalidation answered with a new object (R-3) and viewer cache directives
+//! (T-8). Real sockets, a scripted origin on 127.0.0.1:0, the manual clock.
+
+mod common;
+
+use cfconsole_edge::Override;
+use common::*;
+use serde_json::{Value, json};
+
+const ALL_METHODS: &str = r#"{"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+    "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}"#;
+
+fn all_methods() -> Value {
+    serde_json::from_str(ALL_METHODS).unwrap()
+}
+
+// ---- §3 default root object ----
+
+#[tokio::test]
+async fn d3_post_to_slash_goes_to_the_default_root_object() {
+    let o = Origin::start(|s| Scripted::ok(&format!("{} {}", s.method, s.uri))).await;
+    let e = edge(
+        config(
+            json!({"CachePolicyId": CACHING_DISABLED, "AllowedMethods": all_methods()}),
+            json!({"DefaultRootObject": "index.php"}),
+        ),
+        &o,
+    )
+    .await;
+    let r = e.req("POST", "/", &[], "a=1").await;
+    assert_eq!(r.text(), "POST /index.php", "D-3");
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn d5_without_a_default_root_object_slash_is_forwarded_as_slash() {
+    let o = Origin::start(|s| Scripted::ok(&s.uri)).await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    assert_eq!(e.get("/").await.text(), "/", "D-5");
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn d6_the_default_root_object_is_invalidated_by_its_object_path() {
+    let o = Origin::start(|_| Scripted::ok("home").header("cache-control", "max-age=3600")).await;
+    let e = edge(
+        config(json!({}), json!({"DefaultRootObject": "index.html"})),
+        &o,
+    )
+    .await;
+    e.get("/").await;
+    assert_eq!(e.get("/").await.x_cache(), "Hit from cloudfront");
+    let batch =
+        |p: &str, r: &str| json!({"Paths": {"Quantity": 1, "Items": [p]}, "CallerReference": r});
+    let (st, _) = e.admin("POST", "/invalidations", batch("/", "r1")).await;
+    assert_eq!(st, 201);
+    assert_eq!(
+        e.get("/").await.x_cache(),
+        "Hit from cloudfront",
+        "D-6: `/` does not name the cached object"
+    );
+    let (st, _) = e
+        .admin("POST", "/invalidations", batch("/index.html", "r2"))
+        .await;
+    assert_eq!(st, 201);
+    assert_eq!(
+        e.get("/").await.x_cache(),
+        "Miss from cloudfront",
+        "D-6: its object path does"
+    );
+    assert_eq!(o.hits(), 2);
+    e.edge.stop().await;
+}
+
+// ---- §14 origin groups ----
+
+/// Origin group `g` = primary `o1`, secondary `o2`, failing over on `codes`.
+fn group_config(default: Value, codes: &[u16], extra: Value) -> Value {
+    let mut cfg = config(
+        default,
+        json!({
+            "Origins": {"Quantity": 2, "Items": [
+                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
+                {"Id": "o2", "DomainName": "b.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
+            "OriginGroups": {"Quantity": 1, "Items": [{"Id": "g",
+                "FailoverCriteria": {"StatusCodes": {"Quantity": codes.len(), "Items": codes}},
+                "Members": {"Quantity": 2, "Items": [{"OriginId": "o1"}, {"OriginId": "o2"}]}}]}
+        }),
+    );
+    merge(
+        &mut cfg["DefaultCacheBehavior"],
+        json!({"TargetOriginId": "g"}),
+    );
+    merge(&mut cfg, extra);
+    cfg
+}
+
+async fn group_edge(cfg: Value, primary: &Origin, secondary: &Origin) -> TestEdge {
+    edge_with(
+        cfg,
+        &[
+            ("o1", Override::parse(&primary.url()).unwrap()),
+            ("o2", Override::parse(&secondary.url()).unwrap()),
+        ],
+        |_| {},
+    )
+    .await
+}
+
+#[tokio::test]
+async fn f4_hits_skip_origins_and_every_miss_starts_at_the_primary() {
+    let primary = Origin::start(|s| {
+        if s.uri.starts_with("/down") {
+            Scripted::status(503, "primary down")
+        } else {
+            Scripted::ok("primary").header("cache-control", "max-age=60")
+        }
+    })
+    .await;
+    let secondary =
+        Origin::start(|_| Scripted::ok("secondary").header("cache-control", "max-age=60")).await;
+    let e = group_edge(
+        group_config(json!({}), &[503], json!({})),
+        &primary,
+        &secondary,
+    )
+    .await;
+    assert_eq!(e.get("/down").await.text(), "secondary");
+    let hit = e.get("/down").await;
+    assert_eq!(
+        (hit.text().as_str(), hit.x_cache()),
+        ("secondary", "Hit from cloudfront"),
+        "F-4: the secondary's object is cached and served without any origin"
+    );
+    assert_eq!((primary.hits(), secondary.hits()), (1, 1));
+    assert_eq!(
+        e.get("/up").await.text(),
+        "primary",
+        "F-4: no stickiness, the next miss starts at the primary"
+    );
+    assert_eq!((primary.hits(), secondary.hits()), (2, 1));
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn f5_unlisted_errors_and_redirects_from_the_primary_are_returned() {
+    let primary = Origin::start(|s| {
+        if s.uri == "/moved" {
+            Scripted::status(302, "").header("location", "/elsewhere")
+        } else {
+            Scripted::status(404, "no such key")
+        }
+    })
+    .await;
+    let secondary = Origin::start(|_| Scripted::ok("secondary")).await;
+    let e = group_edge(
+        group_config(json!({}), &[500, 502, 503, 504], json!({})),
+        &primary,
+        &secondary,
+    )
+    .await;
+    let r = e.get("/missing").await;
+    assert_eq!(
+        (r.status, r.x_cache()),
+        (404, "Error from cloudfront"),
+        "F-5: 404 is not a failover status"
+    );
+    let r = e.get("/moved").await;
+    assert_eq!(r.status, 302, "F-5: 3xx returned");
+    assert_eq!(r.h("location"), Some("/elsewhere"));
+    assert_eq!(secondary.hits(), 0, "F-5: the secondary is never asked");
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn f6_e11_custom_pages_for_unlisted_primary_errors_and_secondary_errors() {
+    let primary = Origin::start(|s| {
+        if s.uri.starts_with("/errors/") {
+            Scripted::ok(&format!("page {}", s.uri)).header("content-type", "text/html")
+        } else if s.uri == "/missing" {
+            Scripted::status(404, "no such key")
+        } else {
+            Scripted::status(503, "primary down")
+        }
+    })
+    .await;
+    let secondary = Origin::start(|_| Scripted::status(500, "secondary broken")).await;
+    let cfg = group_config(
+        json!({}),
+        &[503],
+        json!({
+            "CacheBehaviors": {"Quantity": 1, "Items": [
+                {"PathPattern": "/errors/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED}]},
+            "CustomErrorResponses": {"Quantity": 2, "Items": [
+                {"ErrorCode": 404, "ResponsePagePath": "/errors/404.html", "ResponseCode": "404", "ErrorCachingMinTTL": 5},
+                {"ErrorCode": 500, "ResponsePagePath": "/errors/500.html", "ResponseCode": "500", "ErrorCachingMinTTL": 5}]}
+        }),
+    );
+    let e = group_edge(cfg, &primary, &secondary).await;
+    let r = e.get("/missing").await;
+    assert_eq!(
+        (r.status, r.text().as_str()),
+        (404, "page /errors/404.html"),
+        "F-6: the primary's unlisted 404 gets its custom page"
+    );
+    assert_eq!(secondary.hits(), 0);
+    let r = e.get("/data").await;
+    assert_eq!(
+        (r.status, r.text().as_str()),
+        (500, "page /errors/500.html"),
+        "F-6/E-11: after failover, the secondary's 500 gets its custom page"
+    );
+    assert_eq!(secondary.hits(), 1);
+    e.edge.stop().await;
+}
+
+// ---- §8 revalidation ----
+
+#[tokio::test]
+async fn r3_a_200_on_revalidation_replaces_the_entry_as_a_miss() {
+    let o = Origin::start(|s| {
+        if s.headers.contains_key("if-none-match") {
+            Scripted::ok("v2")
+                .header("etag", "\"2\"")
+                .header("cache-control", "max-age=60")
+        } else {
+            Scripted::ok("v1")
+                .header("etag", "\"1\"")
+                .header("cache-control", "max-age=60")
+        }
+    })
+    .await;
+    let e = edge(
+        config(json!({"CachePolicyId": USE_ORIGIN_CC}), json!({})),
+        &o,
+    )
+    .await;
+    assert_eq!(e.get("/r").await.text(), "v1");
+    e.advance(61);
+    let r = e.get("/r").await;
+    assert_eq!(
+        (r.text().as_str(), r.x_cache()),
+        ("v2", "Miss from cloudfront"),
+        "R-3"
+    );
+    assert_eq!(
+        o.last().headers.get("if-none-match").map(|v| v.as_bytes()),
+        Some(&b"\"1\""[..]),
+        "R-1: revalidated with the stored validator"
+    );
+    let r = e.get("/r").await;
+    assert_eq!(
+        (r.text().as_str(), r.x_cache()),
+        ("v2", "Hit from cloudfront"),
+        "R-3: the new object replaced the old"
+    );
+    assert_eq!(o.hits(), 2);
+    e.edge.stop().await;
+}
+
+// ---- §7 TTL ----
+
+#[tokio::test]
+async fn t8_viewer_cache_directives_cannot_force_an_origin_fetch() {
+    let o = Origin::start(|_| Scripted::ok("v").header("cache-control", "max-age=60")).await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    let r = e
+        .req(
+            "GET",
+            "/t",
+            &[("cache-control", "no-cache"), ("pragma", "no-cache")],
+            "",
+        )
+        .await;
+    assert_eq!(r.x_cache(), "Miss from cloudfront");
+    assert_eq!(
+        o.last().headers.get("cache-control").map(|v| v.as_bytes()),
+        Some(&b"no-cache"[..]),
+        "T-8/H-4: still forwarded on a miss"
+    );
+    for directive in ["no-cache", "no-store", "max-age=0"] {
+        let r = e
+            .req(
+                "GET",
+                "/t",
+                &[("cache-control", directive), ("pragma", "no-cache")],
+                "",
+            )
+            .await;
+        assert_eq!(r.x_cache(), "Hit from cloudfront", "T-8: {directive}");
+    }
+    assert_eq!(o.hits(), 1);
+    e.edge.stop().await;
+}
