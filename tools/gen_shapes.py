@@ -10,14 +10,12 @@ are one-to-one, and any member the two disagree on stops the generator.
 Usage: python3 tools/gen_shapes.py [--sdk PATH/aws-sdk-cloudfront-X/src/types] > crates/model/src/shapes.rs
 """
 import argparse
-import gzip
 import html
-import json
 import os
 import re
 import sys
 
-import botocore
+from cloudfront_model import load_shapes, norm, shape_order, snake
 
 ROOTS = [
     "DistributionConfig", "Distribution", "DistributionList",
@@ -29,14 +27,6 @@ ROOTS = [
 KEYWORDS = {"type", "override", "match", "ref", "mod", "self", "struct", "enum", "use", "fn", "loop"}
 
 
-def snake(name):
-    s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
-    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s)
-    return s.lower()
-
-
-def norm(s):
-    return s.replace("_", "").replace("r#", "").lower()
 
 
 def variant_ident(value):
@@ -66,28 +56,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sdk", help="aws-sdk-cloudfront/src/types folder, to take field names from")
     args = ap.parse_args()
-    path = os.path.join(os.path.dirname(botocore.__file__), "data/cloudfront/2020-05-31/service-2.json.gz")
-    model = json.load(gzip.open(path))
-    shapes = model["shapes"]
+    shapes = load_shapes()
 
-    order, seen = [], set()
-
-    def walk(name):
-        if name in seen:
-            return
-        seen.add(name)
-        s = shapes[name]
-        if s["type"] == "structure":
-            for m in s["members"].values():
-                walk(m["shape"])
-            order.append(name)
-        elif s["type"] == "list":
-            walk(s["member"]["shape"])
-        elif "enum" in s:
-            order.append(name)
-
-    for r in ROOTS:
-        walk(r)
+    order = shape_order(shapes, ROOTS, with_enums=True)
 
     def is_quantity_list(s):
         return s["type"] == "structure" and set(s["members"]) == {"Quantity", "Items"}

@@ -9,13 +9,12 @@ keeps in `Option` and which builders return `Result`, and writes one `*_to_sdk` 
 
 Usage: python3 crates/control/tools/gen_convert.py SDK_SRC_DIR > crates/control/src/aws/convert_gen.rs
 """
-import gzip
-import json
 import os
 import re
 import sys
 
-import botocore
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tools"))
+from cloudfront_model import load_shapes, norm, shape_order, snake  # noqa: E402
 
 ROOTS = [
     "DistributionConfig", "Distribution", "DistributionSummary",
@@ -26,20 +25,11 @@ ROOTS = [
 ]
 
 
-def snake(name):
-    s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
-    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s)
-    return s.lower()
-
-
-def norm(s):
-    return s.replace("_", "").replace("r#", "").lower()
 
 
 def main():
     sdk_src = sys.argv[1]
-    path = os.path.join(os.path.dirname(botocore.__file__), "data/cloudfront/2020-05-31/service-2.json.gz")
-    shapes = json.load(gzip.open(path))["shapes"]
+    shapes = load_shapes()
 
     def sdk_file(name):
         return open(os.path.join(sdk_src, "types", "_" + snake(name) + ".rs")).read()
@@ -56,22 +46,7 @@ def main():
         returns_result = re.search(r"pub fn build\(\s*self,?\s*\)\s*->\s*::std::result::Result<", src) is not None
         return n, fields, returns_result
 
-    order, seen = [], set()
-
-    def walk(name):
-        if name in seen:
-            return
-        seen.add(name)
-        s = shapes[name]
-        if s["type"] == "structure":
-            for m in s["members"].values():
-                walk(m["shape"])
-            order.append(name)
-        elif s["type"] == "list":
-            walk(s["member"]["shape"])
-
-    for r in ROOTS:
-        walk(r)
+    order = shape_order(shapes, ROOTS)
 
     def is_quantity_list(s):
         return s["type"] == "structure" and set(s["members"]) == {"Quantity", "Items"}
