@@ -12,6 +12,7 @@ pub mod dist;
 pub mod errors;
 pub mod folder;
 pub mod headers;
+pub mod ja3;
 pub mod key;
 pub mod lock;
 pub mod log;
