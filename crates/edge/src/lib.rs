@@ -23,6 +23,7 @@ pub mod range;
 pub mod server;
 pub mod stats;
 pub mod store;
+pub mod tap;
 pub mod tls;
 pub mod ttl;
 
