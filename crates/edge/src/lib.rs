@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod body;
+pub mod cf_headers;
 pub mod clock;
 pub mod compress;
 pub mod connect;
