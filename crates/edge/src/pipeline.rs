@@ -1364,7 +1364,9 @@ fn finish(
             if b.forward.cookies.is_none() {
                 headers.remove(header::SET_COOKIE);
             }
-            // Vary keeps Accept-Encoding, Cookie and forwarded headers.
+            // Vary keeps Accept-Encoding, Cookie, forwarded headers, and User-Agent when
+            // the device-type headers are forwarded (they are derived from it).
+            let devices = cf_headers::device_headers_named(b);
             let vary: Vec<String> = headers
                 .get_all(header::VARY)
                 .iter()
@@ -1378,6 +1380,7 @@ fn finish(
                         || l == "*"
                         || b.forward.headers.forwards(&l)
                         || b.key.headers.contains(&l)
+                        || (devices && l == "user-agent")
                 })
                 .collect();
             headers.remove(header::VARY);

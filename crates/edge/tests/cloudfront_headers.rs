@@ -1,6 +1,6 @@
-//! spec H-9 (CloudFront-* request headers) through real sockets: raw HTTP/1.1 on the plain
-//! listener, rustls clients on the HTTPS listener, and the scripted origin recording what
-//! reached it.
+//! spec H-9 (CloudFront-* request headers) and X-7 (`Vary: User-Agent`) through real sockets:
+//! raw HTTP/1.1 on the plain listener, rustls clients on the HTTPS listener, and the scripted
+//! origin recording what reached it.
 
 mod common;
 
@@ -379,6 +379,61 @@ async fn h9_tls_and_ja3_over_the_https_listener() {
     assert_eq!(
         header(&o.last(), "cloudfront-viewer-ja3-fingerprint"),
         Some(ja3_12.as_str())
+    );
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn x7_vary_user_agent_kept_only_with_device_headers() {
+    let o = Origin::start(|_| {
+        Scripted::ok("v")
+            .header("vary", "User-Agent, Accept-Encoding, X-Other")
+            .header("cache-control", "max-age=60")
+    })
+    .await;
+    let behavior = |pattern: &str, extra: Value| {
+        let mut b = json!({"PathPattern": pattern, "TargetOriginId": "o1",
+            "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_DISABLED});
+        merge(&mut b, extra);
+        b
+    };
+    let cfg = config(
+        json!({"CachePolicyId": CACHING_DISABLED}),
+        json!({"CacheBehaviors": {"Quantity": 2, "Items": [
+            behavior("key/*", json!({"CachePolicyId": "cp-device"})),
+            behavior("orp/*", json!({"OriginRequestPolicyId": "orp-device"})),
+        ]}}),
+    );
+    let e = edge_with(cfg, &[("o1", Override::parse(&o.url()).unwrap())], |c| {
+        c.policies = policies(vec![
+            cache_policy("cp-device", &["CloudFront-Is-Mobile-Viewer"]),
+            orp("orp-device", &["CloudFront-Is-Desktop-Viewer"]),
+        ]);
+    })
+    .await;
+    let ua = [("user-agent", "Mozilla/5.0 (iPhone) Mobile")];
+    let r = e.req("GET", "/key/a", &ua, "").await;
+    assert_eq!(
+        r.h("vary"),
+        Some("User-Agent, Accept-Encoding"),
+        "X-7: device headers in the key keep Vary: User-Agent"
+    );
+    assert_eq!(
+        header(&o.last(), "cloudfront-is-mobile-viewer"),
+        Some("true"),
+        "K-3: keyed headers reach the origin"
+    );
+    let r = e.req("GET", "/orp/a", &ua, "").await;
+    assert_eq!(
+        r.h("vary"),
+        Some("User-Agent, Accept-Encoding"),
+        "X-7: device headers forwarded by the ORP keep it too"
+    );
+    let r = e.req("GET", "/other", &ua, "").await;
+    assert_eq!(
+        r.h("vary"),
+        Some("Accept-Encoding"),
+        "X-7: without device headers User-Agent is dropped"
     );
     e.edge.stop().await;
 }
