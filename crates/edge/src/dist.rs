@@ -296,8 +296,19 @@ const ALL_CLOUDFRONT: &[&str] = &[
     "cloudfront-is-smarttv-viewer",
     "cloudfront-is-tablet-viewer",
     "cloudfront-viewer-address",
+    "cloudfront-viewer-asn",
+    "cloudfront-viewer-city",
     "cloudfront-viewer-country",
+    "cloudfront-viewer-country-name",
+    "cloudfront-viewer-country-region",
+    "cloudfront-viewer-country-region-name",
     "cloudfront-viewer-http-version",
+    "cloudfront-viewer-latitude",
+    "cloudfront-viewer-longitude",
+    "cloudfront-viewer-metro-code",
+    "cloudfront-viewer-postal-code",
+    "cloudfront-viewer-time-zone",
+    "cloudfront-viewer-tls",
 ];
 
 fn methods(list: &[cfconsole_model::Method]) -> Vec<Method> {

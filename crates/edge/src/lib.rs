@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod body;
+pub mod cf_headers;
 pub mod clock;
 pub mod compress;
 pub mod connect;
@@ -12,6 +13,7 @@ pub mod dist;
 pub mod errors;
 pub mod folder;
 pub mod headers;
+pub mod ja3;
 pub mod key;
 pub mod lock;
 pub mod log;
@@ -22,6 +24,7 @@ pub mod range;
 pub mod server;
 pub mod stats;
 pub mod store;
+pub mod tap;
 pub mod tls;
 pub mod ttl;
 

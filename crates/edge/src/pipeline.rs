@@ -16,9 +16,10 @@ use http_body_util::{BodyExt, Full};
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, Request, Response, StatusCode, Version};
 
+use crate::cf_headers::{self, Handshake, ViewerFacts};
 use crate::clock::Clock;
 use crate::compress;
-use crate::dist::{Behavior, Dist, HeaderForward, strip_port};
+use crate::dist::{Behavior, Dist, strip_port};
 use crate::errors::EdgeError;
 use crate::headers::{self as hdr, PolicyContext};
 use crate::key::{AcceptEncoding, CacheKey, KeyInput, select_cookies, select_query};
@@ -38,6 +39,8 @@ pub struct Conn {
     pub https: bool,
     /// ssl-protocol and ssl-cipher for the log.
     pub tls: Option<(&'static str, String)>,
+    /// spec H-9: the TLS handshake, for CloudFront-Viewer-TLS and -JA3-Fingerprint.
+    pub handshake: Option<Arc<Handshake>>,
 }
 
 /// What every request shares: the distribution in force, the cache, the clock and the log.
@@ -247,7 +250,7 @@ impl OwnedCtx {
     }
 }
 
-fn version_str(v: Version) -> &'static str {
+pub(crate) fn version_str(v: Version) -> &'static str {
     match v {
         Version::HTTP_10 => "1.0",
         Version::HTTP_2 => "2.0",
@@ -430,12 +433,16 @@ where
     }
     let mut headers = parts.headers.clone();
     hdr::strip_hop_by_hop(&mut headers);
-    add_cloudfront_headers(
+    cf_headers::add(
         &mut headers,
         behavior,
-        conn,
-        parts.version,
-        country.as_deref(),
+        &cf_headers::Viewer {
+            conn,
+            version: parts.version,
+            country: country.as_deref(),
+            received: &parts.headers,
+            facts: parts.extensions.get::<ViewerFacts>(),
+        },
     );
     let accept_encoding = AcceptEncoding::normalise(
         &headers,
@@ -513,86 +520,6 @@ fn redirect(
     reply.response_result = ResultType::Redirect;
     reply.detail = "Redirect";
     reply
-}
-
-/// spec H-9: CloudFront-* headers, generated only when a policy names them. Viewer-sent
-/// CloudFront-* headers are dropped first (except the country, which stands in for GeoIP).
-fn add_cloudfront_headers(
-    headers: &mut HeaderMap,
-    b: &Behavior,
-    conn: &Conn,
-    version: Version,
-    country: Option<&str>,
-) {
-    let wanted = |n: &str| b.key.headers.iter().any(|h| h == n) || b.forward.headers.forwards(n);
-    let any = b.key.headers.iter().any(|h| h.starts_with("cloudfront-"))
-        || match &b.forward.headers {
-            HeaderForward::List(l) => l.iter().any(|h| h.starts_with("cloudfront-")),
-            HeaderForward::AllViewer { cloudfront, .. } => !cloudfront.is_empty(),
-        };
-    let viewer_sent: Vec<HeaderName> = headers
-        .keys()
-        .filter(|k| k.as_str().starts_with("cloudfront-"))
-        .cloned()
-        .collect();
-    for k in viewer_sent {
-        headers.remove(k);
-    }
-    if !any {
-        return;
-    }
-    let ua = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let mobile = ua.contains("mobile") || ua.contains("android") || ua.contains("iphone");
-    let tablet = ua.contains("ipad") || ua.contains("tablet");
-    let smarttv = ua.contains("smart-tv") || ua.contains("smarttv");
-    let flags = [
-        ("cloudfront-is-android-viewer", ua.contains("android")),
-        (
-            "cloudfront-is-ios-viewer",
-            ua.contains("iphone") || ua.contains("ipad"),
-        ),
-        ("cloudfront-is-mobile-viewer", mobile),
-        ("cloudfront-is-tablet-viewer", tablet),
-        ("cloudfront-is-smarttv-viewer", smarttv),
-        (
-            "cloudfront-is-desktop-viewer",
-            !mobile && !tablet && !smarttv,
-        ),
-    ];
-    for (n, v) in flags {
-        if wanted(n) {
-            headers.insert(
-                HeaderName::from_static(n),
-                HeaderValue::from_static(if v { "true" } else { "false" }),
-            );
-        }
-    }
-    if wanted("cloudfront-forwarded-proto") {
-        headers.insert(
-            "cloudfront-forwarded-proto",
-            HeaderValue::from_static(if conn.https { "https" } else { "http" }),
-        );
-    }
-    if let (true, Some(c)) = (wanted("cloudfront-viewer-country"), country)
-        && let Ok(v) = HeaderValue::from_str(c)
-    {
-        headers.insert("cloudfront-viewer-country", v);
-    }
-    if wanted("cloudfront-viewer-address")
-        && let Ok(v) = HeaderValue::from_str(&format!("{}:{}", conn.peer.ip(), conn.peer.port()))
-    {
-        headers.insert("cloudfront-viewer-address", v);
-    }
-    if wanted("cloudfront-viewer-http-version") {
-        headers.insert(
-            "cloudfront-viewer-http-version",
-            HeaderValue::from_static(version_str(version)),
-        );
-    }
 }
 
 /// Headers that a cacheable request never forwards: the edge fetches the whole object and
@@ -1440,7 +1367,9 @@ fn finish(
             if b.forward.cookies.is_none() {
                 headers.remove(header::SET_COOKIE);
             }
-            // Vary keeps Accept-Encoding, Cookie and forwarded headers.
+            // Vary keeps Accept-Encoding, Cookie, forwarded headers, and User-Agent when
+            // the device-type headers are forwarded (they are derived from it).
+            let devices = cf_headers::device_headers_named(b);
             let vary: Vec<String> = headers
                 .get_all(header::VARY)
                 .iter()
@@ -1454,6 +1383,7 @@ fn finish(
                         || l == "*"
                         || b.forward.headers.forwards(&l)
                         || b.key.headers.contains(&l)
+                        || (devices && l == "user-agent")
                 })
                 .collect();
             headers.remove(header::VARY);

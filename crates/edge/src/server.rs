@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -24,11 +25,13 @@ use tokio::task::JoinHandle;
 use cfconsole_model::{DistributionConfig, Document, Finding, InvalidationPath, PolicySet};
 
 use crate::admin::{self, ApiError, Invalidation, Registry};
+use crate::cf_headers::{self, Handshake, ViewerFacts};
 use crate::clock::{Clock, SystemClock};
 use crate::dist::{Dist, Options, Override};
 use crate::log::{Logger, Record};
 use crate::pipeline::{self, Conn, Shared};
 use crate::store::{EntryInfo, Store};
+use crate::tap::{HeadTap, Heads, HelloTap};
 use crate::tls::CertPem;
 
 /// Everything needed to start a preview.
@@ -464,30 +467,27 @@ async fn serve_edge(
                 let watcher = graceful.watcher();
                 let tls = tls.clone();
                 tokio::spawn(async move {
+                    // spec H-9: heads are recorded only while a behavior names -Header-Order.
+                    let heads = cf_headers::header_order_named(&shared.dist()).then(Heads::default);
                     match tls {
                         None => {
-                            let conn = Conn { peer, local, https: false, tls: None };
-                            let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
-                                let (s, c) = (shared.clone(), conn.clone());
-                                async move { Ok::<Response<Full<Bytes>>, Infallible>(pipeline::handle(s, c, req).await) }
-                            });
-                            let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), svc).into_owned()).await;
+                            let conn = Conn { peer, local, https: false, tls: None, handshake: None };
+                            let io = HeadTap::new(stream, heads.as_ref());
+                            serve_viewer(io, builder, watcher, shared, conn, heads).await;
                         }
                         Some(acceptor) => {
-                            let Ok(Ok(stream)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await else { return };
-                            let (_, session) = stream.get_ref();
+                            let Ok(Ok(stream)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(HelloTap::new(stream))).await else { return };
+                            let (hello, session) = stream.get_ref();
                             let version = match session.protocol_version() {
                                 Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3",
                                 Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2",
                                 _ => "TLSv1",
                             };
                             let cipher = session.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite())).unwrap_or_default();
-                            let conn = Conn { peer, local, https: true, tls: Some((version, cipher)) };
-                            let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
-                                let (s, c) = (shared.clone(), conn.clone());
-                                async move { Ok::<Response<Full<Bytes>>, Infallible>(pipeline::handle(s, c, req).await) }
-                            });
-                            let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), svc).into_owned()).await;
+                            let handshake = Handshake::from_session(session, hello.ja3().map(str::to_string));
+                            let conn = Conn { peer, local, https: true, tls: Some((version, cipher)), handshake: Some(Arc::new(handshake)) };
+                            let io = HeadTap::new(stream, heads.as_ref());
+                            serve_viewer(io, builder, watcher, shared, conn, heads).await;
                         }
                     }
                 });
@@ -496,6 +496,36 @@ async fn serve_edge(
     }
     drop(listener);
     let _ = tokio::time::timeout(GRACE, graceful.shutdown()).await;
+}
+
+/// Serves one viewer connection. Each request reaches the pipeline with the per-request facts
+/// of spec H-9: the header names as recorded by the tap, and how many requests came before it
+/// on the connection.
+async fn serve_viewer<I>(
+    io: I,
+    builder: auto::Builder<TokioExecutor>,
+    watcher: hyper_util::server::graceful::Watcher,
+    shared: Arc<Shared>,
+    conn: Conn,
+    heads: Option<Heads>,
+) where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let served = Arc::new(AtomicU64::new(0));
+    let svc = service_fn(move |mut req: Request<hyper::body::Incoming>| {
+        let (s, c) = (shared.clone(), conn.clone());
+        let facts = ViewerFacts {
+            names: heads
+                .as_ref()
+                .and_then(|h| h.take(req.method(), req.headers())),
+            earlier_requests: served.fetch_add(1, Ordering::Relaxed),
+        };
+        req.extensions_mut().insert(facts);
+        async move { Ok::<Response<Full<Bytes>>, Infallible>(pipeline::handle(s, c, req).await) }
+    });
+    let _ = watcher
+        .watch(builder.serve_connection(TokioIo::new(io), svc).into_owned())
+        .await;
 }
 
 async fn serve_admin(
