@@ -12,7 +12,7 @@ use hyper::Method;
 use hyper::header::{HeaderName, HeaderValue};
 
 use cfconsole_model::{
-    BehaviorView, CompiledBehaviors, DistributionConfig, Finding, PolicySet,
+    BehaviorView, CompiledBehaviors, DistributionConfig, Finding, PolicyKind, PolicySet,
     ResponseHeadersPolicyConfig,
 };
 
@@ -238,6 +238,25 @@ pub fn check_config(config: &DistributionConfig, policies: &PolicySet) -> Vec<Fi
         .into_iter()
         .filter(Finding::is_error)
         .collect();
+    // A custom policy the config uses must be one CloudFront would accept (a cache policy keying
+    // an origin-request-only header, say). Invalid policies the config does not use are left
+    // alone: a `list-*-policies` file may hold many.
+    let used: Vec<String> = cfconsole_model::policies::policy_refs(config)
+        .into_iter()
+        .map(|(_, kind, id)| {
+            let shape = match kind {
+                PolicyKind::Cache => "CachePolicy",
+                PolicyKind::OriginRequest => "OriginRequestPolicy",
+                PolicyKind::ResponseHeaders => "ResponseHeadersPolicy",
+            };
+            format!("{shape}[{id}].")
+        })
+        .collect();
+    out.extend(
+        cfconsole_model::validate_policies(policies)
+            .into_iter()
+            .filter(|f| f.is_error() && used.iter().any(|u| f.path.starts_with(u.as_str()))),
+    );
     for u in policies.unresolved(config) {
         if !out.iter().any(|f| f.path == u.path) {
             out.push(Finding::error(

@@ -483,7 +483,7 @@ async fn serve_edge(
                                 Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2",
                                 _ => "TLSv1",
                             };
-                            let cipher = session.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite())).unwrap_or_default();
+                            let cipher = session.negotiated_cipher_suite().map(|c| crate::cf_headers::openssl_cipher_name(c.suite()).into_owned()).unwrap_or_default();
                             let handshake = Handshake::from_session(session, hello.ja3().map(str::to_string));
                             let conn = Conn { peer, local, https: true, tls: Some((version, cipher)), handshake: Some(Arc::new(handshake)) };
                             let io = HeadTap::new(stream, heads.as_ref());

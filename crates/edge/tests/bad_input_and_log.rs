@@ -116,9 +116,13 @@ async fn https_listener_serves_with_a_generated_certificate() {
     let pem = cfconsole_edge::tls::generate(&["localhost".into(), DOMAIN.into()]).unwrap();
     let cert_pem = pem.cert.clone();
     let cfg = config(json!({"ViewerProtocolPolicy": "https-only"}), json!({}));
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("access.log");
+    let l2 = log.clone();
     let e = edge_with(cfg, &[("o1", Override::parse(&o.url()).unwrap())], |c| {
         c.https_listen = Some("127.0.0.1:0".parse().unwrap());
         c.certificate = Some(pem);
+        c.access_log = Some(l2);
     })
     .await;
     // The root store trusts exactly the certificate the edge serves.
@@ -168,6 +172,31 @@ async fn https_listener_serves_with_a_generated_certificate() {
     );
     // Over plain HTTP the same path is refused (V-1).
     assert_eq!(e.get("/s").await.status, 403);
+    // L-1: ssl-protocol and ssl-cipher (fields 21, 22) as CloudFront writes them, with OpenSSL's
+    // cipher names (TLS_AES_128_GCM_SHA256, not rustls' TLS13_AES_128_GCM_SHA256).
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let line = loop {
+        let t = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(l) = t
+            .lines()
+            .find(|l| l.contains("\tHTTPS\t") || l.contains("\thttps\t"))
+        {
+            break l.to_string();
+        }
+        assert!(std::time::Instant::now() < deadline, "no HTTPS line in {t}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let fields: Vec<&str> = line.split('\t').collect();
+    assert_eq!(fields[20], "TLSv1.3", "{line}");
+    assert!(
+        [
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256"
+        ]
+        .contains(&fields[21]),
+        "{line}"
+    );
     e.edge.stop().await;
 }
 

@@ -228,6 +228,46 @@ async fn k2_unresolved_policy_refuses_start_naming_behavior_and_id() {
     );
 }
 
+/// spec K-6/§6: a custom cache policy the distribution uses must be one CloudFront accepts; an
+/// invalid policy it does not use is no reason to refuse.
+#[tokio::test]
+async fn k6_a_used_custom_cache_policy_keying_an_orp_only_header_refuses_start() {
+    let policy = |id: &str, header: &str| {
+        json!({"CachePolicy": {"Id": id, "LastModifiedTime": "2024-01-01T00:00:00Z", "CachePolicyConfig": {
+            "Name": id, "MinTTL": 0, "DefaultTTL": 100, "MaxTTL": 1000,
+            "ParametersInCacheKeyAndForwardedToOrigin": {"EnableAcceptEncodingGzip": false,
+                "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": {"Quantity": 1, "Items": [header]}},
+                "CookiesConfig": {"CookieBehavior": "none"}, "QueryStringsConfig": {"QueryStringBehavior": "none"}}}}})
+        .to_string()
+    };
+    let mut policies =
+        cfconsole_model::PolicySet::from_json(&policy("tls-keyed", "CloudFront-Viewer-TLS"))
+            .unwrap();
+    policies.merge(
+        cfconsole_model::PolicySet::from_json(&policy(
+            "country-keyed",
+            "CloudFront-Viewer-Country",
+        ))
+        .unwrap(),
+    );
+    let start = |id: &str| {
+        let cfg = config(json!({"CachePolicyId": id}), json!({}));
+        let doc = cfconsole_model::Document::from_json(&cfg.to_string()).unwrap();
+        let mut c = cfconsole_edge::EdgeConfig::new(doc.config, DOMAIN);
+        c.policies = policies.clone();
+        cfconsole_edge::Edge::start(c)
+    };
+    let err = start("tls-keyed").await.err().expect("refused").to_string();
+    assert!(
+        err.contains("CachePolicy[tls-keyed]") && err.contains("CloudFront-Viewer-TLS"),
+        "{err}"
+    );
+    let edge = start("country-keyed")
+        .await
+        .expect("the invalid policy is not used");
+    edge.stop().await;
+}
+
 #[tokio::test]
 async fn k11_200_concurrent_misses_make_one_origin_request() {
     let o = Origin::start(|_| {
