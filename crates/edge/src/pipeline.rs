@@ -1074,6 +1074,7 @@ fn unreachable_entry(f: &Fetched) -> Entry {
         query: None,
         behavior: String::new(),
         vary_star: false,
+        range: None,
     }
 }
 
@@ -1092,6 +1093,7 @@ fn clone_entry(s: &Entry) -> Entry {
         query: s.query.clone(),
         behavior: s.behavior.clone(),
         vary_star: s.vary_star,
+        range: s.range,
     }
 }
 
@@ -1161,6 +1163,7 @@ fn make_entry(
         query: cx.query.clone(),
         behavior: b.label.clone(),
         vary_star,
+        range: None,
     })
 }
 
@@ -1226,6 +1229,7 @@ async fn error_page(
                     query: None,
                     behavior: pb.label.clone(),
                     vary_star: false,
+                    range: None,
                 };
                 shared.store.insert(key, Arc::new(entry)).await;
             }
