@@ -80,7 +80,28 @@ impl CacheKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// spec G-2: the key of one byte range of this object (a cached range entry, keyed by its
+    /// span, or a ranged miss in flight, K-11, keyed by the requested range): the object's key,
+    /// a separator no key part can contain, and the range.
+    pub fn with_range(&self, range: impl std::fmt::Display) -> CacheKey {
+        CacheKey(Arc::from(format!(
+            "{}{RANGE_SEPARATOR}bytes={range}",
+            self.0
+        )))
+    }
+
+    /// The object's key of a range key (see [`CacheKey::with_range`]), None for an object's key.
+    pub fn object(&self) -> Option<CacheKey> {
+        self.0
+            .split_once(RANGE_SEPARATOR)
+            .map(|(object, _)| CacheKey(Arc::from(object)))
+    }
 }
+
+/// Ends an object's key in a range key. Like the part separator `\u{1}` it cannot appear in a
+/// request line or header value, so a range key never equals an object's key.
+const RANGE_SEPARATOR: char = '\u{2}';
 
 /// The normalised Accept-Encoding of K-8: the enabled codings the viewer accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -527,5 +548,19 @@ mod tests {
             .as_deref(),
             Some("a=1; b=2")
         );
+    }
+
+    #[test]
+    fn g2_range_keys_extend_the_object_key_and_lead_back_to_it() {
+        let object = key(&recipe(), "GET", "/v.mp4", None, &[]);
+        let a = object.with_range(crate::range::Wanted::FromTo(0, 99));
+        let b = object.with_range(crate::range::Wanted::FromTo(100, 199));
+        let other = key(&recipe(), "GET", "/w.mp4", None, &[]);
+        assert_ne!(a, object, "a range never shares the object's entry");
+        assert_ne!(a, b, "two spans are two entries");
+        assert_ne!(a, other.with_range(crate::range::Wanted::FromTo(0, 99)));
+        assert!(a.as_str().ends_with("bytes=0-99"), "{:?}", a.as_str());
+        assert_eq!(a.object().as_ref(), Some(&object));
+        assert_eq!(object.object(), None);
     }
 }

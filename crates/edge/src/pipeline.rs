@@ -522,9 +522,9 @@ fn redirect(
     reply
 }
 
-/// Headers that a cacheable request never forwards: the edge fetches the whole object and
-/// answers conditionals and ranges itself from the entry (G-1: "the edge may widen the range";
-/// R-6 decision: viewer validators are evaluated against the cached object).
+/// Headers that a cacheable request never forwards: the edge answers conditionals and ranges
+/// itself from its entries (R-6 decision: viewer validators are evaluated against the cached
+/// object). A ranged miss gets its one valid range back, in canonical form (G-2, see `fill`).
 const EDGE_ANSWERED: &[&str] = &[
     "if-match",
     "if-none-match",
@@ -729,7 +729,7 @@ async fn cached(shared: &Arc<Shared>, dist: &Arc<Dist>, bi: usize, cx: &Ctx<'_>)
             let _ = shared2
                 .collapser
                 .run(&key2, || {
-                    fill(&shared2, &dist2, b, &cx, key2.clone(), Some(entry))
+                    fill(&shared2, &dist2, b, &cx, key2.clone(), Some(entry), None)
                 })
                 .await;
         });
@@ -737,36 +737,104 @@ async fn cached(shared: &Arc<Shared>, dist: &Arc<Dist>, bi: usize, cx: &Ctx<'_>)
         r.age = Some(e.age(cx.now));
         return r;
     }
-    let outcome = if b.collapses() {
-        let (o, led) = shared
-            .collapser
-            .run(&key, || {
-                fill(shared, dist, b, cx, key.clone(), stale.clone())
-            })
-            .await;
-        if led {
-            o
-        } else if !o.shareable {
-            // K-11: the object forbids collapsing; this request goes to the origin itself.
-            fill(shared, dist, b, cx, key.clone(), stale.clone()).await
-        } else {
-            // K-11: waiters get the same response, logged as Hit.
-            Arc::new(Outcome {
-                entry: o.entry.clone(),
-                result: if o.result == ResultType::Miss {
-                    ResultType::Hit
-                } else {
-                    o.result
-                },
-                detail: o.detail,
-                shareable: true,
-                upstream_ms: None,
-            })
-        }
-    } else {
-        fill(shared, dist, b, cx, key.clone(), stale.clone()).await
-    };
+    // spec G-1/G-2: a single valid range of an object whose whole copy is not cached at all.
+    // spec G-1 (decision): an expired whole copy is revalidated as a whole and the range
+    // cut from it, as before; HEAD keeps G-7 (a HEAD miss fills the whole object).
+    if stale.is_none()
+        && cx.method == Method::GET
+        && let Some(want) = cx
+            .headers
+            .get(header::RANGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(range::Wanted::parse)
+    {
+        return ranged(shared, dist, b, cx, key, want).await;
+    }
+    let outcome = collapsed_fill(shared, dist, b, cx, &key, &key, stale, None).await;
     let mut r = serve_entry(&outcome.entry, cx, outcome.result, outcome.detail);
+    r.upstream_ms = outcome.upstream_ms;
+    if outcome.result == ResultType::Hit {
+        r.age = Some(outcome.entry.age(cx.now));
+    }
+    r
+}
+
+/// spec K-11: one fill per `flight` key among concurrent misses (the object's key, or for a
+/// ranged miss the object's key plus the requested range, so that two ranges never share one
+/// origin fetch). Entries are stored under the object's `key`.
+#[allow(clippy::too_many_arguments)]
+async fn collapsed_fill(
+    shared: &Arc<Shared>,
+    dist: &Arc<Dist>,
+    b: &Behavior,
+    cx: &Ctx<'_>,
+    flight: &CacheKey,
+    key: &CacheKey,
+    stale: Option<Arc<Entry>>,
+    range: Option<range::Wanted>,
+) -> Arc<Outcome> {
+    if !b.collapses() {
+        return fill(shared, dist, b, cx, key.clone(), stale, range).await;
+    }
+    let (o, led) = shared
+        .collapser
+        .run(flight, || {
+            fill(shared, dist, b, cx, key.clone(), stale.clone(), range)
+        })
+        .await;
+    if led {
+        o
+    } else if !o.shareable {
+        // K-11: the object forbids collapsing; this request goes to the origin itself.
+        fill(shared, dist, b, cx, key.clone(), stale, range).await
+    } else {
+        // K-11: waiters get the same response, logged as Hit.
+        Arc::new(Outcome {
+            entry: o.entry.clone(),
+            result: if o.result == ResultType::Miss {
+                ResultType::Hit
+            } else {
+                o.result
+            },
+            detail: o.detail,
+            shareable: true,
+            upstream_ms: None,
+        })
+    }
+}
+
+/// spec G-1/G-2: a GET for one valid range when no copy of the whole object is cached: served
+/// from a fresh cached range that holds it, else forwarded with the range (collapsed per
+/// object and range, K-11).
+async fn ranged(
+    shared: &Arc<Shared>,
+    dist: &Arc<Dist>,
+    b: &Behavior,
+    cx: &Ctx<'_>,
+    key: CacheKey,
+    want: range::Wanted,
+) -> Reply {
+    // spec G-1 (decision): only a fresh range entry answers; an expired one is not revalidated
+    // (R-1, R-5 and T-10 keep to whole objects), so the range is fetched again and replaces it.
+    let cached =
+        shared.store.ranges(&key).await.into_iter().find(|e| {
+            e.is_fresh(cx.now) && e.range.is_some_and(|span| span.covers(want).is_some())
+        });
+    if let Some(e) = cached {
+        let mut r = serve_entry(&e, cx, ResultType::Hit, "Hit");
+        r.age = Some(e.age(cx.now));
+        return r;
+    }
+    let flight = key.with_range(want);
+    let outcome = collapsed_fill(shared, dist, b, cx, &flight, &key, None, Some(want)).await;
+    // spec G-2: a range entry answers the viewer's range; anything else the origin answered
+    // (the full 200 of an origin that ignored the range, an error, a 416) goes out whole.
+    let range = outcome
+        .entry
+        .range
+        .and_then(|_| cx.headers.get(header::RANGE))
+        .and_then(|v| v.to_str().ok());
+    let mut r = serve_entry_with(&outcome.entry, cx, outcome.result, outcome.detail, range);
     r.upstream_ms = outcome.upstream_ms;
     if outcome.result == ResultType::Hit {
         r.age = Some(outcome.entry.age(cx.now));
@@ -790,6 +858,8 @@ fn stale_usable(e: &Entry, now: SystemTime) -> bool {
 }
 
 /// One origin round trip for a cacheable request, and what to store (spec §7, §8, §10, §11).
+/// With `range` (a ranged miss, G-2) the range is forwarded; a 206 becomes a range entry of the
+/// object keyed `key`, any other answer is handled as for the whole object.
 async fn fill(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
@@ -797,11 +867,19 @@ async fn fill(
     cx: &Ctx<'_>,
     key: CacheKey,
     stale: Option<Arc<Entry>>,
+    mut range: Option<range::Wanted>,
 ) -> Arc<Outcome> {
     let mut req = origin_request(dist, b, cx, true);
     // §19-11 / G-7 decision: a HEAD miss is fetched as GET and fills the shared entry (M-6).
     if req.method == Method::HEAD {
         req.method = Method::GET;
+    }
+    // spec G-2: the viewer's single valid range, in canonical form (If-Range stays at the
+    // edge with the other validators, see EDGE_ANSWERED).
+    if let Some(w) = range
+        && let Ok(v) = HeaderValue::from_str(&w.header_value())
+    {
+        req.headers.insert(header::RANGE, v);
     }
     // spec R-1: revalidate an expired entry with its validators (R-7: not with Vary: *).
     let revalidating = stale
@@ -816,7 +894,19 @@ async fn fill(
         }
     }
     let started = Instant::now();
-    let res = send(shared, dist, &b.target, &req).await;
+    let mut res = send(shared, dist, &b.target, &req).await;
+    if range.is_some()
+        && matches!(&res, Ok(f) if f.status == StatusCode::PARTIAL_CONTENT
+            && !f.headers.contains_key(header::CONTENT_LENGTH))
+    {
+        // spec G-4: a range answered with Transfer-Encoding: chunked → the viewer gets the full
+        // object. spec G-4 (decision): a 206 without Content-Length (chunked or read to close)
+        // is dropped and the whole object fetched without Range, then handled and cached as
+        // for a full GET. A 200 answer, chunked or not, is already the full object (G-2).
+        req.headers.remove(header::RANGE);
+        range = None;
+        res = send(shared, dist, &b.target, &req).await;
+    }
     let upstream_ms = Some(started.elapsed().as_millis());
     let now = shared.clock.now();
     let mk = |entry: Arc<Entry>, result: ResultType, detail: &'static str, shareable: bool| {
@@ -828,6 +918,12 @@ async fn fill(
             upstream_ms,
         })
     };
+    if let Some(want) = range
+        && let Ok(f) = &res
+        && f.status == StatusCode::PARTIAL_CONTENT
+    {
+        return partial(shared, dist, b, cx, &key, want, f, now, upstream_ms).await;
+    }
     match res {
         Ok(f) if f.status == StatusCode::NOT_MODIFIED && revalidating.is_some() => {
             let Some(s) = revalidating else {
@@ -954,22 +1050,7 @@ async fn fill(
             }
             let err = e.edge_error();
             let status = err.status();
-            let (st, headers, body) =
-                match error_page(shared, dist, status, now, cx.conn.https).await {
-                    Some(p) => p,
-                    None => {
-                        let mut h = HeaderMap::new();
-                        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
-                        // generated by the edge (kept when the error is replayed from cache).
-                        h.insert(header::SERVER, HeaderValue::from_static("CloudFront"));
-                        (
-                            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
-                            h,
-                            // Stored (error caching, E-3): exact size, like origin bodies.
-                            crate::body::exact_vec(err.body(&cx.rid).into_bytes()),
-                        )
-                    }
-                };
+            let (st, headers, body) = origin_error_response(shared, dist, err, cx, now).await;
             // spec O-5/E-3: 502/504 are error-cached for ErrorCachingMinTTL.
             let min = dist.errors.min_ttl(status);
             let storage = if min > 0 {
@@ -989,6 +1070,115 @@ async fn fill(
     }
 }
 
+/// spec G-2: the origin's 206 to a forwarded range: checked against the request, passed
+/// through, and stored as a range entry of the object keyed `key` when it is complete and §7
+/// lets it be cached (the same TTL decision as for the whole object).
+#[allow(clippy::too_many_arguments)]
+async fn partial(
+    shared: &Arc<Shared>,
+    dist: &Arc<Dist>,
+    b: &Behavior,
+    cx: &Ctx<'_>,
+    key: &CacheKey,
+    want: range::Wanted,
+    f: &Fetched,
+    now: SystemTime,
+    upstream_ms: Option<u128>,
+) -> Arc<Outcome> {
+    let content_range = f
+        .headers
+        .get(header::CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok());
+    let checked = if f.complete {
+        range::check_partial(want, content_range, f.body.len() as u64)
+    } else {
+        // spec O-6: a body cut short is passed on as it came, never stored.
+        Ok(range::Partial::UnknownLength)
+    };
+    let shareable = !ttl::forbids_collapsing(&f.headers, b.ttl);
+    let (entry, result, detail) = match checked {
+        Ok(partial) => {
+            let span = match partial {
+                range::Partial::Cacheable(span) => Some(span),
+                range::Partial::UnknownLength => None,
+            };
+            // spec G-2: the same §7 decision as for the whole object. A body cut short or of
+            // unknown length is not a complete range of a known object: never stored.
+            let storage = match span {
+                Some(_) => ttl::decide(&f.headers, b.ttl, now),
+                None => Storage::DontStore(ttl::NoCacheReason::Incomplete),
+            };
+            // spec C-4: build_entry never compresses a 206 (should_compress refuses the
+            // status), so the viewer and the cache get the origin's bytes.
+            let mut entry = build_entry(
+                b,
+                cx,
+                f.status,
+                f.headers.clone(),
+                f.body.clone(),
+                now,
+                storage,
+                false,
+            );
+            entry.range = span;
+            let entry = Arc::new(entry);
+            // spec G-2 (decision): a range entry is stored only when it can answer later
+            // requests by itself: "store, always revalidate" objects (§19-3, R-7) are not.
+            if let Storage::Store { .. } = storage
+                && span.is_some()
+                && !entry.revalidate
+            {
+                shared.store.insert_range(key, entry.clone()).await;
+            }
+            (entry, ResultType::Miss, "Miss")
+        }
+        Err(_) => {
+            // spec G-5 (decision): a 206 that is malformed or does not hold the requested range
+            // is an invalid origin response: 502 (custom error page allowed, like O-5's), never
+            // cached, and nothing of it is stored.
+            let err = OriginError::Protocol.edge_error();
+            let (st, headers, body) = origin_error_response(shared, dist, err, cx, now).await;
+            let storage = Storage::DontStore(ttl::NoCacheReason::ErrorStatus);
+            let entry = make_entry(b, cx, st, headers, body, now, storage, true);
+            (entry, ResultType::Error, err.detail())
+        }
+    };
+    Arc::new(Outcome {
+        entry,
+        result,
+        detail,
+        shareable,
+        upstream_ms,
+    })
+}
+
+/// The response for an origin failure the edge reports itself (O-5): the custom error page
+/// for its status when one is configured (E-12), else the edge's own page.
+async fn origin_error_response(
+    shared: &Arc<Shared>,
+    dist: &Arc<Dist>,
+    err: EdgeError,
+    cx: &Ctx<'_>,
+    now: SystemTime,
+) -> (StatusCode, HeaderMap, Bytes) {
+    let status = err.status();
+    match error_page(shared, dist, status, now, cx.conn.https).await {
+        Some(p) => p,
+        None => {
+            let mut h = HeaderMap::new();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+            // generated by the edge (kept when the error is replayed from cache).
+            h.insert(header::SERVER, HeaderValue::from_static("CloudFront"));
+            (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
+                h,
+                // Stored (error caching, E-3): exact size, like origin bodies.
+                crate::body::exact_vec(err.body(&cx.rid).into_bytes()),
+            )
+        }
+    }
+}
+
 fn unreachable_entry(f: &Fetched) -> Entry {
     Entry {
         status: f.status,
@@ -1004,6 +1194,7 @@ fn unreachable_entry(f: &Fetched) -> Entry {
         query: None,
         behavior: String::new(),
         vary_star: false,
+        range: None,
     }
 }
 
@@ -1022,6 +1213,7 @@ fn clone_entry(s: &Entry) -> Entry {
         query: s.query.clone(),
         behavior: s.behavior.clone(),
         vary_star: s.vary_star,
+        range: s.range,
     }
 }
 
@@ -1032,11 +1224,28 @@ fn make_entry(
     cx: &Ctx<'_>,
     status: StatusCode,
     headers: HeaderMap,
-    mut body: Bytes,
+    body: Bytes,
     now: SystemTime,
     storage: Storage,
     error: bool,
 ) -> Arc<Entry> {
+    Arc::new(build_entry(
+        b, cx, status, headers, body, now, storage, error,
+    ))
+}
+
+/// [`make_entry`] before it is shared (a range entry sets its span first, G-2).
+#[allow(clippy::too_many_arguments)]
+fn build_entry(
+    b: &Behavior,
+    cx: &Ctx<'_>,
+    status: StatusCode,
+    headers: HeaderMap,
+    mut body: Bytes,
+    now: SystemTime,
+    storage: Storage,
+    error: bool,
+) -> Entry {
     let mut headers = hdr::detach(&headers);
     hdr::strip_hop_by_hop(&mut headers);
     // spec C-1…C-5, C-9: compress once, before storing, under the K-8-normalised key.
@@ -1077,7 +1286,7 @@ fn make_entry(
     // spec R-7: `Vary: *` with MinTTL 0 is stored but every request goes to the origin
     // (without conditionals, see `fill`).
     let revalidate = revalidate || (vary_star && b.ttl.min == 0);
-    Arc::new(Entry {
+    Entry {
         status,
         headers,
         body,
@@ -1091,7 +1300,8 @@ fn make_entry(
         query: cx.query.clone(),
         behavior: b.label.clone(),
         vary_star,
-    })
+        range: None,
+    }
 }
 
 /// spec E-6/E-7: the custom error page for `status`, fetched through the first behavior that
@@ -1156,6 +1366,7 @@ async fn error_page(
                     query: None,
                     behavior: pb.label.clone(),
                     vary_star: false,
+                    range: None,
                 };
                 shared.store.insert(key, Arc::new(entry)).await;
             }
@@ -1267,28 +1478,57 @@ async fn direct(shared: &Arc<Shared>, dist: &Arc<Dist>, b: &Behavior, cx: &Ctx<'
 /// Serves a stored (or just fetched) object: viewer conditionals, ranges (G-1…G-5) and
 /// HEAD (G-7).
 fn serve_entry(e: &Entry, cx: &Ctx<'_>, result: ResultType, detail: &'static str) -> Reply {
+    let range = cx.headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    serve_entry_with(e, cx, result, detail, range)
+}
+
+/// [`serve_entry`] answering `range` rather than the viewer's `Range`: None serves the entry
+/// whole (spec G-2: the viewer whose range the origin ignored gets the full 200).
+fn serve_entry_with(
+    e: &Entry,
+    cx: &Ctx<'_>,
+    result: ResultType,
+    detail: &'static str,
+    range: Option<&str>,
+) -> Reply {
     let mut r = Reply::from_entry(e, result, detail);
-    if e.status == StatusCode::OK && !e.error && matches!(cx.method, Method::GET | Method::HEAD) {
-        if not_modified(&cx.headers, e) {
-            // R-6 [inferred]: 304 from the edge with the validators and caching headers.
-            let mut h = HeaderMap::new();
-            for n in [
-                header::ETAG,
-                header::LAST_MODIFIED,
-                header::CACHE_CONTROL,
-                header::EXPIRES,
-                header::VARY,
-            ] {
-                for v in e.headers.get_all(&n) {
-                    h.append(n.clone(), v.clone());
-                }
-            }
-            r.status = StatusCode::NOT_MODIFIED;
-            r.headers = h;
-            r.body = Bytes::new();
-            return r;
+    let viewer_get = !e.error && matches!(cx.method, Method::GET | Method::HEAD);
+    if let Some(span) = e.range {
+        if viewer_get && not_modified(&cx.headers, e) {
+            // spec R-6 (decision): validators match a cached range like the whole object.
+            return not_modified_reply(e, r);
         }
-        if let Some(spec) = cx.headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
+        // spec G-1: the viewer's bytes, cut from a cached range that holds them (the caller
+        // checked); without a range the entry is answered as the origin sent it.
+        let (s, end) = range
+            .and_then(range::Wanted::parse)
+            .and_then(|w| span.covers(w))
+            .unwrap_or((span.start, span.end));
+        if (s, end) != (span.start, span.end) {
+            r.body = e
+                .body
+                .slice((s - span.start) as usize..=(end - span.start) as usize);
+            if let Ok(v) = HeaderValue::from_str(&span.content_range(s, end)) {
+                r.headers.insert(header::CONTENT_RANGE, v);
+            }
+        }
+        r.range = Some((s, end));
+        return r;
+    }
+    if e.status == StatusCode::PARTIAL_CONTENT {
+        // spec G-2: a 206 passed through uncached; its bounds still go to the log (L-2).
+        r.range = e
+            .headers
+            .get(header::CONTENT_RANGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(range::ContentRange::parse)
+            .map(|c| (c.start, c.end));
+    }
+    if e.status == StatusCode::OK && viewer_get {
+        if not_modified(&cx.headers, e) {
+            return not_modified_reply(e, r);
+        }
+        if let Some(spec) = range {
             let len = e.body.len() as u64;
             match range::parse(spec, len) {
                 Range::Satisfiable(s, end) => {
@@ -1315,6 +1555,27 @@ fn serve_entry(e: &Entry, cx: &Ctx<'_>, result: ResultType, detail: &'static str
             }
         }
     }
+    r
+}
+
+/// R-6 [inferred]: 304 from the edge with the validators and caching headers.
+fn not_modified_reply(e: &Entry, mut r: Reply) -> Reply {
+    let mut h = HeaderMap::new();
+    for n in [
+        header::ETAG,
+        header::LAST_MODIFIED,
+        header::CACHE_CONTROL,
+        header::EXPIRES,
+        header::VARY,
+    ] {
+        for v in e.headers.get_all(&n) {
+            h.append(n.clone(), v.clone());
+        }
+    }
+    r.status = StatusCode::NOT_MODIFIED;
+    r.headers = h;
+    r.body = Bytes::new();
+    r.range = None;
     r
 }
 

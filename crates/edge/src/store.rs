@@ -1,17 +1,22 @@
 //! The edge cache: `moka`, weighted by bytes (`--cache-size`), with per-entry expiry. Freshness
 //! is decided by the pipeline against the injected clock (spec §7); moka's own expiry only
 //! bounds how long a stale entry is kept for revalidation (§8) and stale-if-error.
+//! Cached byte ranges of an object (spec G-2) are entries of their own, found through a small
+//! index of spans per object.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use hyper::{HeaderMap, StatusCode};
 use moka::Expiry;
+use moka::notification::RemovalCause;
 use serde::Serialize;
 
 use crate::key::CacheKey;
+use crate::range::Span;
 
 /// A stored response. Immutable once stored; a refresh stores a new `Arc<Entry>`.
 #[derive(Debug)]
@@ -38,6 +43,9 @@ pub struct Entry {
     pub behavior: String,
     /// spec R-7: `Vary: *` — forward without conditionals.
     pub vary_star: bool,
+    /// spec G-2: a cached range (a 206 from the origin) holds these bytes of the object; None
+    /// for a whole object.
+    pub range: Option<Span>,
 }
 
 impl Entry {
@@ -68,7 +76,8 @@ impl Entry {
     /// - the headers: every bucket the map has room for (name and value handles, hash and
     ///   extra-value links, index slot; see [`HEADER_BUCKET`]) and each name's and value's text;
     /// - `path`, `query`, `behavior` by capacity, the key's text, the `Entry` struct itself;
-    /// - [`MOKA_PER_ENTRY`] for moka's bookkeeping, and [`ALLOC_OVERHEAD`] per allocation.
+    /// - [`MOKA_PER_ENTRY`] for moka's bookkeeping, and [`ALLOC_OVERHEAD`] per allocation;
+    /// - for a range entry (spec G-2), its span's copy in the store's range index.
     ///
     /// An entry holds one body: a compressed variant (spec C-8) is its own entry under its own
     /// K-8 key, so each variant is weighed where it is stored.
@@ -88,7 +97,12 @@ impl Entry {
             + text(self.behavior.capacity())
             + text(key.as_str().len() + ARC_COUNTS);
         let own = size_of::<Entry>() + ARC_COUNTS + ALLOC_OVERHEAD;
-        let total = body + header_text + header_table + strings + own + MOKA_PER_ENTRY;
+        let index = if self.range.is_some() {
+            size_of::<Span>()
+        } else {
+            0
+        };
+        let total = body + header_text + header_table + strings + own + index + MOKA_PER_ENTRY;
         u32::try_from(total).unwrap_or(u32::MAX)
     }
 }
@@ -169,6 +183,23 @@ pub struct Store {
     cache: moka::future::Cache<CacheKey, Arc<Entry>>,
     /// Bytes inserted since the last maintenance run.
     pending: Arc<AtomicU64>,
+    /// spec G-1: the spans cached per object key, so a range request finds the entries that
+    /// may cover it without scanning the cache. Spans leave with their entries (moka's removal
+    /// listener); one whose entry is already gone is dropped when a lookup meets it.
+    ranges: RangeIndex,
+}
+
+type RangeIndex = Arc<Mutex<HashMap<CacheKey, Vec<Span>>>>;
+
+/// Drops `span` (matched by its bounds: the key names bounds only) from `object`'s spans.
+fn unindex(index: &RangeIndex, object: &CacheKey, span: Span) {
+    let mut map = index.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(spans) = map.get_mut(object) {
+        spans.retain(|s| (s.start, s.end) != (span.start, span.end));
+        if spans.is_empty() {
+            map.remove(object);
+        }
+    }
 }
 
 /// Bytes inserted between two moka maintenance runs (see [`Store::insert`]).
@@ -178,14 +209,25 @@ impl Store {
     /// A store whose entries weigh at most `capacity` bytes in all, as [`Entry::weight`] counts
     /// them (`--cache-size`): moka evicts down to it at each maintenance run.
     pub fn new(capacity: u64) -> Self {
+        let ranges = RangeIndex::default();
+        let index = ranges.clone();
         let cache = moka::future::Cache::builder()
             .max_capacity(capacity)
             .weigher(|k: &CacheKey, e: &Arc<Entry>| e.weight(k))
             .expire_after(Retention)
+            .eviction_listener(move |k: Arc<CacheKey>, e: Arc<Entry>, cause| {
+                // A replaced range entry keeps its key, so its span stays indexed.
+                if cause != RemovalCause::Replaced
+                    && let (Some(span), Some(object)) = (e.range, k.object())
+                {
+                    unindex(&index, &object, span);
+                }
+            })
             .build();
         Self {
             cache,
             pending: Arc::new(AtomicU64::new(0)),
+            ranges,
         }
     }
 
@@ -204,6 +246,49 @@ impl Store {
             self.pending.store(0, Ordering::Relaxed);
             self.cache.run_pending_tasks().await;
         }
+    }
+
+    /// spec G-2: stores a range entry (`entry.range` set) of the object keyed `object`, under the
+    /// object's key plus the span. Indexed before it is inserted, so that an eviction racing
+    /// the insert cannot leave an entry the index does not know.
+    pub async fn insert_range(&self, object: &CacheKey, entry: Arc<Entry>) {
+        let Some(span) = entry.range else {
+            return;
+        };
+        {
+            let mut map = self.ranges.lock().unwrap_or_else(|e| e.into_inner());
+            let spans = map.entry(object.clone()).or_default();
+            spans.retain(|s| (s.start, s.end) != (span.start, span.end));
+            spans.push(span);
+        }
+        self.insert(object.with_range(span), entry).await;
+    }
+
+    /// spec G-1: the cached range entries of the object keyed `object` (fresh or not: the
+    /// pipeline decides). Spans whose entries are gone are dropped from the index.
+    pub async fn ranges(&self, object: &CacheKey) -> Vec<Arc<Entry>> {
+        let spans = self
+            .ranges
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(object)
+            .cloned()
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(spans.len());
+        for span in spans {
+            match self.cache.get(&object.with_range(span)).await {
+                Some(e) => out.push(e),
+                None => unindex(&self.ranges, object, span),
+            }
+        }
+        out
+    }
+
+    /// Spans in the range index, over all objects.
+    #[cfg(test)]
+    fn indexed_spans(&self) -> usize {
+        let map = self.ranges.lock().unwrap_or_else(|e| e.into_inner());
+        map.values().map(Vec::len).sum()
     }
 
     pub async fn remove(&self, key: &CacheKey) {
@@ -230,7 +315,7 @@ impl Store {
             .cache
             .iter()
             .map(|(k, e)| EntryInfo {
-                key: k.as_str().replace('\u{1}', " | "),
+                key: k.as_str().replace(['\u{1}', '\u{2}'], " | "),
                 path: e.path.clone(),
                 query: e.query.clone(),
                 behavior: e.behavior.clone(),
@@ -254,6 +339,10 @@ impl Store {
     pub async fn clear(&self) {
         self.cache.invalidate_all();
         self.cache.run_pending_tasks().await;
+        self.ranges
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// Runs the cache's pending maintenance, so that [`Self::entry_count`] and
@@ -360,6 +449,7 @@ mod tests {
             query: None,
             behavior: "*".to_string(),
             vary_star: false,
+            range: None,
         }
     }
 
@@ -430,5 +520,111 @@ mod tests {
             extra >= 30 * (HEADER_BUCKET + "x-origin-00".len() + 40),
             "30 headers added only {extra} bytes"
         );
+    }
+
+    /// A range entry of `path`: bytes `start..=end` of a `total`-byte object.
+    async fn range_entry(path: &str, start: u64, end: u64, total: u64) -> Arc<Entry> {
+        let e = entry(path, (end - start + 1) as usize, 0).await;
+        Arc::new(Entry {
+            status: StatusCode::PARTIAL_CONTENT,
+            range: Some(Span { start, end, total }),
+            ..e
+        })
+    }
+
+    #[tokio::test]
+    async fn g2_range_entries_are_found_by_their_object_and_weigh_their_bytes() {
+        let store = Store::new(64 * 1024 * 1024);
+        let (a, b) = (key("/a"), key("/b"));
+        store
+            .insert_range(&a, range_entry("/a", 0, 999, 10_000).await)
+            .await;
+        store
+            .insert_range(&a, range_entry("/a", 5000, 5999, 10_000).await)
+            .await;
+        store
+            .insert_range(&b, range_entry("/b", 0, 99, 100).await)
+            .await;
+        // The same span again replaces the entry and keeps one index slot.
+        store
+            .insert_range(&a, range_entry("/a", 0, 999, 10_000).await)
+            .await;
+        let mut spans: Vec<(u64, u64)> = store
+            .ranges(&a)
+            .await
+            .iter()
+            .filter_map(|e| e.range.map(|s| (s.start, s.end)))
+            .collect();
+        spans.sort();
+        assert_eq!(spans, [(0, 999), (5000, 5999)], "G-1: both ranges of /a");
+        assert_eq!(store.ranges(&b).await.len(), 1);
+        assert!(
+            store.get(&a).await.is_none(),
+            "a range is never stored under the object's own key"
+        );
+        assert_eq!(store.indexed_spans(), 3);
+        store.cache.run_pending_tasks().await;
+        let held = store.weighted_size();
+        let counted: u64 = store
+            .cache
+            .iter()
+            .map(|(k, e)| u64::from(e.weight(&k)))
+            .sum();
+        assert_eq!(held, counted, "range entries are weighed like any entry");
+        let one = range_entry("/a", 0, 999, 10_000).await;
+        let w = one.weight(&a.with_range(Span {
+            start: 0,
+            end: 999,
+            total: 10_000,
+        })) as usize;
+        assert!(
+            w >= 1000 + size_of::<Span>() + MOKA_PER_ENTRY,
+            "a range entry weighs its bytes, its index slot and the bookkeeping: {w}"
+        );
+    }
+
+    #[tokio::test]
+    async fn i7_invalidation_and_eviction_drop_ranges_from_the_index() {
+        let store = Store::new(64 * 1024 * 1024);
+        let (a, b) = (key("/a"), key("/b"));
+        store
+            .insert_range(&a, range_entry("/a", 0, 9, 100).await)
+            .await;
+        store
+            .insert_range(&a, range_entry("/a", 10, 19, 100).await)
+            .await;
+        store
+            .insert_range(&b, range_entry("/b", 0, 9, 100).await)
+            .await;
+        let removed = store.invalidate_where(|e| e.path == "/a").await;
+        assert_eq!(removed, 2, "I-3: every range of the path");
+        // Before any lookup (which would also drop dead spans): the removal itself did it.
+        assert_eq!(
+            store.indexed_spans(),
+            1,
+            "invalidated spans leave the index"
+        );
+        assert!(store.ranges(&a).await.is_empty());
+        assert_eq!(store.ranges(&b).await.len(), 1);
+
+        // Size eviction: a budget far below what is inserted; afterwards every indexed span
+        // has its entry and every range entry is indexed.
+        let small = Store::new(256 * 1024);
+        for i in 0..64u64 {
+            let k = key(&format!("/fill/{}", i % 8));
+            let start = i * 16 * 1024;
+            let e = range_entry("/fill", start, start + 16 * 1024 - 1, 1 << 30).await;
+            small.insert_range(&k, e).await;
+        }
+        small.cache.run_pending_tasks().await;
+        let held = small.entry_count();
+        assert!(held < 64, "the budget evicted ranges ({held} left)");
+        assert_eq!(
+            small.indexed_spans() as u64,
+            held,
+            "evicted ranges leave the index"
+        );
+        small.clear().await;
+        assert_eq!(small.indexed_spans(), 0);
     }
 }
