@@ -740,8 +740,11 @@ async fn cached(shared: &Arc<Shared>, dist: &Arc<Dist>, bi: usize, cx: &Ctx<'_>)
     // spec G-1/G-2: a single valid range of an object whose whole copy is not cached at all.
     // spec G-1 (decision): an expired whole copy is revalidated as a whole (R-1) and the range
     // cut from it, as before; HEAD keeps G-7 (a HEAD miss fills the whole object).
+    // spec G-1 (decision): with `If-Range` the edge fetches the whole object instead, so that a
+    // validator that no longer matches can still be answered with the full 200 (RFC 9110 13.1.5).
     if stale.is_none()
         && cx.method == Method::GET
+        && !cx.headers.contains_key(header::IF_RANGE)
         && let Some(want) = cx
             .headers
             .get(header::RANGE)
@@ -1493,6 +1496,9 @@ fn serve_entry_with(
 ) -> Reply {
     let mut r = Reply::from_entry(e, result, detail);
     let viewer_get = !e.error && matches!(cx.method, Method::GET | Method::HEAD);
+    // spec G-1, H-4 (decision): `If-Range` is evaluated at the edge against the cached object
+    // (RFC 9110 13.1.5): a validator that does not match turns the range request into a full 200.
+    let range = range.filter(|_| if_range_holds(&cx.headers, e));
     if let Some(span) = e.range {
         if viewer_get && not_modified(&cx.headers, e) {
             // spec R-6 (decision): validators match a cached range like the whole object.
@@ -1577,6 +1583,26 @@ fn not_modified_reply(e: &Entry, mut r: Reply) -> Reply {
     r.body = Bytes::new();
     r.range = None;
     r
+}
+
+/// RFC 9110 13.1.5: no `If-Range`, or one that matches the entry: a strong entity-tag equal to
+/// the entry's strong `ETag`, or an HTTP date equal to its `Last-Modified`.
+fn if_range_holds(viewer: &HeaderMap, e: &Entry) -> bool {
+    let Some(cond) = viewer.get(header::IF_RANGE).and_then(|v| v.to_str().ok()) else {
+        return viewer.get(header::IF_RANGE).is_none();
+    };
+    let cond = cond.trim();
+    if cond.starts_with('"') || cond.starts_with("W/") {
+        let etag = e.headers.get(header::ETAG).and_then(|v| v.to_str().ok());
+        return !cond.starts_with("W/") && etag.is_some_and(|t| t.trim() == cond);
+    }
+    let date = httpdate::parse_http_date(cond).ok();
+    let modified = e
+        .headers
+        .get(header::LAST_MODIFIED)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok());
+    date.is_some() && date == modified
 }
 
 /// R-6: If-None-Match (weak comparison), else If-Modified-Since.
