@@ -467,7 +467,9 @@ async fn serve_edge(
                 let watcher = graceful.watcher();
                 let tls = tls.clone();
                 tokio::spawn(async move {
-                    // spec H-9: heads are recorded only while a behavior names -Header-Order.
+                    // spec H-9: heads are recorded only while a behavior names -Header-Order,
+                    // decided per connection: after a live swap that starts naming it, requests
+                    // on connections opened before get the header from hyper's lower-case names.
                     let heads = cf_headers::header_order_named(&shared.dist()).then(Heads::default);
                     match tls {
                         None => {
