@@ -130,21 +130,16 @@ pub struct Viewer<'a> {
     pub facts: Option<&'a ViewerFacts>,
 }
 
-/// Does this behavior name `name` (lower-case) in its cache key or origin request?
-fn named(b: &Behavior, name: &str) -> bool {
-    b.key.headers.iter().any(|h| h == name) || b.forward.headers.forwards(name)
-}
-
 /// `Vary: User-Agent` is kept when a device-type header is keyed or forwarded.
 pub fn device_headers_named(b: &Behavior) -> bool {
-    DEVICE.iter().any(|n| named(b, n))
+    DEVICE.iter().any(|n| b.names_header(n))
 }
 
 /// Does any behavior name `-Header-Order`? Only then does the server record request heads.
 pub fn header_order_named(dist: &Dist) -> bool {
     dist.behaviors
         .iter()
-        .any(|b| named(b, "cloudfront-viewer-header-order"))
+        .any(|b| b.names_header("cloudfront-viewer-header-order"))
 }
 
 /// spec H-9: adds the CloudFront-* headers `b` names to `headers` (the viewer's, hop-by-hop
@@ -167,7 +162,7 @@ pub fn add(headers: &mut HeaderMap, b: &Behavior, v: &Viewer<'_>) {
     if !any {
         return;
     }
-    let wanted = |n: &str| named(b, n);
+    let wanted = |n: &str| b.names_header(n);
     let ua = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())

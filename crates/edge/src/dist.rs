@@ -161,6 +161,12 @@ impl Behavior {
     pub fn collapses(&self) -> bool {
         !self.ttl.caching_disabled() && self.forward.cookies.is_none() && !self.all_headers
     }
+
+    /// spec K-3: does this behavior name the (lower-case) header `name`, in its cache key or
+    /// among the headers it forwards to the origin?
+    pub fn names_header(&self, name: &str) -> bool {
+        self.forward.headers.forwards(name) || self.key.headers.iter().any(|h| h == name)
+    }
 }
 
 /// An origin group (F-1).

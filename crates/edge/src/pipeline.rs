@@ -547,7 +547,7 @@ fn origin_request(dist: &Dist, b: &Behavior, cx: &Ctx<'_>, cacheable: bool) -> O
         {
             continue;
         }
-        let configured = b.forward.headers.forwards(n) || b.key.headers.iter().any(|h| h == n);
+        let configured = b.names_header(n);
         let forward = match n {
             // H-1: Host only when forwarded; otherwise the origin's domain (set per origin).
             "host" => configured,
@@ -1668,8 +1668,7 @@ fn finish(
                     l == "accept-encoding"
                         || l == "cookie"
                         || l == "*"
-                        || b.forward.headers.forwards(&l)
-                        || b.key.headers.contains(&l)
+                        || b.names_header(&l)
                         || (devices && l == "user-agent")
                 })
                 .collect();
