@@ -1656,7 +1656,6 @@ fn finish(
             }
             // Vary keeps Accept-Encoding, Cookie, forwarded headers, and User-Agent when
             // the device-type headers are forwarded (they are derived from it).
-            let devices = cf_headers::device_headers_named(b);
             let vary: Vec<String> = headers
                 .get_all(header::VARY)
                 .iter()
@@ -1669,7 +1668,7 @@ fn finish(
                         || l == "cookie"
                         || l == "*"
                         || b.names_header(&l)
-                        || (devices && l == "user-agent")
+                        || (l == "user-agent" && cf_headers::device_headers_named(b))
                 })
                 .collect();
             headers.remove(header::VARY);
