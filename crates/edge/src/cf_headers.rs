@@ -109,7 +109,7 @@ pub fn openssl_cipher_name(suite: rustls::CipherSuite) -> Cow<'static, str> {
 }
 
 /// Per-request facts that the connection knows and hyper's request does not carry; the server
-/// puts them in the request's extensions.
+/// hands them to [`crate::pipeline::handle`] beside the request.
 #[derive(Debug, Clone, Default)]
 pub struct ViewerFacts {
     /// Header names as the viewer sent them, in order and case (HTTP/1.x, recorded by
@@ -127,7 +127,7 @@ pub struct Viewer<'a> {
     pub country: Option<&'a str>,
     /// The request's headers as received (before hop-by-hop stripping).
     pub received: &'a HeaderMap,
-    pub facts: Option<&'a ViewerFacts>,
+    pub facts: &'a ViewerFacts,
 }
 
 /// `Vary: User-Agent` is kept when a device-type header is keyed or forwarded.
@@ -231,8 +231,7 @@ pub fn add(headers: &mut HeaderMap, b: &Behavior, v: &Viewer<'_>) {
         );
     }
     if wanted("cloudfront-viewer-header-order") {
-        let recorded = v.facts.and_then(|f| f.names.as_deref());
-        let order = match recorded {
+        let order = match v.facts.names.as_deref() {
             Some(names) => header_order(names.iter().map(|n| &**n)),
             None => header_order(v.received.keys().flat_map(|k| {
                 // One name per header line: a repeated header counts each time.
@@ -251,9 +250,8 @@ pub fn add(headers: &mut HeaderMap, b: &Behavior, v: &Viewer<'_>) {
     }
     // -TLS and -JA3-Fingerprint exist only for HTTPS viewers (DG).
     if let Some(hs) = &v.conn.handshake {
-        let earlier = v.facts.map_or(0, |f| f.earlier_requests);
         if wanted("cloudfront-viewer-tls")
-            && let Ok(val) = HeaderValue::from_str(&hs.viewer_tls(earlier))
+            && let Ok(val) = HeaderValue::from_str(&hs.viewer_tls(v.facts.earlier_requests))
         {
             headers.insert("cloudfront-viewer-tls", val);
         }
@@ -480,6 +478,7 @@ mod tests {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let mut out = map.clone();
+        let unrecorded = ViewerFacts::default();
         add(
             &mut out,
             d.default_behavior(),
@@ -488,7 +487,7 @@ mod tests {
                 version: Version::HTTP_11,
                 country: country.as_deref(),
                 received: &map,
-                facts,
+                facts: facts.unwrap_or(&unrecorded),
             },
         );
         out

@@ -259,9 +259,14 @@ pub(crate) fn version_str(v: Version) -> &'static str {
     }
 }
 
-/// Handles one viewer request end to end. Never panics on request data: every failure is an
-/// edge-generated response.
-pub async fn handle<B>(shared: Arc<Shared>, conn: Conn, req: Request<B>) -> Response<Full<Bytes>>
+/// Handles one viewer request end to end, with what its connection knows about it (`facts`,
+/// spec H-9). Never panics on request data: every failure is an edge-generated response.
+pub async fn handle<B>(
+    shared: Arc<Shared>,
+    conn: Conn,
+    facts: ViewerFacts,
+    req: Request<B>,
+) -> Response<Full<Bytes>>
 where
     B: hyper::body::Body<Data = Bytes>,
 {
@@ -295,6 +300,7 @@ where
         &shared,
         &dist,
         &conn,
+        &facts,
         &parts,
         body,
         &host,
@@ -323,6 +329,7 @@ async fn process<B>(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
     conn: &Conn,
+    facts: &ViewerFacts,
     parts: &hyper::http::request::Parts,
     body: B,
     host: &str,
@@ -441,7 +448,7 @@ where
             version: parts.version,
             country: country.as_deref(),
             received: &parts.headers,
-            facts: parts.extensions.get::<ViewerFacts>(),
+            facts,
         },
     );
     let accept_encoding = AcceptEncoding::normalise(

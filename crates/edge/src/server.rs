@@ -514,7 +514,7 @@ async fn serve_viewer<I>(
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let served = Arc::new(AtomicU64::new(0));
-    let svc = service_fn(move |mut req: Request<hyper::body::Incoming>| {
+    let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
         let (s, c) = (shared.clone(), conn.clone());
         let facts = ViewerFacts {
             names: heads
@@ -522,8 +522,7 @@ async fn serve_viewer<I>(
                 .and_then(|h| h.take(req.method(), req.headers())),
             earlier_requests: served.fetch_add(1, Ordering::Relaxed),
         };
-        req.extensions_mut().insert(facts);
-        async move { Ok::<Response<Full<Bytes>>, Infallible>(pipeline::handle(s, c, req).await) }
+        async move { Ok::<Response<Full<Bytes>>, Infallible>(pipeline::handle(s, c, facts, req).await) }
     });
     let _ = watcher
         .watch(builder.serve_connection(TokioIo::new(io), svc).into_owned())
