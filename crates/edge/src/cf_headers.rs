@@ -44,12 +44,15 @@ const GEO_STAND_INS: &[&str] = &[
     "cloudfront-viewer-time-zone",
 ];
 
-/// What the TLS handshake of an HTTPS connection tells `-Viewer-TLS` and `-JA3-Fingerprint`.
+/// What the TLS handshake of an HTTPS connection tells the log (`ssl-protocol`, `ssl-cipher`),
+/// `-Viewer-TLS` and `-JA3-Fingerprint`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Handshake {
-    /// `TLSv1.3:TLS_AES_128_GCM_SHA256`: protocol and cipher, named as OpenSSL (and CloudFront)
-    /// name them.
-    pub protocol_cipher: String,
+    /// `TLSv1.3`, `TLSv1.2`.
+    pub protocol: &'static str,
+    /// `TLS_AES_128_GCM_SHA256`: the cipher suite as OpenSSL (and CloudFront) name it, see
+    /// [`openssl_cipher_name`].
+    pub cipher: Cow<'static, str>,
     /// An earlier TLS session was resumed (PSK or session ticket/id).
     pub resumed: bool,
     /// The JA3 fingerprint of the viewer's ClientHello, when it could be read.
@@ -67,9 +70,10 @@ impl Handshake {
         let cipher = session
             .negotiated_cipher_suite()
             .map(|s| openssl_cipher_name(s.suite()))
-            .unwrap_or(Cow::Borrowed("-"));
+            .unwrap_or_default();
         Self {
-            protocol_cipher: format!("{protocol}:{cipher}"),
+            protocol,
+            cipher,
             resumed: session.handshake_kind() == Some(rustls::HandshakeKind::Resumed),
             ja3,
         }
@@ -85,7 +89,12 @@ impl Handshake {
         } else {
             "fullHandshake"
         };
-        format!("{}:{how}", self.protocol_cipher)
+        let cipher = if self.cipher.is_empty() {
+            "-"
+        } else {
+            &self.cipher
+        };
+        format!("{}:{cipher}:{how}", self.protocol)
     }
 }
 
@@ -410,7 +419,8 @@ mod tests {
             );
         }
         let hs = |resumed| Handshake {
-            protocol_cipher: "TLSv1.3:TLS_AES_128_GCM_SHA256".into(),
+            protocol: "TLSv1.3",
+            cipher: "TLS_AES_128_GCM_SHA256".into(),
             resumed,
             ja3: None,
         };
@@ -454,7 +464,6 @@ mod tests {
             peer: "192.0.2.7:50123".parse().unwrap(),
             local: "127.0.0.1:443".parse().unwrap(),
             https: handshake.is_some(),
-            tls: None,
             handshake: handshake.map(Arc::new),
         }
     }
@@ -497,7 +506,8 @@ mod tests {
     fn h9_generated_values_table() {
         let plain = conn(None);
         let tls = conn(Some(Handshake {
-            protocol_cipher: "TLSv1.2:ECDHE-ECDSA-AES128-GCM-SHA256".into(),
+            protocol: "TLSv1.2",
+            cipher: "ECDHE-ECDSA-AES128-GCM-SHA256".into(),
             resumed: false,
             ja3: Some("0123456789abcdef0123456789abcdef".into()),
         }));

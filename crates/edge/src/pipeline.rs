@@ -37,9 +37,8 @@ pub struct Conn {
     pub peer: SocketAddr,
     pub local: SocketAddr,
     pub https: bool,
-    /// ssl-protocol and ssl-cipher for the log.
-    pub tls: Option<(&'static str, String)>,
-    /// spec H-9: the TLS handshake, for CloudFront-Viewer-TLS and -JA3-Fingerprint.
+    /// The TLS handshake: ssl-protocol and ssl-cipher for the log, and spec H-9's
+    /// CloudFront-Viewer-TLS and -JA3-Fingerprint.
     pub handshake: Option<Arc<Handshake>>,
 }
 
@@ -1804,8 +1803,8 @@ fn finish(
         cs_bytes: cs_bytes as u64,
         time_taken: elapsed,
         forwarded_for: h(HeaderName::from_static("x-forwarded-for")),
-        ssl_protocol: conn.tls.as_ref().map(|t| t.0),
-        ssl_cipher: conn.tls.as_ref().map(|t| t.1.clone()),
+        ssl_protocol: conn.handshake.as_ref().map(|h| h.protocol),
+        ssl_cipher: conn.handshake.as_ref().map(|h| h.cipher.to_string()),
         response_result_type: reply.response_result.as_str(),
         protocol_version: match parts.version {
             Version::HTTP_10 => "HTTP/1.0",

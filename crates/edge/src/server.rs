@@ -473,21 +473,15 @@ async fn serve_edge(
                     let heads = cf_headers::header_order_named(&shared.dist()).then(Heads::default);
                     match tls {
                         None => {
-                            let conn = Conn { peer, local, https: false, tls: None, handshake: None };
+                            let conn = Conn { peer, local, https: false, handshake: None };
                             let io = HeadTap::new(stream, heads.as_ref());
                             serve_viewer(io, builder, watcher, shared, conn, heads).await;
                         }
                         Some(acceptor) => {
                             let Ok(Ok(stream)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(HelloTap::new(stream))).await else { return };
                             let (hello, session) = stream.get_ref();
-                            let version = match session.protocol_version() {
-                                Some(rustls::ProtocolVersion::TLSv1_3) => "TLSv1.3",
-                                Some(rustls::ProtocolVersion::TLSv1_2) => "TLSv1.2",
-                                _ => "TLSv1",
-                            };
-                            let cipher = session.negotiated_cipher_suite().map(|c| crate::cf_headers::openssl_cipher_name(c.suite()).into_owned()).unwrap_or_default();
                             let handshake = Handshake::from_session(session, hello.ja3().map(str::to_string));
-                            let conn = Conn { peer, local, https: true, tls: Some((version, cipher)), handshake: Some(Arc::new(handshake)) };
+                            let conn = Conn { peer, local, https: true, handshake: Some(Arc::new(handshake)) };
                             let io = HeadTap::new(stream, heads.as_ref());
                             serve_viewer(io, builder, watcher, shared, conn, heads).await;
                         }
