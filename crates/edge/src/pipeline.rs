@@ -751,19 +751,21 @@ async fn cached(shared: &Arc<Shared>, dist: &Arc<Dist>, bi: usize, cx: &Ctx<'_>)
     if stale.is_none()
         && cx.method == Method::GET
         && !cx.headers.contains_key(header::IF_RANGE)
-        && let Some(want) = cx
-            .headers
-            .get(header::RANGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(range::Wanted::parse)
+        && let Some(want) = viewer_range(cx).and_then(range::Wanted::parse)
     {
         return ranged(shared, dist, b, cx, key, want).await;
     }
     let outcome = collapsed_fill(shared, dist, b, cx, &key, &key, stale, None).await;
-    let mut r = serve_entry(&outcome.entry, cx, outcome.result, outcome.detail);
-    r.upstream_ms = outcome.upstream_ms;
-    if outcome.result == ResultType::Hit {
-        r.age = Some(outcome.entry.age(cx.now));
+    serve_outcome(&outcome, cx, viewer_range(cx))
+}
+
+/// Serves what a fill produced, answering `range` (see [`serve_entry_with`]); a waiter's copy
+/// (K-11, logged as Hit) has an age.
+fn serve_outcome(o: &Outcome, cx: &Ctx<'_>, range: Option<&str>) -> Reply {
+    let mut r = serve_entry_with(&o.entry, cx, o.result, o.detail, range);
+    r.upstream_ms = o.upstream_ms;
+    if o.result == ResultType::Hit {
+        r.age = Some(o.entry.age(cx.now));
     }
     r
 }
@@ -838,17 +840,8 @@ async fn ranged(
     let outcome = collapsed_fill(shared, dist, b, cx, &flight, &key, None, Some(want)).await;
     // spec G-2: a range entry answers the viewer's range; anything else the origin answered
     // (the full 200 of an origin that ignored the range, an error, a 416) goes out whole.
-    let range = outcome
-        .entry
-        .range
-        .and_then(|_| cx.headers.get(header::RANGE))
-        .and_then(|v| v.to_str().ok());
-    let mut r = serve_entry_with(&outcome.entry, cx, outcome.result, outcome.detail, range);
-    r.upstream_ms = outcome.upstream_ms;
-    if outcome.result == ResultType::Hit {
-        r.age = Some(outcome.entry.age(cx.now));
-    }
-    r
+    let range = outcome.entry.range.and_then(|_| viewer_range(cx));
+    serve_outcome(&outcome, cx, range)
 }
 
 /// Whether a stale entry may stand in for a failed origin (R-4, R-5, T-5, T-10).
@@ -1487,8 +1480,12 @@ async fn direct(shared: &Arc<Shared>, dist: &Arc<Dist>, b: &Behavior, cx: &Ctx<'
 /// Serves a stored (or just fetched) object: viewer conditionals, ranges (G-1…G-5) and
 /// HEAD (G-7).
 fn serve_entry(e: &Entry, cx: &Ctx<'_>, result: ResultType, detail: &'static str) -> Reply {
-    let range = cx.headers.get(header::RANGE).and_then(|v| v.to_str().ok());
-    serve_entry_with(e, cx, result, detail, range)
+    serve_entry_with(e, cx, result, detail, viewer_range(cx))
+}
+
+/// The viewer's `Range` header, when it is text.
+fn viewer_range<'a>(cx: &'a Ctx<'_>) -> Option<&'a str> {
+    cx.headers.get(header::RANGE).and_then(|v| v.to_str().ok())
 }
 
 /// [`serve_entry`] answering `range` rather than the viewer's `Range`: None serves the entry
