@@ -329,11 +329,7 @@ pub fn country_name(code: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
     use std::sync::Arc;
-
-    use crate::dist::Options;
-    use cfconsole_model::PolicySet;
 
     #[test]
     fn country_names_cover_iso_3166_1() {
@@ -437,26 +433,11 @@ mod tests {
 
     /// A distribution whose default behavior keys and forwards `headers` (legacy, K-10).
     fn dist(headers: &[&str]) -> Dist {
-        let v = serde_json::json!({
-            "CallerReference": "t", "Comment": "", "Enabled": true,
-            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        crate::dist::tests::dist(serde_json::json!({
             "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
                 "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"},
                     "Headers": {"Quantity": headers.len(), "Items": headers}}}
-        });
-        let config = cfconsole_model::Document::from_json(&v.to_string())
-            .unwrap()
-            .config;
-        Dist::prepare(
-            config,
-            &PolicySet::default(),
-            &Options {
-                domain: "d1.cloudfront.net".into(),
-                overrides: HashMap::new(),
-                origin_tls: None,
-            },
-        )
-        .unwrap()
+        }))
     }
 
     fn conn(handshake: Option<Handshake>) -> Conn {

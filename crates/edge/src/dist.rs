@@ -849,10 +849,12 @@ pub fn strip_port(host: &str) -> &str {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn dist(extra: serde_json::Value) -> Dist {
+    /// A distribution with one S3 origin `o` and a default behavior on CachingOptimized; the
+    /// top-level members of `extra` replace or add to it.
+    pub(crate) fn dist(extra: serde_json::Value) -> Dist {
         let mut v = serde_json::json!({
             "CallerReference": "t", "Comment": "", "Enabled": true,
             "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
