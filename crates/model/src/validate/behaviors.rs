@@ -48,13 +48,8 @@ pub(super) fn check(c: &DistributionConfig, policies: &PolicySet, out: &mut Vec<
         ));
     }
     let ctx = Ctx::new(c, policies);
-    behavior(
-        &ctx,
-        BehaviorView::default_behavior(&c.default_cache_behavior),
-        out,
-    );
-    for (i, b) in ordered.iter().enumerate() {
-        behavior(&ctx, BehaviorView::ordered(i, b), out);
+    for b in BehaviorView::all(c) {
+        behavior(&ctx, b, out);
     }
 }
 
