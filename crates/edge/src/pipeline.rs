@@ -1591,8 +1591,11 @@ fn not_modified_reply(e: &Entry, mut r: Reply) -> Reply {
 /// RFC 9110 13.1.5: no `If-Range`, or one that matches the entry: a strong entity-tag equal to
 /// the entry's strong `ETag`, or an HTTP date equal to its `Last-Modified`.
 fn if_range_holds(viewer: &HeaderMap, e: &Entry) -> bool {
-    let Some(cond) = viewer.get(header::IF_RANGE).and_then(|v| v.to_str().ok()) else {
-        return viewer.get(header::IF_RANGE).is_none();
+    let Some(cond) = viewer.get(header::IF_RANGE) else {
+        return true;
+    };
+    let Ok(cond) = cond.to_str() else {
+        return false;
     };
     let cond = cond.trim();
     if cond.starts_with('"') || cond.starts_with("W/") {
@@ -1600,12 +1603,15 @@ fn if_range_holds(viewer: &HeaderMap, e: &Entry) -> bool {
         return !cond.starts_with("W/") && etag.is_some_and(|t| t.trim() == cond);
     }
     let date = httpdate::parse_http_date(cond).ok();
-    let modified = e
-        .headers
-        .get(header::LAST_MODIFIED)
+    date.is_some() && date == http_date(&e.headers, header::LAST_MODIFIED)
+}
+
+/// A header's value as an HTTP date (RFC 9110 §5.6.7), None when absent or not a date.
+fn http_date(headers: &HeaderMap, name: HeaderName) -> Option<SystemTime> {
+    headers
+        .get(name)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| httpdate::parse_http_date(v).ok());
-    date.is_some() && date == modified
+        .and_then(|v| httpdate::parse_http_date(v).ok())
 }
 
 /// R-6: If-None-Match (weak comparison), else If-Modified-Since.
@@ -1622,15 +1628,8 @@ fn not_modified(viewer: &HeaderMap, e: &Entry) -> bool {
             .split(',')
             .any(|t| t.trim() == "*" || bare(t) == bare(etag));
     }
-    let since = viewer
-        .get(header::IF_MODIFIED_SINCE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| httpdate::parse_http_date(v).ok());
-    let modified = e
-        .headers
-        .get(header::LAST_MODIFIED)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| httpdate::parse_http_date(v).ok());
+    let since = http_date(viewer, header::IF_MODIFIED_SINCE);
+    let modified = http_date(&e.headers, header::LAST_MODIFIED);
     matches!((since, modified), (Some(s), Some(m)) if m <= s)
 }
 
