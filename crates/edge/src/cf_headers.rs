@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{HeaderMap, Version};
 
-use crate::dist::{Behavior, Dist, HeaderForward};
+use crate::dist::{Behavior, Dist};
 use crate::pipeline::{Conn, version_str};
 
 /// DG: "Headers beyond the character limit of 7,680 are truncated" (`-Header-Order`).
@@ -163,12 +163,7 @@ pub fn add(headers: &mut HeaderMap, b: &Behavior, v: &Viewer<'_>) {
     for k in viewer_sent {
         headers.remove(k);
     }
-    let any = b.key.headers.iter().any(|h| h.starts_with("cloudfront-"))
-        || match &b.forward.headers {
-            HeaderForward::List(l) => l.iter().any(|h| h.starts_with("cloudfront-")),
-            HeaderForward::AllViewer { cloudfront, .. } => !cloudfront.is_empty(),
-        };
-    if !any {
+    if !b.names_cloudfront_header() {
         return;
     }
     let wanted = |n: &str| b.names_header(n);

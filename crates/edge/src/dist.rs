@@ -142,6 +142,8 @@ pub struct Behavior {
     /// Shared with the behavior of the same path pattern in the next config (see
     /// [`Dist::carry_counters`]).
     pub counters: Arc<Counters>,
+    /// See [`Behavior::names_cloudfront_header`].
+    cloudfront_named: bool,
 }
 
 impl Behavior {
@@ -166,6 +168,12 @@ impl Behavior {
     /// among the headers it forwards to the origin?
     pub fn names_header(&self, name: &str) -> bool {
         self.forward.headers.forwards(name) || self.key.headers.iter().any(|h| h == name)
+    }
+
+    /// spec H-9: does it name any CloudFront-* header (so that the edge must generate some)?
+    /// Decided once per config; asked on every request.
+    pub fn names_cloudfront_header(&self) -> bool {
+        self.cloudfront_named
     }
 }
 
@@ -545,6 +553,11 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
         )),
         None => None,
     };
+    let cloudfront_named = key.headers.iter().any(|h| h.starts_with("cloudfront-"))
+        || match &forward.headers {
+            HeaderForward::List(l) => l.iter().any(|h| h.starts_with("cloudfront-")),
+            HeaderForward::AllViewer { cloudfront, .. } => !cloudfront.is_empty(),
+        };
     Ok(Behavior {
         index: v.index,
         label,
@@ -560,6 +573,7 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
         signed: v.signed(),
         response_headers,
         counters: Arc::default(),
+        cloudfront_named,
     })
 }
 
