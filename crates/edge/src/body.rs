@@ -94,7 +94,7 @@ pub fn allocated(body: Bytes) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::collections::VecDeque;
     use std::pin::Pin;
@@ -102,8 +102,8 @@ mod tests {
 
     use hyper::body::Frame;
 
-    /// A body delivering fixed chunks, like a chunked origin response.
-    struct Chunks(VecDeque<Bytes>);
+    /// A body delivering fixed chunks, like a chunked origin response (no Content-Length).
+    pub(crate) struct Chunks(pub(crate) VecDeque<Bytes>);
 
     impl hyper::body::Body for Chunks {
         type Data = Bytes;

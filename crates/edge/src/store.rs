@@ -366,10 +366,7 @@ impl Store {
 mod tests {
     use super::*;
     use std::collections::VecDeque;
-    use std::pin::Pin;
-    use std::task::{Context, Poll};
 
-    use hyper::body::Frame;
     use hyper::header::{HeaderName, HeaderValue};
 
     use crate::body;
@@ -377,19 +374,7 @@ mod tests {
 
     /// An origin body without Content-Length, in 7 KiB frames: the collected buffer grows by
     /// doubling, the case where a stored body could keep twice its length.
-    struct Chunked(VecDeque<Bytes>);
-
-    impl hyper::body::Body for Chunked {
-        type Data = Bytes;
-        type Error = std::convert::Infallible;
-
-        fn poll_frame(
-            mut self: Pin<&mut Self>,
-            _cx: &mut Context<'_>,
-        ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-            Poll::Ready(self.0.pop_front().map(|c| Ok(Frame::data(c))))
-        }
-    }
+    use crate::body::tests::Chunks as Chunked;
 
     fn key(path: &str) -> CacheKey {
         KeyRecipe {
