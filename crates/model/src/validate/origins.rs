@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::finding::Finding;
+use crate::origin_kind::{OriginKind, recognize};
 use crate::shapes::{DistributionConfig, Origin};
 
 /// spec §17: origins and origin groups per distribution.
@@ -217,6 +218,21 @@ fn origin(o: &Origin, base: &str, out: &mut Vec<Finding>) {
         }
     }
     headers(o, base, out);
+    // issue 11 item 7: a website endpoint is not a bucket's REST endpoint; CloudFront refuses it
+    // under S3OriginConfig.
+    if o.s3_origin_config.is_some() && recognize(&o.domain_name) == OriginKind::S3Website {
+        out.push(Finding::error(
+            format!("{base}.DomainName"),
+            "InvalidArgument",
+            format!(
+                "{:?} is an S3 website endpoint, and under S3OriginConfig CloudFront answers \
+                 that the domain does not refer to a valid S3 bucket; use a CustomOriginConfig \
+                 with OriginProtocolPolicy http-only (website endpoints have no HTTPS), or the \
+                 bucket's REST endpoint (bucket.s3.<region>.amazonaws.com) to keep S3OriginConfig",
+                o.domain_name
+            ),
+        ));
+    }
     if let Some(s3) = &o.s3_origin_config {
         let oai = s3.origin_access_identity.as_str();
         let ok = oai.is_empty()
@@ -774,6 +790,26 @@ mod tests {
                 Some("InvalidOriginAccessIdentity"),
             ),
             (
+                "issue 11: S3 website endpoint under S3OriginConfig",
+                |c| {
+                    c.origins.items_mut()[0].domain_name =
+                        "bucket.s3-website-us-east-1.amazonaws.com".into()
+                },
+                "Origins.Items[0].DomainName",
+                Error,
+                Some("InvalidArgument"),
+            ),
+            (
+                "issue 11: S3 website endpoint (dot form) under S3OriginConfig",
+                |c| {
+                    c.origins.items_mut()[0].domain_name =
+                        "Bucket.S3-Website.eu-west-1.amazonaws.com.".into()
+                },
+                "Origins.Items[0].DomainName",
+                Error,
+                Some("InvalidArgument"),
+            ),
+            (
                 "§13 OAC with OAI",
                 |c| {
                     let o = &mut c.origins.items_mut()[0];
@@ -938,5 +974,15 @@ mod tests {
             .origin_access_identity = "origin-access-identity/cloudfront/E2QWRUHAPOMQZL".into();
         let f = validate(&c);
         assert!(f.is_empty(), "{f:#?}");
+        // The same website endpoint as a custom origin is accepted (an HTTP-only origin behind
+        // an HTTPS-only behavior still draws its warning).
+        let o = &mut c.origins.items_mut()[1];
+        o.domain_name = "bucket.s3-website-us-east-1.amazonaws.com".into();
+        o.custom_origin_config
+            .as_mut()
+            .unwrap()
+            .origin_protocol_policy = OriginProtocolPolicy::HttpOnly;
+        let f = validate(&c);
+        assert!(!f.iter().any(|f| f.is_error()), "{f:#?}");
     }
 }
