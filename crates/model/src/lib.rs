@@ -18,6 +18,7 @@ pub mod origin_kind;
 pub mod pattern;
 pub mod policies;
 pub mod shapes;
+pub mod templates;
 pub mod validate;
 
 pub use behavior::BehaviorView;
@@ -32,4 +33,5 @@ pub use origin_kind::{OriginKind, apply_defaults, recognize};
 pub use pattern::{CompiledBehaviors, PathPattern, PatternError, Selection, select_behavior};
 pub use policies::{PolicyKind, PolicySet};
 pub use shapes::*;
+pub use templates::Template;
 pub use validate::{validate, validate_policies, validate_with};
