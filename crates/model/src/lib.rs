@@ -8,6 +8,7 @@
 #[macro_use]
 mod enums;
 mod behavior;
+pub mod describe;
 pub mod diff;
 pub mod document;
 pub mod export;
@@ -22,6 +23,11 @@ pub mod templates;
 pub mod validate;
 
 pub use behavior::BehaviorView;
+pub use describe::{
+    countries, country_name, describe_cache_policy, describe_origin_request_policy,
+    describe_response_headers_policy, describe_security_policy, human_seconds,
+    security_policy_sentence,
+};
 pub use diff::{Change, ChangeKind};
 pub use document::{Document, Form, ParseError};
 pub use enums::UnknownValue;
