@@ -9,7 +9,6 @@
 //! determine.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{HeaderMap, Version};
@@ -302,24 +301,9 @@ fn geo_value(text: &str) -> Option<HeaderValue> {
     HeaderValue::from_str(&encoded).ok()
 }
 
-/// ISO 3166-1 alpha-2 codes and English short names, sorted by code (`countries.tsv`).
-static COUNTRIES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
-    include_str!("countries.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split_once('\t'))
-        .collect()
-});
-
-/// The English short name of an ISO 3166-1 alpha-2 country code (case-insensitive).
-pub fn country_name(code: &str) -> Option<&'static str> {
-    let code = code.trim().to_ascii_uppercase();
-    let table: &[(&str, &str)] = &COUNTRIES;
-    table
-        .binary_search_by(|(c, _)| (*c).cmp(code.as_str()))
-        .ok()
-        .map(|i| table[i].1)
-}
+/// The English short name of an ISO 3166-1 alpha-2 country code (case-insensitive): the
+/// model's table, shared with the console's geo restriction list.
+pub use cfconsole_model::country_name;
 
 #[cfg(test)]
 mod tests {
@@ -328,7 +312,7 @@ mod tests {
 
     #[test]
     fn country_names_cover_iso_3166_1() {
-        let table: &[(&str, &str)] = &COUNTRIES;
+        let table = cfconsole_model::countries();
         assert_eq!(table.len(), 249, "every ISO 3166-1 alpha-2 code");
         assert!(
             table.windows(2).all(|w| w[0].0 < w[1].0),

@@ -8,6 +8,7 @@
 #[macro_use]
 mod enums;
 mod behavior;
+pub mod describe;
 pub mod diff;
 pub mod document;
 pub mod export;
@@ -18,9 +19,15 @@ pub mod origin_kind;
 pub mod pattern;
 pub mod policies;
 pub mod shapes;
+pub mod templates;
 pub mod validate;
 
 pub use behavior::BehaviorView;
+pub use describe::{
+    countries, country_name, describe_cache_policy, describe_origin_request_policy,
+    describe_response_headers_policy, describe_security_policy, human_seconds,
+    security_policy_sentence,
+};
 pub use diff::{Change, ChangeKind};
 pub use document::{Document, Form, ParseError};
 pub use enums::UnknownValue;
@@ -32,4 +39,5 @@ pub use origin_kind::{OriginKind, apply_defaults, recognize};
 pub use pattern::{CompiledBehaviors, PathPattern, PatternError, Selection, select_behavior};
 pub use policies::{PolicyKind, PolicySet};
 pub use shapes::*;
+pub use templates::Template;
 pub use validate::{validate, validate_policies, validate_with};
