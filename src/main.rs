@@ -20,10 +20,84 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A console for Amazon CloudFront: edit, validate, preview and publish distributions.
 #[derive(Debug, Parser)]
-#[command(name = "cfconsole", version, about, long_about = None)]
+#[command(name = "cfconsole", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    window: WindowArgs,
+}
+
+/// With no subcommand, cfconsole opens its window.
+#[derive(Debug, clap::Args)]
+struct WindowArgs {
+    /// Open this local workspace folder [default: the last backend used, else the platform's
+    /// data folder].
+    #[arg(long, value_name = "DIR", conflicts_with = "aws")]
+    workspace: Option<std::path::PathBuf>,
+    /// Open AWS CloudFront (credentials from the standard AWS chain).
+    #[arg(long)]
+    aws: bool,
+    /// AWS profile (with --aws).
+    #[arg(long, value_name = "P", requires = "aws")]
+    profile: Option<String>,
+    /// AWS region (with --aws).
+    #[arg(long, value_name = "R", requires = "aws")]
+    region: Option<String>,
+    /// A CloudFront-compatible endpoint (with --aws).
+    #[arg(long, value_name = "URL", requires = "aws")]
+    endpoint_url: Option<String>,
+    /// Where drafts and window settings are kept [default: the platform's data folder].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<std::path::PathBuf>,
+    /// Local workspace: how long deployments and invalidations take, in milliseconds.
+    #[arg(long, hide = true, value_name = "MS")]
+    local_delay_ms: Option<u64>,
+    /// How often to check on work in progress, in milliseconds.
+    #[arg(long, hide = true, value_name = "MS")]
+    poll_ms: Option<u64>,
+    /// Print the time from start to the first frame on stderr.
+    #[arg(long, hide = true)]
+    report_first_frame: bool,
+}
+
+fn open_window(w: WindowArgs) -> ExitCode {
+    use cfconsole::ui::{self, app::BackendChoice};
+    use std::time::Duration;
+    let data_dir = w.data_dir.clone().or_else(|| {
+        directories::ProjectDirs::from("", "", "cfconsole").map(|d| d.data_dir().to_path_buf())
+    });
+    let Some(data_dir) = data_dir else {
+        eprintln!("error: no home folder to keep drafts in: pass --data-dir DIR");
+        return ExitCode::FAILURE;
+    };
+    let mut options = ui::Options::new(data_dir);
+    options.report_first_frame = w.report_first_frame;
+    if let Some(p) = w.workspace {
+        options.backend = Some(BackendChoice::Local(Some(p)));
+    } else if w.aws {
+        options.backend = Some(BackendChoice::Aws {
+            profile: w.profile,
+            region: w.region,
+            endpoint_url: w.endpoint_url,
+        });
+    }
+    if let Some(ms) = w.local_delay_ms {
+        let d = Duration::from_millis(ms);
+        options.local_timings = Some(cfconsole_control::Timings {
+            deployment: d,
+            invalidation: d,
+        });
+    }
+    if let Some(ms) = w.poll_ms {
+        let d = Duration::from_millis(ms);
+        options.schedule = cfconsole_control::poll::Schedule {
+            initial: d,
+            max: d,
+            factor: 1.0,
+        };
+    }
+    ui::run(options, w.data_dir)
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,11 +140,6 @@ fn main() -> ExitCode {
         Some(Command::Invalidate(args)) => cli::control::run_invalidate(args),
         Some(Command::Invalidations(args)) => cli::control::run_invalidations(args),
         Some(Command::Preview(args)) => cli::preview::run(args),
-        None => {
-            use clap::CommandFactory;
-            // The GUI arrives with its own issue; until then, no subcommand prints help.
-            let _ = Cli::command().print_help();
-            ExitCode::SUCCESS
-        }
+        None => open_window(cli.window),
     }
 }

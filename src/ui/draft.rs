@@ -1,0 +1,464 @@
+//! A distribution's draft: the configuration the backend has (with its ETag), the edited one,
+//! the undo history between them, the findings of the edited one, and its autosave file.
+//!
+//! Pure apart from [`DraftFile`]'s read and write, so it is tested without egui. Every edit
+//! goes through [`Draft::commit`], which records one undo step (typing into one field within
+//! [`COALESCE`] is one step), revalidates, and marks the draft for saving.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use cfconsole_model::{DistributionConfig, Finding, Severity, diff};
+use serde::{Deserialize, Serialize};
+
+/// Edits of one field closer together than this are one undo step.
+pub const COALESCE: Duration = Duration::from_millis(1000);
+/// How long after an edit the draft is written to disk (the goal: within a second).
+pub const SAVE_DELAY: Duration = Duration::from_millis(300);
+/// Undo steps kept per draft.
+const UNDO_LIMIT: usize = 500;
+
+/// One distribution's draft.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The distribution id.
+    pub id: String,
+    /// What the backend has, as last loaded.
+    pub base: DistributionConfig,
+    /// The ETag of `base`: what Publish sends as If-Match.
+    pub etag: String,
+    /// The edited configuration. Views edit it in place, then call [`Draft::commit`].
+    pub config: DistributionConfig,
+    /// The configuration as of the last commit (top of the undo history).
+    committed: DistributionConfig,
+    undo: Vec<DistributionConfig>,
+    redo: Vec<DistributionConfig>,
+    last_edit: Option<(String, Instant)>,
+    /// The findings of `config`.
+    pub checks: Checks,
+    /// When the draft must next be written to disk.
+    pub save_due: Option<Instant>,
+    /// When it was last written.
+    pub saved_at: Option<SystemTime>,
+    /// Bumped on every change of `config`, so views can cache what they derive from it.
+    pub revision: u64,
+}
+
+impl Draft {
+    /// A clean draft of what the backend has.
+    pub fn new(id: impl Into<String>, base: DistributionConfig, etag: impl Into<String>) -> Self {
+        let mut d = Self {
+            id: id.into(),
+            config: base.clone(),
+            committed: base.clone(),
+            base,
+            etag: etag.into(),
+            undo: Vec::new(),
+            redo: Vec::new(),
+            last_edit: None,
+            checks: Checks::default(),
+            save_due: None,
+            saved_at: None,
+            revision: 0,
+        };
+        d.revalidate();
+        d
+    }
+
+    /// A draft restored from its autosave file.
+    pub fn restored(file: DraftFile) -> Self {
+        let mut d = Self::new(file.id, file.base, file.etag);
+        d.config = file.draft.clone();
+        d.committed = file.draft;
+        d.saved_at = Some(UNIX_EPOCH + Duration::from_millis(file.saved_at_ms));
+        d.revalidate();
+        d
+    }
+
+    /// Records the edits made to `config` since the last commit as one undo step (or merges
+    /// them into the previous step when the same `field` was edited within [`COALESCE`]).
+    /// Returns false when nothing changed.
+    pub fn commit(&mut self, field: &str, now: Instant) -> bool {
+        if self.config == self.committed {
+            return false;
+        }
+        let coalesce = matches!(&self.last_edit, Some((f, at)) if f == field && now.duration_since(*at) < COALESCE)
+            && !self.undo.is_empty();
+        if !coalesce {
+            self.undo.push(self.committed.clone());
+            if self.undo.len() > UNDO_LIMIT {
+                self.undo.remove(0);
+            }
+        }
+        self.redo.clear();
+        self.committed = self.config.clone();
+        self.last_edit = Some((field.to_string(), now));
+        self.changed(now);
+        true
+    }
+
+    /// Goes back one step; false when there is nothing to undo.
+    pub fn undo(&mut self, now: Instant) -> bool {
+        // An edit not yet committed is committed first, so undo never loses it for redo.
+        self.commit("", now);
+        let Some(prev) = self.undo.pop() else {
+            return false;
+        };
+        self.redo.push(std::mem::replace(&mut self.config, prev));
+        self.committed = self.config.clone();
+        self.last_edit = None;
+        self.changed(now);
+        true
+    }
+
+    /// Goes forward one step; false when there is nothing to redo.
+    pub fn redo(&mut self, now: Instant) -> bool {
+        let Some(next) = self.redo.pop() else {
+            return false;
+        };
+        self.undo.push(std::mem::replace(&mut self.config, next));
+        self.committed = self.config.clone();
+        self.last_edit = None;
+        self.changed(now);
+        true
+    }
+
+    /// Replaces the whole draft (an import, a re-applied merge) as one undo step.
+    pub fn replace(&mut self, config: DistributionConfig, now: Instant) {
+        self.config = config;
+        self.last_edit = None;
+        self.commit("(replace)", now);
+    }
+
+    /// The draft now matches `base` again (after a publish or a discard).
+    pub fn rebase(&mut self, base: DistributionConfig, etag: impl Into<String>, now: Instant) {
+        self.base = base;
+        self.etag = etag.into();
+        self.changed(now);
+    }
+
+    /// Steps available.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty() || self.config != self.committed
+    }
+
+    /// Steps available.
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    fn changed(&mut self, now: Instant) {
+        self.revision += 1;
+        self.save_due = Some(now + SAVE_DELAY);
+        self.revalidate();
+    }
+
+    fn revalidate(&mut self) {
+        self.checks = Checks::of(cfconsole_model::validate(&self.config));
+    }
+
+    /// True when the draft differs from what the backend has.
+    pub fn is_edited(&self) -> bool {
+        self.config != self.base
+    }
+
+    /// The model's diff of the draft against the backend's configuration.
+    pub fn changes(&self) -> Vec<cfconsole_model::Change> {
+        diff::diff(&self.base, &self.config)
+    }
+
+    /// Every finding of the draft.
+    pub fn findings(&self) -> &[Finding] {
+        &self.checks.findings
+    }
+
+    /// The findings whose path is exactly `path`.
+    pub fn findings_at<'a>(&'a self, path: &str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.checks.at(path)
+    }
+
+    /// (errors, warnings).
+    pub fn counts(&self) -> (usize, usize) {
+        count(self.checks.findings.iter())
+    }
+
+    /// The autosave record of this draft.
+    pub fn to_file(&self, now: SystemTime) -> DraftFile {
+        DraftFile {
+            id: self.id.clone(),
+            etag: self.etag.clone(),
+            saved_at_ms: now
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_millis() as u64)
+                .unwrap_or(0),
+            base: self.base.clone(),
+            draft: self.config.clone(),
+        }
+    }
+}
+
+/// A configuration's findings, indexed by the field path they name.
+#[derive(Debug, Clone, Default)]
+pub struct Checks {
+    findings: Vec<Finding>,
+    by_path: HashMap<String, Vec<usize>>,
+}
+
+impl Checks {
+    /// Indexes `findings`.
+    pub fn of(findings: Vec<Finding>) -> Self {
+        let mut by_path: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, f) in findings.iter().enumerate() {
+            by_path.entry(f.path.clone()).or_default().push(i);
+        }
+        Self { findings, by_path }
+    }
+
+    /// Every finding.
+    pub fn all(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// The findings whose path is exactly `path`.
+    pub fn at<'a>(&'a self, path: &str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.by_path
+            .get(path)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .map(|&i| &self.findings[i])
+    }
+
+    /// The findings at `prefix` or below it (`Origins.Items[2]` covers its members).
+    pub fn under<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings.iter().filter(move |f| {
+            f.path == prefix
+                || f.path
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+        })
+    }
+}
+
+/// (errors, warnings) among `findings`.
+pub fn count<'a>(findings: impl Iterator<Item = &'a Finding>) -> (usize, usize) {
+    findings.fold((0, 0), |(e, w), f| match f.severity {
+        Severity::Error => (e + 1, w),
+        Severity::Warning => (e, w + 1),
+    })
+}
+
+/// A draft as written to disk: enough to restore it after a crash and to show what it changes
+/// even when the backend has moved on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DraftFile {
+    /// The distribution id.
+    pub id: String,
+    /// The ETag the draft was started from.
+    pub etag: String,
+    /// When it was written (Unix ms).
+    pub saved_at_ms: u64,
+    /// The backend's configuration the draft was started from.
+    pub base: DistributionConfig,
+    /// The edited configuration.
+    pub draft: DistributionConfig,
+}
+
+/// Where one backend's drafts live: `DATA/drafts/<backend key>/<id>.json`.
+#[derive(Debug, Clone)]
+pub struct DraftStore {
+    dir: PathBuf,
+}
+
+impl DraftStore {
+    /// The drafts of the backend named `key` under `data_dir`.
+    pub fn new(data_dir: &Path, key: &str) -> Self {
+        let safe: String = key
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        Self {
+            dir: data_dir.join("drafts").join(safe),
+        }
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, id: &str) -> Option<PathBuf> {
+        // Ids are CloudFront's (`E2QWRUHEXAMPLE`): anything else never names a file.
+        (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            .then(|| self.dir.join(format!("{id}.json")))
+    }
+
+    /// Writes `file` atomically (a unique temp file, fsync, rename), so a crash or `kill -9`
+    /// leaves either the old draft or the new one, never half of one.
+    pub fn save(&self, file: &DraftFile) -> std::io::Result<()> {
+        let Some(path) = self.path(&file.id) else {
+            return Err(std::io::Error::other(format!(
+                "{:?} is not a distribution id",
+                file.id
+            )));
+        };
+        std::fs::create_dir_all(&self.dir)?;
+        let text = serde_json::to_vec_pretty(file).map_err(std::io::Error::other)?;
+        let tmp = self.dir.join(format!(
+            ".tmp-{}-{}-{}",
+            file.id,
+            std::process::id(),
+            TMP_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let result = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&text)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// The saved draft of `id`, if there is a readable one. A file that does not parse is
+    /// reported, not deleted: the operator may want it back.
+    pub fn load(&self, id: &str) -> Result<Option<DraftFile>, String> {
+        let Some(path) = self.path(id) else {
+            return Ok(None);
+        };
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| format!("the saved draft {} cannot be read: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!(
+                "the saved draft {} cannot be read: {e}",
+                path.display()
+            )),
+        }
+    }
+
+    /// Removes the saved draft of `id` (after a publish or a discard).
+    pub fn remove(&self, id: &str) -> std::io::Result<()> {
+        match self.path(id).map(std::fs::remove_file) {
+            Some(Err(e)) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+static TMP_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cfconsole_model::Document;
+
+    fn sample() -> DistributionConfig {
+        let text = include_str!("../../assets/sample-workspace/sample-distribution.json");
+        Document::from_json(text).unwrap().config
+    }
+
+    #[test]
+    fn typing_in_one_field_is_one_undo_step() {
+        let t0 = Instant::now();
+        let mut d = Draft::new("E1", sample(), "ETAG");
+        for (i, s) in ["a", "ab", "abc"].into_iter().enumerate() {
+            d.config.comment = s.to_string();
+            assert!(d.commit("Comment", t0 + Duration::from_millis(100 * i as u64)));
+        }
+        d.config.enabled = false;
+        d.commit("Enabled", t0 + Duration::from_millis(400));
+        assert!(d.undo(t0 + Duration::from_secs(5)));
+        assert!(d.config.enabled, "the checkbox step is undone first");
+        assert_eq!(d.config.comment, "abc");
+        assert!(d.undo(t0 + Duration::from_secs(5)));
+        assert_eq!(d.config, d.base, "the three keystrokes were one step");
+        assert!(!d.undo(t0 + Duration::from_secs(5)));
+        assert!(d.redo(t0 + Duration::from_secs(6)));
+        assert_eq!(d.config.comment, "abc");
+        assert!(d.redo(t0 + Duration::from_secs(6)));
+        assert!(!d.config.enabled);
+        assert!(!d.redo(t0 + Duration::from_secs(6)));
+    }
+
+    #[test]
+    fn the_same_field_after_a_pause_is_a_new_step() {
+        let t0 = Instant::now();
+        let mut d = Draft::new("E1", sample(), "ETAG");
+        d.config.comment = "a".into();
+        d.commit("Comment", t0);
+        d.config.comment = "ab".into();
+        d.commit("Comment", t0 + COALESCE + Duration::from_millis(1));
+        d.undo(t0 + Duration::from_secs(9));
+        assert_eq!(d.config.comment, "a");
+    }
+
+    #[test]
+    fn an_edit_clears_redo_and_findings_follow_the_draft() {
+        let t0 = Instant::now();
+        let mut d = Draft::new("E1", sample(), "ETAG");
+        assert_eq!(d.counts().0, 0, "{:?}", d.findings());
+        d.config.default_cache_behavior.target_origin_id = "nowhere".into();
+        d.commit("DefaultCacheBehavior.TargetOriginId", t0);
+        assert!(d.counts().0 > 0);
+        assert!(
+            d.findings_at("DefaultCacheBehavior.TargetOriginId")
+                .any(|f| f.code == Some("NoSuchOrigin")),
+            "{:?}",
+            d.findings()
+        );
+        d.undo(t0);
+        assert_eq!(d.counts().0, 0);
+        d.config.comment = "x".into();
+        d.commit("Comment", t0);
+        assert!(!d.can_redo());
+        assert!(d.is_edited());
+        assert_eq!(d.changes().len(), 1);
+    }
+
+    #[test]
+    fn drafts_are_saved_atomically_and_restored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path(), "local:/tmp/ws");
+        let mut d = Draft::new("E1SAMPLE000001", sample(), "ETAG1");
+        d.config.comment = "edited".into();
+        d.commit("Comment", Instant::now());
+        store.save(&d.to_file(SystemTime::now())).unwrap();
+        let back = Draft::restored(store.load("E1SAMPLE000001").unwrap().unwrap());
+        assert_eq!(back.config.comment, "edited");
+        assert_eq!(back.etag, "ETAG1");
+        assert!(back.is_edited());
+        let leftovers: Vec<_> = std::fs::read_dir(store.dir())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
+            .collect();
+        assert!(leftovers.is_empty());
+        store.remove("E1SAMPLE000001").unwrap();
+        assert!(store.load("E1SAMPLE000001").unwrap().is_none());
+        assert!(store.load("../../etc/passwd").unwrap().is_none());
+    }
+
+    #[test]
+    fn an_unreadable_draft_is_reported_not_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path(), "k");
+        std::fs::create_dir_all(store.dir()).unwrap();
+        std::fs::write(store.dir().join("E1.json"), b"{not json").unwrap();
+        let err = store.load("E1").unwrap_err();
+        assert!(err.contains("cannot be read"), "{err}");
+        assert!(store.dir().join("E1.json").exists());
+    }
+}

@@ -1,0 +1,196 @@
+//! One module per tab of an open distribution. A tab draws from the draft's configuration and
+//! reports edits and commands through [`FormCtx`]; it never touches the backend.
+
+pub mod backend;
+pub mod behaviors;
+pub mod error_pages;
+pub mod general;
+pub mod logging;
+pub mod new_dist;
+pub mod origins;
+pub mod policies;
+pub mod security;
+
+use std::collections::HashMap;
+
+use cfconsole_control::{PolicyKind, PolicyRecord};
+use cfconsole_model::DistributionConfig;
+use eframe::egui::Ui;
+use serde::{Deserialize, Serialize};
+
+use super::app::Remote;
+use super::form::FormCtx;
+
+/// The tabs of an open distribution, in the console's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Tab {
+    /// Comment, enabled, price class, aliases, root object, HTTP versions, IPv6, WAF.
+    #[default]
+    General,
+    /// Origins and origin groups.
+    Origins,
+    /// Cache behaviors, in order.
+    Behaviors,
+    /// Custom error responses.
+    ErrorPages,
+    /// Viewer certificate, TLS policy, geo restriction.
+    Security,
+    /// Standard logging.
+    Logging,
+    /// Cache, origin request and response headers policies.
+    Policies,
+}
+
+impl Tab {
+    /// Every tab, in order.
+    pub const ALL: [Tab; 7] = [
+        Tab::General,
+        Tab::Origins,
+        Tab::Behaviors,
+        Tab::ErrorPages,
+        Tab::Security,
+        Tab::Logging,
+        Tab::Policies,
+    ];
+
+    /// The tab that edits the field at `path` (`CacheBehaviors.Items[2].PathPattern`).
+    pub fn of_path(path: &str) -> Tab {
+        let head = path.split(['.', '[']).next().unwrap_or(path);
+        match head {
+            "Origins" | "OriginGroups" => Tab::Origins,
+            "DefaultCacheBehavior" | "CacheBehaviors" => Tab::Behaviors,
+            "CustomErrorResponses" => Tab::ErrorPages,
+            "ViewerCertificate" | "Restrictions" | "ViewerMtlsConfig" => Tab::Security,
+            "Logging" => Tab::Logging,
+            _ => Tab::General,
+        }
+    }
+}
+
+impl std::fmt::Display for Tab {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Tab::General => "General",
+            Tab::Origins => "Origins",
+            Tab::Behaviors => "Behaviors",
+            Tab::ErrorPages => "Error pages",
+            Tab::Security => "Security",
+            Tab::Logging => "Logging",
+            Tab::Policies => "Policies",
+        })
+    }
+}
+
+/// What the tabs remember between frames (not persisted).
+#[derive(Debug, Default)]
+pub struct ViewState {
+    /// The expanded origin card.
+    pub origin: Option<usize>,
+    /// The expanded origin group card.
+    pub group: Option<usize>,
+    /// The expanded behavior card (`usize::MAX`: the default behavior).
+    pub behavior: Option<usize>,
+    /// The path in the behaviors tab's tester.
+    pub test_path: String,
+    /// The country search of the geo restriction.
+    pub country_search: String,
+    /// The policies tab.
+    pub policies: policies::PolicyView,
+    /// Ctrl+F asked for the distribution filter.
+    pub focus_filter: bool,
+    /// A card was just opened by Add: scroll it into view once.
+    pub scroll_to_open: bool,
+}
+
+impl ViewState {
+    /// Expands the card that holds the field at `path`.
+    pub fn expand_for(&mut self, path: &str) {
+        let index = |prefix: &str| {
+            path.strip_prefix(prefix)
+                .and_then(|r| r.split(']').next())
+                .and_then(|n| n.parse::<usize>().ok())
+        };
+        if let Some(i) = index("Origins.Items[") {
+            self.origin = Some(i);
+        } else if let Some(i) = index("OriginGroups.Items[") {
+            self.group = Some(i);
+        } else if let Some(i) = index("CacheBehaviors.Items[") {
+            self.behavior = Some(i);
+        } else if path.starts_with("DefaultCacheBehavior") {
+            self.behavior = Some(usize::MAX);
+        }
+    }
+}
+
+/// Draws `tab` for `config`.
+pub fn show(
+    tab: Tab,
+    ui: &mut Ui,
+    config: &mut DistributionConfig,
+    form: &mut FormCtx<'_>,
+    view: &mut ViewState,
+    policies: &HashMap<PolicyKind, Remote<Vec<PolicyRecord>>>,
+) {
+    match tab {
+        Tab::General => general::show(ui, config, form),
+        Tab::Origins => origins::show(ui, config, form, view),
+        Tab::Behaviors => behaviors::show(ui, config, form, view, policies),
+        Tab::ErrorPages => error_pages::show(ui, config, form),
+        Tab::Security => security::show(ui, config, form, view),
+        Tab::Logging => logging::show(ui, config, form),
+        Tab::Policies => policies::show(ui, config, form, view, policies),
+    }
+}
+
+/// A combo over an optional enum member: `None` is shown as `unset`.
+pub fn opt_words<E: Copy>(
+    unset: &'static str,
+    words: impl Fn(E) -> String,
+) -> impl Fn(Option<E>) -> String {
+    move |v| match v {
+        Some(e) => words(e),
+        None => unset.to_string(),
+    }
+}
+
+/// `[None, Some(a), Some(b), ...]`.
+pub fn with_none<E: Copy>(values: &[E]) -> Vec<Option<E>> {
+    std::iter::once(None)
+        .chain(values.iter().copied().map(Some))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_path_has_its_tab() {
+        for (path, tab) in [
+            ("Comment", Tab::General),
+            ("Aliases.Items[0]", Tab::General),
+            ("WebACLId", Tab::General),
+            ("Origins.Items[1].DomainName", Tab::Origins),
+            ("OriginGroups.Items[0].Members", Tab::Origins),
+            ("DefaultCacheBehavior.MinTTL", Tab::Behaviors),
+            ("CacheBehaviors.Items[2].PathPattern", Tab::Behaviors),
+            ("CustomErrorResponses.Items[0].ErrorCode", Tab::ErrorPages),
+            ("ViewerCertificate.ACMCertificateArn", Tab::Security),
+            ("Restrictions.GeoRestriction.Items[0]", Tab::Security),
+            ("Logging.Bucket", Tab::Logging),
+        ] {
+            assert_eq!(Tab::of_path(path), tab, "{path}");
+        }
+    }
+
+    #[test]
+    fn a_finding_expands_its_card() {
+        let mut v = ViewState::default();
+        v.expand_for("CacheBehaviors.Items[3].PathPattern");
+        assert_eq!(v.behavior, Some(3));
+        v.expand_for("Origins.Items[12].DomainName");
+        assert_eq!(v.origin, Some(12));
+        v.expand_for("DefaultCacheBehavior.TargetOriginId");
+        assert_eq!(v.behavior, Some(usize::MAX));
+    }
+}

@@ -1,0 +1,117 @@
+//! Shared pieces with one look everywhere: the status chip, the findings column, the list of
+//! changes, times of day.
+
+use std::time::SystemTime;
+
+use cfconsole_model::{Change, ChangeKind, Finding, Severity};
+use eframe::egui::{self, RichText, Ui};
+
+use super::app::Command;
+use super::form::{ERROR, OK, WARNING, finding_text};
+use super::tabs::Tab;
+
+/// A distribution or invalidation status in words, with a spinner while it is in progress.
+pub fn status_chip(ui: &mut Ui, status: &str) {
+    if status.eq_ignore_ascii_case("Deployed") || status.eq_ignore_ascii_case("Completed") {
+        ui.colored_label(OK, status);
+    } else if status.eq_ignore_ascii_case("InProgress") {
+        ui.spinner();
+        ui.label("Deploying…")
+            .on_hover_text("InProgress: the change is reaching the edge locations");
+    } else {
+        ui.label(status);
+    }
+}
+
+/// The findings of one tab, each a link to its field. Returns the command of a click.
+pub fn findings_column(ui: &mut Ui, findings: &[Finding], tab: Tab) -> Option<Command> {
+    let mut out = None;
+    ui.label(RichText::new(format!("Findings on {tab}")).strong());
+    ui.add_space(4.0);
+    let mine: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| Tab::of_path(&f.path) == tab)
+        .collect();
+    if mine.is_empty() {
+        ui.label(RichText::new("No findings on this tab.").weak());
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("findings")
+        .show(ui, |ui| {
+            for f in mine {
+                let color = if f.severity == Severity::Error {
+                    ERROR
+                } else {
+                    WARNING
+                };
+                if ui
+                    .link(
+                        RichText::new(f.path.clone())
+                            .color(color)
+                            .monospace()
+                            .small(),
+                    )
+                    .on_hover_text("Go to the field")
+                    .clicked()
+                {
+                    out = Some(Command::Focus(f.path.clone()));
+                }
+                finding_text(ui, f);
+                ui.add_space(4.0);
+            }
+            let others = findings
+                .iter()
+                .filter(|f| Tab::of_path(&f.path) != tab)
+                .count();
+            if others > 0 {
+                ui.separator();
+                ui.label(RichText::new(format!("{others} more on other tabs")).weak());
+                for f in findings.iter().filter(|f| Tab::of_path(&f.path) != tab) {
+                    if ui
+                        .link(
+                            RichText::new(format!("{} › {}", Tab::of_path(&f.path), f.path))
+                                .small(),
+                        )
+                        .clicked()
+                    {
+                        out = Some(Command::Focus(f.path.clone()));
+                    }
+                }
+            }
+        });
+    out
+}
+
+/// The model's changes as lines (`Origins › media › OriginPath: "" -> "/v2"`).
+pub fn change_list(ui: &mut Ui, changes: &[Change]) -> Option<Command> {
+    if changes.is_empty() {
+        ui.label(RichText::new("No changes.").weak());
+    }
+    for c in changes {
+        let (mark, color) = match c.kind {
+            ChangeKind::Added => ("added", OK),
+            ChangeKind::Removed => ("removed", ERROR),
+            ChangeKind::Changed => ("changed", WARNING),
+            ChangeKind::Moved => ("moved", WARNING),
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.colored_label(color, mark);
+            ui.label(RichText::new(c.to_string()).monospace().small());
+        });
+    }
+    None
+}
+
+/// `HH:MM:SS` in UTC.
+pub fn clock_time(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!(
+        "{:02}:{:02}:{:02} UTC",
+        (secs / 3600) % 24,
+        (secs / 60) % 60,
+        secs % 60
+    )
+}

@@ -1,0 +1,290 @@
+//! The console window driven as an operator would, by accessible label (egui_kittest), against
+//! a real local workspace in a temp folder: each test starts the real `ConsoleApp` on a tokio
+//! runtime, clicks and types, and waits for the backend's answers without sleeping blindly.
+
+mod ui_support;
+
+use std::time::Duration;
+
+use cfconsole_control::ControlPlane;
+use cfconsole_model::OriginProtocolPolicy;
+use eframe::egui;
+use egui_kittest::kittest::{NodeT, Queryable};
+use ui_support::{Console, SAMPLE};
+
+#[test]
+fn opens_on_the_sample_and_undo_redo_cover_every_edit() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.set_text("Comment", "Edited in the console");
+    assert_eq!(c.draft().config.comment, "Edited in the console");
+    c.click("Enabled");
+    assert!(!c.draft().config.enabled);
+    assert!(
+        c.h.query_by_label_contains("Review changes (2)").is_some(),
+        "two changes counted: {:?}",
+        c.draft().changes()
+    );
+
+    c.key_cmd(egui::Key::Z, false);
+    assert!(c.draft().config.enabled, "undo takes back the checkbox");
+    c.key_cmd(egui::Key::Z, false);
+    assert_ne!(
+        c.draft().config.comment,
+        "Edited in the console",
+        "then the comment"
+    );
+    c.key_cmd(egui::Key::Z, true);
+    assert_eq!(c.draft().config.comment, "Edited in the console", "redo");
+    c.click("Redo");
+    assert!(!c.draft().config.enabled);
+}
+
+#[test]
+fn a_validation_error_is_shown_at_the_field_counted_and_blocks_publish() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.tab("Origins");
+    c.h.get_by_label_contains("sample-site -> ").click();
+    c.steps(2);
+    assert!(
+        c.h.query_by_label("Connection attempts").is_some(),
+        "{}",
+        c.tree()
+    );
+    c.set_text("Connection attempts", "7");
+    let (e, _) = c.draft().counts();
+    assert_eq!(e, 1, "{:?}", c.draft().findings());
+    assert!(
+        c.h.query_by_label("1 error").is_some(),
+        "status bar counts it"
+    );
+    assert!(
+        c.h.query_by_label_contains("Origins (1 error)").is_some(),
+        "the tab counts it"
+    );
+    assert!(
+        c.h.get_by_label("Publish").accesskit_node().is_disabled(),
+        "publish refused"
+    );
+    // Clicking the finding focuses its field.
+    c.h.get_by_label_contains("Origins.Items[0].ConnectionAttempts")
+        .click();
+    c.steps(3);
+    assert!(c.h.get_by_label("Connection attempts").is_focused());
+    c.set_text("Connection attempts", "2");
+    assert_eq!(c.draft().counts().0, 0);
+    assert!(!c.h.get_by_label("Publish").accesskit_node().is_disabled());
+}
+
+#[test]
+fn an_s3_website_origin_gets_its_type_and_defaults() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.tab("Origins");
+    c.click("Add origin");
+    c.set_text(
+        "Origin domain",
+        "my-site.s3-website-us-east-1.amazonaws.com",
+    );
+    assert!(c.h.query_by_label("Type: S3 website endpoint").is_some());
+    let o = c.draft().config.origins.items()[1].clone();
+    let custom = o
+        .custom_origin_config
+        .expect("a website endpoint is a custom origin");
+    assert_eq!(
+        custom.origin_protocol_policy,
+        OriginProtocolPolicy::HttpOnly,
+        "website endpoints have no TLS"
+    );
+    assert!(o.s3_origin_config.is_none());
+    c.snapshot("origins");
+}
+
+#[test]
+fn behaviors_reorder_and_a_shadowed_pattern_is_flagged() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.tab("Behaviors");
+    c.click("Add behavior");
+    c.set_text("Path pattern", "/css/site.css");
+    assert!(
+        c.h.query_by_label("shadowed").is_some(),
+        "/css/* comes first and covers it"
+    );
+    c.click("Move up");
+    let patterns: Vec<String> = c
+        .draft()
+        .config
+        .cache_behaviors
+        .as_ref()
+        .unwrap()
+        .items()
+        .iter()
+        .map(|b| b.path_pattern.clone())
+        .collect();
+    assert_eq!(patterns, ["/css/site.css", "/css/*"]);
+    assert!(c.h.query_by_label("shadowed").is_none());
+    c.set_text("Test a path", "/css/site.css");
+    assert!(
+        c.h.query_by_label_contains("CacheBehaviors.Items[0] (pattern `/css/site.css`)")
+            .is_some()
+    );
+    c.snapshot("behaviors");
+}
+
+#[test]
+fn error_pages_security_and_logging_forms_edit_the_draft() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.tab("Error pages");
+    c.click("Add error page");
+    let pages = c.draft().config.custom_error_responses.clone().unwrap();
+    assert_eq!(pages.quantity, 2);
+    assert_eq!(
+        pages.items()[1].response_page_path.as_deref(),
+        Some("/index.html")
+    );
+    c.snapshot("error_pages");
+
+    c.tab("Security");
+    c.choose("Certificate", "ACM certificate (us-east-1)");
+    c.set_text(
+        "ACM certificate ARN",
+        "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-111122223333",
+    );
+    let v = c.draft().config.viewer_certificate.clone().unwrap();
+    assert_eq!(v.cloud_front_default_certificate, Some(false));
+    assert!(v.acm_certificate_arn.unwrap().ends_with("111122223333"));
+    assert!(
+        c.h.query_by_label_contains("Protocols: TLSv1.3, TLSv1.2")
+            .is_some(),
+        "the policy in words: {}",
+        c.tree()
+    );
+    c.snapshot("security");
+
+    c.tab("Logging");
+    c.click("Standard logging");
+    c.set_text("Log bucket", "logs.s3.amazonaws.com");
+    let l = c.draft().config.logging.clone().unwrap();
+    assert_eq!(l.enabled, Some(true));
+    assert_eq!(l.bucket.as_deref(), Some("logs.s3.amazonaws.com"));
+    c.snapshot("logging");
+    c.tab("General");
+    c.snapshot("general");
+    c.tab("Policies");
+    c.wait(|c| {
+        c.h.query_by_label_contains("CachingOptimized (managed)")
+            .is_some()
+    });
+    c.snapshot("policies");
+}
+
+#[test]
+fn review_then_publish_follows_the_deployment_to_deployed() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.set_text("Comment", "Published from the console");
+    c.key_cmd(egui::Key::Enter, false);
+    assert!(
+        c.h.query_by_label_contains("Comment: ").is_some(),
+        "the review lists the change"
+    );
+    c.h.get_by_label("Publish these changes").click();
+    c.wait(|c| c.h.query_all_by_label("Deploying…").next().is_some());
+    c.wait(|c| !c.app().jobs().any(|(w, _)| w.starts_with("deploying")) && !c.draft().is_edited());
+    assert!(c.h.query_all_by_label("Deployed").count() >= 1);
+    let rec = c.block_on(c.plane().get_distribution(SAMPLE)).unwrap();
+    assert_eq!(
+        rec.distribution.distribution_config.comment,
+        "Published from the console"
+    );
+    assert_eq!(rec.distribution.status, "Deployed");
+}
+
+#[test]
+fn a_stale_etag_shows_the_conflict_and_reapplies_the_edits() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.set_text("Comment", "Mine");
+    // Someone else publishes meanwhile (another process on the same workspace).
+    let other = c.other_workspace();
+    let rec = c.block_on(other.get_distribution(SAMPLE)).unwrap();
+    let mut theirs = rec.distribution.distribution_config.clone();
+    theirs.default_root_object = Some("home.html".into());
+    c.block_on(other.update_distribution(SAMPLE, theirs, &rec.etag))
+        .unwrap();
+
+    c.h.get_by_label("Publish").click();
+    c.wait(|c| c.h.query_by_label("Reload and re-apply my edits").is_some());
+    assert!(
+        c.h.query_by_label_contains("was changed elsewhere since you opened it")
+            .is_some()
+    );
+    assert!(
+        c.h.query_by_label_contains("DefaultRootObject").is_some(),
+        "their change is shown"
+    );
+    c.click("Reload and re-apply my edits");
+    assert_eq!(c.draft().config.comment, "Mine");
+    assert_eq!(
+        c.draft().config.default_root_object.as_deref(),
+        Some("home.html")
+    );
+    c.h.get_by_label("Publish").click();
+    c.wait(|c| !c.draft().is_edited());
+    let rec = c.block_on(c.plane().get_distribution(SAMPLE)).unwrap();
+    let cfg = rec.distribution.distribution_config;
+    assert_eq!(
+        (cfg.comment.as_str(), cfg.default_root_object.as_deref()),
+        ("Mine", Some("home.html"))
+    );
+}
+
+#[test]
+fn a_template_creates_a_distribution_that_deploys() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.click("New distribution…");
+    c.choose("Template", "Single-page app with error pages");
+    c.set_text(
+        "Origin domain of the new distribution",
+        "my-app.s3.us-east-1.amazonaws.com",
+    );
+    c.set_text("Comment of the new distribution", "SPA from a template");
+    c.h.get_by_label("Create distribution").click();
+    c.wait(|c| {
+        c.app().list.value().is_some_and(|l| l.len() == 2)
+            && c.app().state.selected.as_deref() != Some(SAMPLE)
+    });
+    c.wait(|c| c.app().current_draft().is_some());
+    assert_eq!(c.draft().config.comment, "SPA from a template");
+    assert!(
+        c.draft()
+            .config
+            .custom_error_responses
+            .as_ref()
+            .is_some_and(|e| !e.is_empty())
+    );
+}
+
+#[test]
+fn an_edit_is_saved_within_a_second_and_offered_back_after_a_restart() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.set_text("Comment", "Not lost");
+    let started = std::time::Instant::now();
+    c.wait(|c| c.draft().saved_at.is_some());
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "saved after {:?}",
+        started.elapsed()
+    );
+    let mut again = c.restart();
+    again.wait(|c| c.h.query_by_label("Restore draft").is_some());
+    again.h.get_by_label("Restore draft").click();
+    again.step();
+    assert_eq!(again.draft().config.comment, "Not lost");
+    assert!(again.draft().is_edited());
+}

@@ -1,0 +1,287 @@
+//! Drives the real `ConsoleApp` in egui_kittest: a temp workspace and data folder, a tokio
+//! runtime for the app's tasks, short local timings, and helpers that act by accessible label.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cfconsole::ui::app::{BackendChoice, State};
+use cfconsole::ui::draft::Draft;
+use cfconsole::ui::files::ScriptedDialogs;
+use cfconsole::ui::{ConsoleApp, Options};
+use cfconsole_control::poll::Schedule;
+use cfconsole_control::{ControlPlane, LocalWorkspace, SystemClock, Timings};
+use eframe::egui::{self, Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+/// The sample distribution every new workspace starts with.
+pub const SAMPLE: &str = "E1SAMPLE000001";
+
+/// Local deployments and invalidations take this long in the tests.
+pub const DELAY: Duration = Duration::from_millis(400);
+
+/// A console on a backend, with its folders.
+pub struct Console {
+    /// The harness; its state is the app.
+    pub h: Harness<'static, ConsoleApp>,
+    rt: Arc<tokio::runtime::Runtime>,
+    ws: Arc<tempfile::TempDir>,
+    data: Arc<tempfile::TempDir>,
+    backend: BackendChoice,
+    /// The file dialogs' answers.
+    pub dialogs: ScriptedDialogs,
+}
+
+impl Console {
+    /// A console on a fresh local workspace.
+    pub fn local() -> Self {
+        let ws = Arc::new(tempfile::tempdir().expect("temp workspace"));
+        let backend = BackendChoice::Local(Some(ws.path().to_path_buf()));
+        Self::start(
+            backend,
+            ws,
+            Arc::new(tempfile::tempdir().expect("temp data")),
+            None,
+        )
+    }
+
+    /// A console on AWS at `endpoint` (a moto server).
+    pub fn aws(endpoint: &str) -> Self {
+        let backend = BackendChoice::Aws {
+            profile: None,
+            region: Some("us-east-1".into()),
+            endpoint_url: Some(endpoint.to_string()),
+        };
+        let ws = Arc::new(tempfile::tempdir().expect("temp workspace"));
+        Self::start(
+            backend,
+            ws,
+            Arc::new(tempfile::tempdir().expect("temp data")),
+            None,
+        )
+    }
+
+    fn start(
+        backend: BackendChoice,
+        ws: Arc<tempfile::TempDir>,
+        data: Arc<tempfile::TempDir>,
+        rt: Option<Arc<tokio::runtime::Runtime>>,
+    ) -> Self {
+        let rt = rt.unwrap_or_else(|| {
+            Arc::new(
+                tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("runtime"),
+            )
+        });
+        let dialogs = ScriptedDialogs::default();
+        let mut options = Options::new(data.path().to_path_buf());
+        options.backend = Some(backend.clone());
+        options.local_timings = Some(Timings {
+            deployment: DELAY,
+            invalidation: DELAY,
+        });
+        options.schedule = Schedule {
+            initial: Duration::from_millis(50),
+            max: Duration::from_millis(50),
+            factor: 1.0,
+        };
+        options.dialogs = Arc::new(dialogs.clone());
+        let app = ConsoleApp::new(rt.handle().clone(), options, State::default());
+        let h = Harness::builder()
+            .with_size([1280.0, 800.0])
+            .build_ui_state(|ui, app: &mut ConsoleApp| app.show(ui), app);
+        Self {
+            h,
+            rt,
+            ws,
+            data,
+            backend,
+            dialogs,
+        }
+    }
+
+    /// The same folders in a new app, as after a crash and a restart.
+    pub fn restart(&self) -> Console {
+        Self::start(
+            self.backend.clone(),
+            self.ws.clone(),
+            self.data.clone(),
+            Some(self.rt.clone()),
+        )
+    }
+
+    /// The workspace folder.
+    pub fn workspace(&self) -> &Path {
+        self.ws.path()
+    }
+
+    /// The data folder (drafts).
+    pub fn data_dir(&self) -> PathBuf {
+        self.data.path().to_path_buf()
+    }
+
+    /// The app.
+    pub fn app(&self) -> &ConsoleApp {
+        self.h.state()
+    }
+
+    /// The open distribution's draft.
+    pub fn draft(&self) -> &Draft {
+        self.app().current_draft().expect("a distribution is open")
+    }
+
+    /// One frame.
+    pub fn step(&mut self) {
+        self.h.step();
+    }
+
+    /// `n` frames.
+    pub fn steps(&mut self, n: usize) {
+        for _ in 0..n {
+            self.h.step();
+        }
+    }
+
+    /// Steps until `cond` holds (the app's tasks run meanwhile); fails after 20 s.
+    #[track_caller]
+    pub fn wait(&mut self, cond: impl Fn(&Console) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.h.step();
+            if cond(self) {
+                self.h.step();
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out; banners: {:?}",
+                self.app().banners
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Waits until distribution `id` is open with its draft.
+    #[track_caller]
+    pub fn wait_for_draft(&mut self, id: &str) {
+        let id = id.to_string();
+        self.wait(move |c| {
+            c.app().state.selected.as_deref() == Some(id.as_str())
+                && c.app().current_draft().is_some()
+        });
+    }
+
+    /// Replaces the text of the field labelled `label`, as typing would.
+    #[track_caller]
+    pub fn set_text(&mut self, label: &str, text: &str) {
+        self.h.get_by_label(label).focus();
+        self.h.step();
+        self.h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+        self.h.step();
+        self.h.get_by_label(label).type_text(text);
+        self.h.step();
+        self.h.step();
+    }
+
+    /// Clicks what is labelled `label`, then lets the app settle (a card opening, a window
+    /// appearing, a scroll) for a few frames.
+    #[track_caller]
+    pub fn click(&mut self, label: &str) {
+        self.h.get_by_label(label).click();
+        self.steps(3);
+    }
+
+    /// Opens the combo box labelled `label` and picks `option`.
+    #[track_caller]
+    pub fn choose(&mut self, label: &str, option: &str) {
+        self.h.get_by_label(label).click();
+        self.steps(2);
+        self.h.get_by_label(option).click();
+        self.steps(2);
+    }
+
+    /// Opens a tab.
+    #[track_caller]
+    pub fn tab(&mut self, name: &str) {
+        match self.h.query_by_label(name) {
+            Some(n) => n.click(),
+            None => self.h.get_by_label_contains(&format!("{name} (")).click(),
+        }
+        self.steps(2);
+    }
+
+    /// The accessibility tree, for a failing test's message.
+    pub fn tree(&self) -> String {
+        format!("{:#?}", self.h.root())
+    }
+
+    /// Ctrl (Cmd) + key, with Shift when asked.
+    pub fn key_cmd(&mut self, key: Key, shift: bool) {
+        let m = if shift {
+            Modifiers::COMMAND | Modifiers::SHIFT
+        } else {
+            Modifiers::COMMAND
+        };
+        self.h.key_press_modifiers(m, key);
+        self.steps(2);
+    }
+
+    /// Runs a future on the app's runtime.
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
+    }
+
+    /// The app's backend.
+    pub fn plane(&self) -> Arc<dyn ControlPlane> {
+        self.app()
+            .backend
+            .as_ref()
+            .expect("connected")
+            .plane
+            .clone()
+    }
+
+    /// The same workspace opened by someone else (another process would do the same).
+    pub fn other_workspace(&self) -> LocalWorkspace {
+        LocalWorkspace::open_with(
+            self.ws.path(),
+            Arc::new(SystemClock),
+            Timings {
+                deployment: DELAY,
+                invalidation: DELAY,
+            },
+        )
+        .expect("workspace")
+    }
+
+    /// An image snapshot of the window, with what changes from run to run (temp paths, times)
+    /// masked.
+    pub fn snapshot(&mut self, name: &str) {
+        self.steps(2);
+        let ws = self.ws.path().display().to_string();
+        let rects: Vec<egui::Rect> = self
+            .h
+            .query_all_by(|n| {
+                let label = format!(
+                    "{} {}",
+                    n.label().unwrap_or_default(),
+                    n.value().unwrap_or_default()
+                );
+                label.contains(&ws)
+                    || label.contains("saved ")
+                    || label.ends_with('s') && label.contains("… ")
+            })
+            .map(|n| n.rect())
+            .collect();
+        for r in rects {
+            self.h.mask(r);
+        }
+        self.h.snapshot(name);
+    }
+}
