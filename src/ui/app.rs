@@ -1184,8 +1184,8 @@ impl ConsoleApp {
             let label = match &self.state.backend {
                 BackendChoice::Local(p) => format!(
                     "Backend: Local workspace ({})",
-                    p.as_ref()
-                        .map(|p| p.display().to_string())
+                    p.as_deref()
+                        .map(folder_name)
                         .unwrap_or_else(|| "default".into())
                 ),
                 BackendChoice::Aws {
@@ -1800,7 +1800,7 @@ async fn open_backend(choice: BackendChoice, timings: Option<Timings>) -> Result
                     .ok_or("there is no home folder for the default workspace: choose a folder")?,
             };
             let key = format!("local:{}", root.display());
-            let label = format!("Local workspace {}", root.display());
+            let label = format!("Local workspace {}", folder_name(&root));
             let ws = tokio::task::spawn_blocking(move || {
                 LocalWorkspace::open_with(root, Arc::new(SystemClock), timings.unwrap_or_default())
             })
@@ -1837,6 +1837,13 @@ async fn open_backend(choice: BackendChoice, timings: Option<Timings>) -> Result
             })
         }
     }
+}
+
+/// A folder's last component, for labels (the whole path is in the backend dialog).
+fn folder_name(p: &std::path::Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
 }
 
 fn matches_filter(d: &DistributionListItem, needle: &str) -> bool {

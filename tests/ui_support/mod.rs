@@ -39,7 +39,8 @@ impl Console {
     /// A console on a fresh local workspace.
     pub fn local() -> Self {
         let ws = Arc::new(tempfile::tempdir().expect("temp workspace"));
-        let backend = BackendChoice::Local(Some(ws.path().to_path_buf()));
+        // A fixed folder name inside the temp folder: labels (and snapshots) show only the name.
+        let backend = BackendChoice::Local(Some(ws.path().join("workspace")));
         Self::start(
             backend,
             ws,
@@ -250,7 +251,7 @@ impl Console {
     /// The same workspace opened by someone else (another process would do the same).
     pub fn other_workspace(&self) -> LocalWorkspace {
         LocalWorkspace::open_with(
-            self.ws.path(),
+            self.ws.path().join("workspace"),
             Arc::new(SystemClock),
             Timings {
                 deployment: DELAY,
