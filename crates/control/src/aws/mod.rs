@@ -19,8 +19,8 @@ use cfconsole_model::{DistributionConfig, Invalidation, InvalidationBatch, Inval
 
 use crate::error::{ControlError, Result};
 use crate::plane::{
-    ControlPlane, DistributionListItem, DistributionRecord, Page, PolicyConfig, PolicyKind,
-    PolicyRecord,
+    ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
+    PolicyKind, PolicyRecord,
 };
 use convert::*;
 
@@ -433,7 +433,7 @@ impl ControlPlane for Aws {
         )
     }
 
-    async fn list_distributions(&self) -> Result<Vec<DistributionListItem>> {
+    async fn list_distributions(&self) -> Result<DistributionList> {
         let mut out = Vec::new();
         let mut marker: Option<String> = None;
         loop {
@@ -445,7 +445,10 @@ impl ControlPlane for Aws {
                 .await
                 .map_err(|e| self.error("distribution list", None, e))?;
             let Some(list) = page.distribution_list else {
-                return Ok(out);
+                return Ok(DistributionList {
+                    items: out,
+                    unreadable: Vec::new(),
+                });
             };
             for s in list.items.unwrap_or_default() {
                 out.push(DistributionListItem {
@@ -460,7 +463,12 @@ impl ControlPlane for Aws {
             }
             match list.next_marker {
                 Some(m) if list.is_truncated && !m.is_empty() => marker = Some(m),
-                _ => return Ok(out),
+                _ => {
+                    return Ok(DistributionList {
+                        items: out,
+                        unreadable: Vec::new(),
+                    });
+                }
             }
         }
     }
