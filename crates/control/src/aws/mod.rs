@@ -133,11 +133,6 @@ impl Aws {
                             detail: message,
                         }
                     }
-                    "InvalidationBatchAlreadyExists" => {
-                        ControlError::InvalidationBatchAlreadyExists {
-                            caller_reference: message,
-                        }
-                    }
                     "CNAMEAlreadyExists" => ControlError::CnameAlreadyExists { detail: message },
                     "InvalidViewerCertificate" => {
                         ControlError::InvalidViewerCertificate { detail: message }
@@ -529,6 +524,7 @@ impl ControlPlane for Aws {
         distribution_id: &str,
         batch: InvalidationBatch,
     ) -> Result<Invalidation> {
+        let caller_reference = batch.caller_reference.clone();
         let out = self
             .client
             .create_invalidation()
@@ -536,7 +532,19 @@ impl ControlPlane for Aws {
             .invalidation_batch(invalidation_batch_to_sdk(batch)?)
             .send()
             .await
-            .map_err(|e| self.error(&format!("distribution {distribution_id}"), None, e))?;
+            .map_err(|e| {
+                match self.error(&format!("distribution {distribution_id}"), None, e) {
+                    // CloudFront's message does not carry the reference: name the one sent.
+                    ControlError::Rejected { code, .. }
+                        if code == "InvalidationBatchAlreadyExists" =>
+                    {
+                        ControlError::InvalidationBatchAlreadyExists {
+                            caller_reference: caller_reference.clone(),
+                        }
+                    }
+                    other => other,
+                }
+            })?;
         invalidation_from_sdk(
             out.invalidation
                 .ok_or_else(|| missing("CreateInvalidation.Invalidation"))?,
