@@ -1269,6 +1269,20 @@ async fn i2_i3_i11_invalidation_removes_all_variants_at_once() {
         (st, v["Error"]["Code"].as_str()),
         (409, Some("InvalidationBatchAlreadyExists"))
     );
+    // Control characters (NUL, CR/LF) are refused, in either form of the batch.
+    for bad in ["/img/a.jpg\0", "/img/a.jpg\r\nX-Injected: 1", "/img/\n"] {
+        for body in [
+            json!({"Paths": [bad]}),
+            json!({"Paths": {"Quantity": 1, "Items": [bad]}, "CallerReference": "ref-ctl"}),
+        ] {
+            let (st, v) = e.admin("POST", "/invalidations", body).await;
+            assert_eq!(
+                (st, v["Error"]["Code"].as_str()),
+                (400, Some("InvalidArgument")),
+                "{bad:?}: {v}"
+            );
+        }
+    }
     // I-2: trailing wildcard, short form.
     let (st, _) = e
         .admin("POST", "/invalidations", json!({"Paths": ["/img/*"]}))
