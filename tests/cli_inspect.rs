@@ -1,4 +1,4 @@
-//! End-to-end tests of `match`, `diff` and `export`: the built binary on the shared fixtures.
+//! End-to-end tests of `match`, `diff` and `export`: the built binary on the fixtures.
 
 use std::process::{Command, Output};
 

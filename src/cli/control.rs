@@ -262,7 +262,7 @@ pub fn run_distributions(args: DistributionsArgs) -> ExitCode {
             "{:<16} {:<11} {:<8} {:<32} {:<24} COMMENT",
             "ID", "STATUS", "ENABLED", "DOMAIN", "LAST MODIFIED"
         );
-        for d in list {
+        for d in list.items {
             let aliases = if d.aliases.is_empty() {
                 String::new()
             } else {
@@ -273,7 +273,21 @@ pub fn run_distributions(args: DistributionsArgs) -> ExitCode {
                 d.id, d.status, d.enabled, d.domain_name, d.last_modified, d.comment, aliases
             );
         }
-        Ok(())
+        // The others are listed above; each that could not be read is named, and the command
+        // fails so that scripts notice.
+        if list.unreadable.is_empty() {
+            return Ok(());
+        }
+        let mut lines: Vec<String> = list
+            .unreadable
+            .iter()
+            .map(|u| format!("error: {}", u.problem))
+            .collect();
+        lines.push(format!(
+            "{} distribution(s) could not be read; the others are listed",
+            list.unreadable.len()
+        ));
+        Err(Failure::Refused(lines))
     })
 }
 

@@ -14,6 +14,6 @@ pub use aws::{Aws, AwsOptions};
 pub use error::{ControlError, Result};
 pub use local::{Clock, LocalWorkspace, ManualClock, SystemClock, Timings};
 pub use plane::{
-    ControlPlane, DistributionListItem, DistributionRecord, Page, PolicyConfig, PolicyKind,
-    PolicyRecord, is_completed, is_deployed,
+    ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
+    PolicyKind, PolicyRecord, Unreadable, is_completed, is_deployed,
 };

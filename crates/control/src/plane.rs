@@ -29,6 +29,25 @@ pub struct DistributionListItem {
     pub last_modified: String,
 }
 
+/// The distribution list: every distribution that could be read, and each that could not (in
+/// the local workspace, a damaged or hand-edited file), so one bad entry hides none of the others.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DistributionList {
+    /// The distributions, by id.
+    pub items: Vec<DistributionListItem>,
+    /// What could not be read, by id; always empty from AWS.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A distribution that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The id its file name gives.
+    pub id: String,
+    /// What is wrong, naming the file and what to do.
+    pub problem: String,
+}
+
 /// A distribution with the ETag that an update or delete must send back (If-Match).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistributionRecord {
@@ -122,8 +141,8 @@ pub trait ControlPlane: Send + Sync {
     /// A line for status bars and errors: which backend, where.
     fn describe(&self) -> String;
 
-    /// Every distribution (all pages).
-    async fn list_distributions(&self) -> Result<Vec<DistributionListItem>>;
+    /// Every distribution (all pages), and any that could not be read.
+    async fn list_distributions(&self) -> Result<DistributionList>;
     /// One distribution: metadata, configuration, ETag and status.
     async fn get_distribution(&self, id: &str) -> Result<DistributionRecord>;
     /// Creates a distribution; it starts `InProgress`.

@@ -248,14 +248,15 @@ impl std::fmt::Display for Cost {
 }
 
 /// Paths submitted in the calendar month (UTC) of `now`, over every distribution of the
-/// backend: the free tier is per account. Reads each invalidation of the month once.
+/// backend: the free tier is per account. Reads each invalidation of the month once. A
+/// distribution that cannot be read (a damaged workspace file) is not counted.
 pub async fn paths_this_month(plane: &dyn ControlPlane, now: SystemTime) -> Result<u64> {
     let month = DateTime::from(now)
         .fmt(Format::DateTime)
         .map(|s| s.chars().take(7).collect::<String>())
         .unwrap_or_default();
     let mut total = 0u64;
-    for d in plane.list_distributions().await? {
+    for d in plane.list_distributions().await?.items {
         for s in plane.list_all_invalidations(&d.id).await? {
             if s.create_time.starts_with(&month) {
                 let inv = plane.get_invalidation(&d.id, &s.id).await?;

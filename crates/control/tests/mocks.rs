@@ -225,7 +225,8 @@ async fn error_codes_become_actionable_variants() {
             matches!(e, ControlError::TooManyInvalidationsInProgress { .. })
         }),
         ("InvalidationBatchAlreadyExists", |e| {
-            matches!(e, ControlError::InvalidationBatchAlreadyExists { .. })
+            matches!(e, ControlError::InvalidationBatchAlreadyExists { caller_reference }
+                if caller_reference == "r")
         }),
     ];
     for (code, check) in cases {

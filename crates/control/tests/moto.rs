@@ -46,7 +46,7 @@ async fn distribution_lifecycle_against_moto() {
         Some("index.html")
     );
 
-    let list = aws.list_distributions().await.expect("list");
+    let list = aws.list_distributions().await.expect("list").items;
     let item = list.iter().find(|d| d.id == id).expect("listed");
     // moto's list summary is canned (no Enabled, Comment or real times): only the id and domain
     // are its own.

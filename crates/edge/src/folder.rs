@@ -2,8 +2,12 @@
 //! extension, a quoted ETag, Last-Modified, 404 `NoSuchKey` for a missing key and 403
 //! `AccessDenied` for a key that escapes the folder or names a directory (S3 without ListBucket),
 //! HEAD, conditional GET (304) and single byte ranges (206).
+//!
+//! Nothing outside the folder is ever served: the file's path is resolved (symbolic links
+//! followed) and a file whose real path is not under the folder's real path is answered 404
+//! `NoSuchKey`, as S3 answers a key it does not have.
 
-use std::path::{Component, Path};
+use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -73,6 +77,15 @@ fn etag_of(body: &[u8]) -> String {
     format!("\"{h:016x}{:016x}\"", body.len())
 }
 
+/// The real path of `root/rel` (every symbolic link resolved) when it exists and lies under
+/// the real path of `root`; None otherwise (missing, or a link that leads out of the folder).
+/// The file is then opened by this resolved path, which has no links left to follow.
+async fn resolve_inside(root: &Path, rel: &Path) -> Option<PathBuf> {
+    let real_root = tokio::fs::canonicalize(root).await.ok()?;
+    let real = tokio::fs::canonicalize(real_root.join(rel)).await.ok()?;
+    real.starts_with(&real_root).then_some(real)
+}
+
 /// Serves `req` from `root` (OriginPath is part of the key, as with S3 — O-1).
 pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetched {
     let path_only = req.path_and_query.split('?').next().unwrap_or("");
@@ -95,7 +108,14 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
     {
         return xml_error(StatusCode::FORBIDDEN, "AccessDenied", "Access Denied", &key);
     }
-    let file = root.join(rel);
+    let Some(file) = resolve_inside(root, rel).await else {
+        return xml_error(
+            StatusCode::NOT_FOUND,
+            "NoSuchKey",
+            "The specified key does not exist.",
+            &key,
+        );
+    };
     let meta = match tokio::fs::metadata(&file).await {
         Ok(m) if m.is_file() => m,
         Ok(_) => return xml_error(StatusCode::FORBIDDEN, "AccessDenied", "Access Denied", &key),

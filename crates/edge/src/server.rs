@@ -516,11 +516,29 @@ async fn serve_viewer<I>(
                 .and_then(|h| h.take(req.method(), req.headers())),
             earlier_requests: served.fetch_add(1, Ordering::Relaxed),
         };
-        async move { Ok::<Response<Full<Bytes>>, Infallible>(pipeline::handle(s, c, facts, req).await) }
+        async move {
+            Ok::<Response<Full<Bytes>>, Infallible>(with_reason(
+                pipeline::handle(s, c, facts, req).await,
+            ))
+        }
     });
     let _ = watcher
         .watch(builder.serve_connection(TokioIo::new(io), svc).into_owned())
         .await;
+}
+
+/// The reason phrase of an HTTP/1.1 status line for a status hyper has no name for: hyper would
+/// write `<none>`. CloudFront's 494 gets the phrase nginx gives that code.
+fn with_reason<B>(mut res: Response<B>) -> Response<B> {
+    if res.status().canonical_reason().is_none() {
+        let phrase: &'static [u8] = match res.status().as_u16() {
+            494 => b"Request Header Or Cookie Too Large",
+            _ => b"Unknown",
+        };
+        res.extensions_mut()
+            .insert(hyper::ext::ReasonPhrase::from_static(phrase));
+    }
+    res
 }
 
 async fn serve_admin(

@@ -78,6 +78,20 @@ async fn bad_requests_get_400_494_403_502_and_the_server_keeps_serving() {
         (494, Some("CloudFront")),
         "oversized headers"
     );
+    // hyper has no name for 494 and would write `<none>` as the reason phrase.
+    let resp = raw(
+        addr,
+        format!(
+            "GET /good HTTP/1.1\r\nHost: {DOMAIN}\r\nX-Big: {big}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .await;
+    let status_line = resp.lines().next().unwrap_or_default();
+    assert_eq!(
+        status_line, "HTTP/1.1 494 Request Header Or Cookie Too Large",
+        "494 status line"
+    );
     good(&e).await;
 
     // URL over 8,192 bytes → 413 (H-12).

@@ -1148,6 +1148,42 @@ async fn folder_origin_serves_like_s3() {
     e.edge.stop().await;
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn folder_origin_serves_nothing_outside_its_folder() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(dir.path().join("secret.txt"), "TOP SECRET").unwrap();
+    std::fs::write(site.join("index.html"), "<h1>hi</h1>").unwrap();
+    symlink("/etc/passwd", site.join("passwd")).unwrap();
+    symlink("../secret.txt", site.join("secret.txt")).unwrap();
+    symlink(dir.path(), site.join("up")).unwrap();
+    // A link that stays inside the folder is followed, as are links on the way to the folder.
+    symlink("index.html", site.join("alias.html")).unwrap();
+    let served = dir.path().join("served");
+    symlink(&site, &served).unwrap();
+    let e = edge_with(
+        config(json!({}), json!({})),
+        &[("o1", Override::Folder(served))],
+        |_| {},
+    )
+    .await;
+    for path in ["/passwd", "/secret.txt", "/up/secret.txt"] {
+        let r = e.get(path).await;
+        assert_eq!(r.status, 404, "{path}: refused like a missing S3 key");
+        let body = r.text();
+        assert!(
+            !body.contains("TOP SECRET") && !body.contains("root:"),
+            "{path}: {body}"
+        );
+    }
+    assert_eq!(e.get("/index.html").await.text(), "<h1>hi</h1>");
+    assert_eq!(e.get("/alias.html").await.text(), "<h1>hi</h1>");
+    e.edge.stop().await;
+}
+
 // ---- §14 origin groups ----
 
 #[tokio::test]
@@ -1233,6 +1269,20 @@ async fn i2_i3_i11_invalidation_removes_all_variants_at_once() {
         (st, v["Error"]["Code"].as_str()),
         (409, Some("InvalidationBatchAlreadyExists"))
     );
+    // Control characters (NUL, CR/LF) are refused, in either form of the batch.
+    for bad in ["/img/a.jpg\0", "/img/a.jpg\r\nX-Injected: 1", "/img/\n"] {
+        for body in [
+            json!({"Paths": [bad]}),
+            json!({"Paths": {"Quantity": 1, "Items": [bad]}, "CallerReference": "ref-ctl"}),
+        ] {
+            let (st, v) = e.admin("POST", "/invalidations", body).await;
+            assert_eq!(
+                (st, v["Error"]["Code"].as_str()),
+                (400, Some("InvalidArgument")),
+                "{bad:?}: {v}"
+            );
+        }
+    }
     // I-2: trailing wildcard, short form.
     let (st, _) = e
         .admin("POST", "/invalidations", json!({"Paths": ["/img/*"]}))

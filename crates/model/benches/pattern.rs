@@ -10,7 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 fn many_behaviors() -> cfconsole_model::DistributionConfig {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/many-behaviors.json"
+        "/../../fixtures/many-behaviors.json"
     );
     let text = std::fs::read_to_string(path).expect("fixture many-behaviors.json readable");
     Document::from_json(&text).expect("fixture parses").config

@@ -54,6 +54,17 @@ pub enum InvalidationPathError {
         /// 1-based character position of the first stray `*`.
         position: usize,
     },
+    /// A control character (NUL, CR, LF, tab, DEL, ...): no request path can contain one
+    /// unencoded, and CR/LF could split a header or a log line where the path is written.
+    #[error(
+        "control character U+{code:04X} at position {position}; percent-encode it (`%{code:02X}`)          to name a path that contains it (spec I-4)"
+    )]
+    ControlCharacter {
+        /// 1-based character position of the first control character.
+        position: usize,
+        /// Its code point.
+        code: u32,
+    },
 }
 
 /// A valid invalidation path: begins with `/`, at most 4,000 characters, `*` only at the end.
@@ -78,6 +89,12 @@ impl InvalidationPath {
         let len = path.chars().count();
         if len > MAX_PATH_LEN {
             return Err(InvalidationPathError::TooLong { len });
+        }
+        if let Some((i, c)) = path.chars().enumerate().find(|(_, c)| c.is_control()) {
+            return Err(InvalidationPathError::ControlCharacter {
+                position: i + 1,
+                code: u32::from(c),
+            });
         }
         // spec I-2: `*` only as the last character.
         if let Some((i, _)) = path

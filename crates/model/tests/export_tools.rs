@@ -53,7 +53,7 @@ fn fixtures() -> Vec<Fixture> {
     }
     assert!(
         out.iter().filter(|f| f.is_valid()).count() >= 10,
-        "expected the shared fixtures in {:?}",
+        "expected the fixtures in {:?}",
         fixtures_dir()
     );
     out

@@ -1,4 +1,4 @@
-//! Every configuration under `shared/fixtures/` reads and writes back equal to its input
+//! Every configuration under `fixtures/` reads and writes back equal to its input
 //! (compared as JSON values, so key order and whitespace do not matter).
 
 use cfconsole_model::Document;

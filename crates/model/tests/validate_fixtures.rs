@@ -1,4 +1,4 @@
-//! Every configuration under `shared/fixtures/` validates to what the fixtures README says:
+//! Every configuration under `fixtures/` validates to what the fixtures README says:
 //! `valid` (no errors; warnings only where justified below), `valid with warnings` (no errors,
 //! the named warning present), `invalid: PATH CODE` (that error at that path).
 

@@ -1,4 +1,4 @@
-//! Test support shared by the workspace's integration tests: where the shared fixtures are, how
+//! Test support shared by the workspace's integration tests: where the fixtures are, how
 //! an external tool is found (and what its absence means under CI), and a moto server started on
 //! a free loopback port and stopped when dropped.
 //!
@@ -10,24 +10,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The shared fixtures folder: `$CFCONSOLE_FIXTURES`, else `../shared/fixtures` beside the
-/// repository (where CI and the developers' machines have it).
+/// The fixtures folder: `$CFCONSOLE_FIXTURES`, else the repository's own `fixtures/`.
 pub fn fixtures_dir() -> PathBuf {
     if let Ok(dir) = std::env::var("CFCONSOLE_FIXTURES") {
         return PathBuf::from(dir);
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let candidates = [
-        root.join("../shared/fixtures"),
-        root.join("shared/fixtures"),
-    ];
-    candidates
-        .iter()
-        .find(|p| p.is_dir())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!("shared fixtures not found; tried {candidates:?}; set CFCONSOLE_FIXTURES")
-        })
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    assert!(
+        dir.is_dir(),
+        "fixtures not found at {}; set CFCONSOLE_FIXTURES",
+        dir.display()
+    );
+    dir
 }
 
 /// One fixture's path; panics when it is missing.
@@ -57,7 +51,7 @@ pub fn fixtures() -> Vec<(String, String)> {
     out.sort();
     assert!(
         out.len() >= 15,
-        "expected the shared fixtures, found {}",
+        "expected the repository's fixtures, found {}",
         out.len()
     );
     out

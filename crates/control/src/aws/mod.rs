@@ -19,8 +19,8 @@ use cfconsole_model::{DistributionConfig, Invalidation, InvalidationBatch, Inval
 
 use crate::error::{ControlError, Result};
 use crate::plane::{
-    ControlPlane, DistributionListItem, DistributionRecord, Page, PolicyConfig, PolicyKind,
-    PolicyRecord,
+    ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
+    PolicyKind, PolicyRecord,
 };
 use convert::*;
 
@@ -131,11 +131,6 @@ impl Aws {
                         ControlError::TooManyInvalidationsInProgress {
                             id: what.trim_start_matches("distribution ").into(),
                             detail: message,
-                        }
-                    }
-                    "InvalidationBatchAlreadyExists" => {
-                        ControlError::InvalidationBatchAlreadyExists {
-                            caller_reference: message,
                         }
                     }
                     "CNAMEAlreadyExists" => ControlError::CnameAlreadyExists { detail: message },
@@ -433,7 +428,7 @@ impl ControlPlane for Aws {
         )
     }
 
-    async fn list_distributions(&self) -> Result<Vec<DistributionListItem>> {
+    async fn list_distributions(&self) -> Result<DistributionList> {
         let mut out = Vec::new();
         let mut marker: Option<String> = None;
         loop {
@@ -445,7 +440,10 @@ impl ControlPlane for Aws {
                 .await
                 .map_err(|e| self.error("distribution list", None, e))?;
             let Some(list) = page.distribution_list else {
-                return Ok(out);
+                return Ok(DistributionList {
+                    items: out,
+                    unreadable: Vec::new(),
+                });
             };
             for s in list.items.unwrap_or_default() {
                 out.push(DistributionListItem {
@@ -460,7 +458,12 @@ impl ControlPlane for Aws {
             }
             match list.next_marker {
                 Some(m) if list.is_truncated && !m.is_empty() => marker = Some(m),
-                _ => return Ok(out),
+                _ => {
+                    return Ok(DistributionList {
+                        items: out,
+                        unreadable: Vec::new(),
+                    });
+                }
             }
         }
     }
@@ -521,6 +524,7 @@ impl ControlPlane for Aws {
         distribution_id: &str,
         batch: InvalidationBatch,
     ) -> Result<Invalidation> {
+        let caller_reference = batch.caller_reference.clone();
         let out = self
             .client
             .create_invalidation()
@@ -528,7 +532,19 @@ impl ControlPlane for Aws {
             .invalidation_batch(invalidation_batch_to_sdk(batch)?)
             .send()
             .await
-            .map_err(|e| self.error(&format!("distribution {distribution_id}"), None, e))?;
+            .map_err(|e| {
+                match self.error(&format!("distribution {distribution_id}"), None, e) {
+                    // CloudFront's message does not carry the reference: name the one sent.
+                    ControlError::Rejected { code, .. }
+                        if code == "InvalidationBatchAlreadyExists" =>
+                    {
+                        ControlError::InvalidationBatchAlreadyExists {
+                            caller_reference: caller_reference.clone(),
+                        }
+                    }
+                    other => other,
+                }
+            })?;
         invalidation_from_sdk(
             out.invalidation
                 .ok_or_else(|| missing("CreateInvalidation.Invalidation"))?,

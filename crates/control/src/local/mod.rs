@@ -6,6 +6,11 @@
 //! and deployed. Status is computed from timestamps on read, so no background thread is needed
 //! and tests move time with a [`Clock`] instead of sleeping.
 //!
+//! Any number of processes may use one workspace at once (the console window, its pollers, a
+//! CLI): every read-modify-write (create, update with its ETag check, delete, invalidate,
+//! policies) runs under an exclusive lock on `WORKSPACE/.lock`, and every file is replaced
+//! atomically, so a write lands whole or is refused for its real reason (a stale ETag).
+//!
 //! ```text
 //! WORKSPACE/
 //!   distributions/E1ABCDEF234567.json
@@ -40,8 +45,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{ControlError, Result};
 use crate::plane::{
-    ControlPlane, DistributionListItem, DistributionRecord, Page, PolicyConfig, PolicyKind,
-    PolicyRecord, is_deployed,
+    ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
+    PolicyKind, PolicyRecord, Unreadable, is_deployed,
 };
 use crate::queue;
 
@@ -133,6 +138,11 @@ const SAMPLE_SITE: &[(&str, &[u8])] = &[
 /// Invalidations per page when listing (CloudFront's default MaxItems).
 const PAGE_SIZE: usize = 100;
 
+/// Age past which a temp file is taken for the leftover of a killed writer and removed. Every
+/// write is made under the workspace lock, so the age only matters for a writer that could not
+/// take the lock; a write takes milliseconds.
+pub const STALE_TEMP_AGE: Duration = Duration::from_secs(10 * 60);
+
 /// A local folder that stands in for CloudFront.
 pub struct LocalWorkspace {
     root: PathBuf,
@@ -203,11 +213,24 @@ impl LocalWorkspace {
             timings,
             lock: Mutex::new(()),
         };
+        fs::create_dir_all(&ws.root).map_err(|e| ControlError::io(&ws.root, e))?;
         let dists = ws.distributions_dir();
-        if !dists.exists() {
-            ws.seed()?;
+        match ws.write_guard() {
+            // Under the lock: two processes opening a new workspace seed it once, and a temp
+            // file seen here belongs to no write in progress (writes hold the lock too).
+            Ok(_g) => {
+                if !dists.exists() {
+                    ws.seed()?;
+                }
+                store::remove_stale_temps(&dists, STALE_TEMP_AGE);
+                for kind in PolicyKind::ALL {
+                    store::remove_stale_temps(&ws.policy_dir(kind), STALE_TEMP_AGE);
+                }
+            }
+            // A read-only workspace is read as it is; its writes fail with the reason.
+            Err(_) if dists.is_dir() => {}
+            Err(e) => return Err(e),
         }
-        store::remove_stale_temps(&dists);
         Ok(ws)
     }
 
@@ -234,13 +257,31 @@ impl LocalWorkspace {
         self.root.join("policies").join(kind.as_str())
     }
 
-    /// Serializes read-modify-write cycles: a mutex within this process, and an advisory lock
-    /// on `WORKSPACE/.lock` across processes (the GUI and a CLI on one workspace), so an ETag
-    /// check and the write after it cannot interleave with another writer's.
-    fn guard(&self) -> WorkspaceGuard<'_> {
+    /// Serializes read-modify-write cycles: a mutex within this process, and an exclusive
+    /// advisory lock on `WORKSPACE/.lock` across processes (the GUI and a CLI on one workspace),
+    /// so an ETag check and the write after it cannot interleave with another writer's. Fails
+    /// when the lock cannot be taken: writing without it could lose another process's write.
+    fn write_guard(&self) -> Result<WorkspaceGuard<'_>> {
         // A panic in another holder leaves no half-done state on disk (writes are atomic).
         let mutex = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        // Best effort: a read-only workspace still reads; writes fail there anyway.
+        let path = self.root.join(".lock");
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| ControlError::io(&path, e))?;
+        file.lock().map_err(|e| ControlError::io(&path, e))?;
+        Ok(WorkspaceGuard {
+            _file: Some(file),
+            _mutex: mutex,
+        })
+    }
+
+    /// [`write_guard`](Self::write_guard) for reads, best effort: a read-only workspace (where
+    /// no `.lock` can be created) still reads, each file whole (files are replaced by rename).
+    fn read_guard(&self) -> WorkspaceGuard<'_> {
+        let mutex = self.lock.lock().unwrap_or_else(|p| p.into_inner());
         let file = fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -643,21 +684,30 @@ impl ControlPlane for LocalWorkspace {
         format!("local workspace {}", self.root.display())
     }
 
-    async fn list_distributions(&self) -> Result<Vec<DistributionListItem>> {
-        let _g = self.guard();
-        self.all_ids()?
-            .iter()
-            .map(|id| self.read(id).map(|s| list_item(&s.distribution)))
-            .collect()
+    async fn list_distributions(&self) -> Result<DistributionList> {
+        let _g = self.read_guard();
+        let mut list = DistributionList::default();
+        for id in self.all_ids()? {
+            match self.read(&id) {
+                Ok(s) => list.items.push(list_item(&s.distribution)),
+                // Removed by hand since the folder was listed: not there, not a problem.
+                Err(ControlError::NotFound { .. }) => {}
+                Err(e) => list.unreadable.push(Unreadable {
+                    id,
+                    problem: e.to_string(),
+                }),
+            }
+        }
+        Ok(list)
     }
 
     async fn get_distribution(&self, id: &str) -> Result<DistributionRecord> {
-        let _g = self.guard();
+        let _g = self.read_guard();
         self.read(id).map(Self::record)
     }
 
     async fn create_distribution(&self, config: DistributionConfig) -> Result<DistributionRecord> {
-        let _g = self.guard();
+        let _g = self.write_guard()?;
         for other in self.all_ids()? {
             let o = self.read(&other)?;
             if o.distribution.distribution_config.caller_reference == config.caller_reference {
@@ -701,7 +751,7 @@ impl ControlPlane for LocalWorkspace {
         config: DistributionConfig,
         if_match: &str,
     ) -> Result<DistributionRecord> {
-        let _g = self.guard();
+        let _g = self.write_guard()?;
         let mut s = self.read(id)?;
         Self::check_etag(format!("distribution {id}"), &s.etag, if_match)?;
         if s.distribution.distribution_config.caller_reference != config.caller_reference {
@@ -723,7 +773,7 @@ impl ControlPlane for LocalWorkspace {
     }
 
     async fn delete_distribution(&self, id: &str, if_match: &str) -> Result<()> {
-        let _g = self.guard();
+        let _g = self.write_guard()?;
         let s = self.read(id)?;
         Self::check_etag(format!("distribution {id}"), &s.etag, if_match)?;
         if s.distribution.distribution_config.enabled || !is_deployed(&s.distribution.status) {
@@ -738,7 +788,7 @@ impl ControlPlane for LocalWorkspace {
         distribution_id: &str,
         batch: InvalidationBatch,
     ) -> Result<Invalidation> {
-        let _g = self.guard();
+        let _g = self.write_guard()?;
         let mut s = self.read(distribution_id)?;
         // spec I-12: Quantity must equal the number of Items.
         if !batch.paths.is_consistent() {
@@ -839,7 +889,7 @@ impl ControlPlane for LocalWorkspace {
         distribution_id: &str,
         marker: Option<String>,
     ) -> Result<Page<InvalidationSummary>> {
-        let _g = self.guard();
+        let _g = self.read_guard();
         let s = self.read(distribution_id)?;
         let newest_first: Vec<&StoredInvalidation> = s.state.invalidations.iter().rev().collect();
         let start = match marker.filter(|m| !m.is_empty()) {
@@ -867,7 +917,7 @@ impl ControlPlane for LocalWorkspace {
     }
 
     async fn get_invalidation(&self, distribution_id: &str, id: &str) -> Result<Invalidation> {
-        let _g = self.guard();
+        let _g = self.read_guard();
         let s = self.read(distribution_id)?;
         s.state
             .invalidations
@@ -880,7 +930,7 @@ impl ControlPlane for LocalWorkspace {
     }
 
     async fn list_policies(&self, kind: PolicyKind) -> Result<Vec<PolicyRecord>> {
-        let _g = self.guard();
+        let _g = self.read_guard();
         let dir = self.policy_dir(kind);
         let Ok(entries) = fs::read_dir(&dir) else {
             return Ok(Vec::new());
@@ -899,12 +949,12 @@ impl ControlPlane for LocalWorkspace {
     }
 
     async fn get_policy(&self, kind: PolicyKind, id: &str) -> Result<PolicyRecord> {
-        let _g = self.guard();
+        let _g = self.read_guard();
         self.read_policy(kind, id)
     }
 
     async fn create_policy(&self, config: PolicyConfig) -> Result<PolicyRecord> {
-        let _g = self.guard();
+        let _g = self.write_guard()?;
         let kind = config.kind();
         // CloudFront refuses a second policy of the same kind with the same name.
         if let Ok(entries) = fs::read_dir(self.policy_dir(kind)) {
@@ -938,7 +988,7 @@ impl ControlPlane for LocalWorkspace {
         config: PolicyConfig,
         if_match: &str,
     ) -> Result<PolicyRecord> {
-        let _g = self.guard();
+        let _g = self.write_guard()?;
         let kind = config.kind();
         let current = self.read_policy(kind, id)?;
         Self::check_etag(format!("{} {id}", kind.as_str()), &current.etag, if_match)?;

@@ -1,11 +1,14 @@
 //! Atomic file replacement for the workspace: write a temp file beside the target, fsync it,
 //! rename it over the target, fsync the folder. A crash at any point leaves either the old file or
 //! the new one, never a torn mix, which is what makes the workspace safe to hand-edit and to kill.
+//! Temp names are unique per process and write (process id, a counter, the time), and a temp file
+//! is created only if no file has its name, so two processes never write into one temp file.
 
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::error::{ControlError, Result};
 
@@ -40,13 +43,17 @@ pub fn write_atomic_with(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
     let tmp: PathBuf = dir.join(format!(
-        "{TEMP_PREFIX}{name}-{}-{}",
+        "{TEMP_PREFIX}{name}-{}-{}-{nanos}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
     let result = (|| {
-        let mut f = File::create(&tmp)?;
+        let mut f = File::create_new(&tmp)?;
         let half = bytes.len() / 2;
         f.write_all(&bytes[..half])?;
         hook(Stage::HalfWritten)?;
@@ -64,13 +71,24 @@ pub fn write_atomic_with(
     result.map_err(|e: std::io::Error| ControlError::io(path, e))
 }
 
-/// Removes temp files left by writes that were interrupted (a killed process).
-pub fn remove_stale_temps(dir: &Path) {
+/// Removes temp files left by interrupted writes (a killed process) whose last change is at
+/// least `min_age` ago. The caller holds the workspace lock, under which every write is made, so
+/// a temp file seen then belongs to no write in progress; `min_age` also spares one whose writer
+/// could not take the lock.
+pub fn remove_stale_temps(dir: &Path, min_age: Duration) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
+    let now = SystemTime::now();
     for e in entries.flatten() {
-        if e.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+        if !e.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        let old_enough = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| now.duration_since(t).unwrap_or_default() >= min_age);
+        if old_enough {
             let _ = fs::remove_file(e.path());
         }
     }
@@ -101,7 +119,14 @@ mod tests {
                 "stopped at {stage:?}: the previous file must be intact"
             );
         }
-        remove_stale_temps(dir.path());
+        remove_stale_temps(dir.path(), Duration::from_secs(3600));
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(
+            left.len(),
+            3,
+            "recent temp files are kept: their writer may be alive"
+        );
+        remove_stale_temps(dir.path(), Duration::ZERO);
         let left: Vec<_> = fs::read_dir(dir.path()).unwrap().flatten().collect();
         assert_eq!(left.len(), 1, "only the real file remains");
         write_atomic(&path, b"new").unwrap();

@@ -32,7 +32,7 @@ fn batch(reference: &str, paths: &[String]) -> InvalidationBatch {
 #[tokio::test]
 async fn first_use_seeds_the_sample_distribution_and_site() {
     let (_d, _c, ws) = workspace();
-    let list = ws.list_distributions().await.unwrap();
+    let list = ws.list_distributions().await.unwrap().items;
     assert_eq!(list.len(), 1, "{list:?}");
     assert_eq!(list[0].id, "E1SAMPLE000001");
     assert_eq!(list[0].status, "Deployed", "the seed starts at rest");
@@ -40,7 +40,7 @@ async fn first_use_seeds_the_sample_distribution_and_site() {
     assert!(ws.root().join("sample-site/404.html").is_file());
     // Reopening does not seed again or lose anything.
     let again = LocalWorkspace::open(ws.root()).unwrap();
-    assert_eq!(again.list_distributions().await.unwrap().len(), 1);
+    assert_eq!(again.list_distributions().await.unwrap().items.len(), 1);
 }
 
 #[tokio::test]
@@ -270,8 +270,13 @@ async fn corrupt_file_is_named_and_nothing_else_is_lost() {
         good.replace("\"Enabled\": true", "\"Enabld\": true"),
     )
     .unwrap();
-    let err = ws.list_distributions().await.unwrap_err();
-    let msg = err.to_string();
+    // The bad file hides nothing: the others are listed, and it is named with what is wrong.
+    let list = ws.list_distributions().await.unwrap();
+    let ids: Vec<&str> = list.items.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, [rec.distribution.id.as_str()]);
+    assert_eq!(list.unreadable.len(), 1, "{list:?}");
+    assert_eq!(list.unreadable[0].id, "E1SAMPLE000001");
+    let msg = &list.unreadable[0].problem;
     assert!(msg.contains("E1SAMPLE000001.json"), "names the file: {msg}");
     assert!(msg.contains("Enabld"), "says what is wrong: {msg}");
     // The other distribution is untouched and usable.
@@ -286,7 +291,8 @@ async fn corrupt_file_is_named_and_nothing_else_is_lost() {
         "never overwritten"
     );
     fs::write(&sample, good).unwrap();
-    assert_eq!(ws.list_distributions().await.unwrap().len(), 2);
+    let list = ws.list_distributions().await.unwrap();
+    assert_eq!((list.items.len(), list.unreadable.len()), (2, 0));
 }
 
 #[tokio::test]
@@ -303,19 +309,35 @@ async fn interrupted_write_leaves_the_previous_distribution_readable() {
     });
     assert!(err.is_err());
     assert_eq!(ws.get_distribution("E1SAMPLE000001").await.unwrap(), before);
-    // The stray temp file is not taken for a distribution, and is cleaned on the next open.
-    assert_eq!(ws.list_distributions().await.unwrap().len(), 1);
-    let reopened = LocalWorkspace::open(ws.root()).unwrap();
-    let temps = fs::read_dir(reopened.root().join("distributions"))
+    // The stray temp file is not taken for a distribution. A recent one is kept on the next
+    // open (its writer may be alive, in another process); one older than STALE_TEMP_AGE is
+    // the leftover of a killed writer and is removed.
+    let list = ws.list_distributions().await.unwrap();
+    assert_eq!((list.items.len(), list.unreadable.len()), (1, 0));
+    let temps = || -> Vec<PathBuf> {
+        fs::read_dir(ws.root().join("distributions"))
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(store::TEMP_PREFIX)
+            })
+            .map(|e| e.path())
+            .collect()
+    };
+    LocalWorkspace::open(ws.root()).unwrap();
+    let left = temps();
+    assert_eq!(left.len(), 1);
+    let old = SystemTime::now() - STALE_TEMP_AGE - MINUTE;
+    fs::File::options()
+        .write(true)
+        .open(&left[0])
         .unwrap()
-        .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with(store::TEMP_PREFIX)
-        })
-        .count();
-    assert_eq!(temps, 0);
+        .set_modified(old)
+        .unwrap();
+    LocalWorkspace::open(ws.root()).unwrap();
+    assert_eq!(temps(), Vec::<PathBuf>::new());
 }
 
 #[tokio::test]

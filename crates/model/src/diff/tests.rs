@@ -5,10 +5,7 @@ use crate::Document;
 use serde_json::json;
 
 fn fixture_value(name: &str) -> Value {
-    let path = format!(
-        "{}/../../../shared/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("fixture readable");
     to_value(&Document::from_json(&text).expect("fixture parses").config)
 }

@@ -46,6 +46,31 @@ fn parse_rules() {
         ),
         ("I-2 %2A is a literal star", "/a%2A.jpg", Ok(())),
         ("I-3 with query", "/img.jpg?p=a", Ok(())),
+        (
+            "I-4 NUL",
+            "/a\0b",
+            Err(InvalidationPathError::ControlCharacter {
+                position: 3,
+                code: 0,
+            }),
+        ),
+        (
+            "I-4 CR LF",
+            "/a\r\nX-Injected: 1",
+            Err(InvalidationPathError::ControlCharacter {
+                position: 3,
+                code: 13,
+            }),
+        ),
+        (
+            "I-4 LF",
+            "/é\n",
+            Err(InvalidationPathError::ControlCharacter {
+                position: 3,
+                code: 10,
+            }),
+        ),
+        ("I-4 encoded CR LF", "/a%0D%0A", Ok(())),
     ];
     for (rule, path, expected) in rows {
         assert_eq!(

@@ -43,10 +43,7 @@ fn config_with(behaviors: &[(&str, &str)]) -> DistributionConfig {
 }
 
 fn fixture(name: &str) -> DistributionConfig {
-    let path = format!(
-        "{}/../../../shared/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/../../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("fixture readable");
     crate::Document::from_json(&text)
         .expect("fixture parses")
