@@ -232,7 +232,7 @@ pub enum Command {
 /// Task results.
 enum Msg {
     Connected(Result<Backend, String>),
-    List(Result<Vec<DistributionListItem>, String>),
+    List(Result<(Vec<DistributionListItem>, Vec<String>), String>),
     Loaded(String, Result<DistributionRecord, String>),
     Published(String, Result<DistributionRecord, String>),
     Conflict(String, Result<DistributionRecord, String>),
@@ -466,7 +466,20 @@ impl ConsoleApp {
         let Some(plane) = self.plane() else { return };
         self.list.start();
         self.spawn("loading distributions", async move {
-            Msg::List(plane.list_distributions().await.map_err(|e| e.to_string()))
+            Msg::List(
+                plane
+                    .list_distributions()
+                    .await
+                    .map_err(|e| e.to_string())
+                    .map(|l| {
+                        let bad = l
+                            .unreadable
+                            .into_iter()
+                            .map(|u| format!("{}: {}", u.id, u.problem))
+                            .collect();
+                        (l.items, bad)
+                    }),
+            )
         });
     }
 
@@ -620,6 +633,12 @@ impl ConsoleApp {
                 if let Err(e) = &r {
                     self.banner_error(format!("The distribution list could not be loaded: {e}"));
                 }
+                let r = r.map(|(items, unreadable)| {
+                    for u in unreadable {
+                        self.banner_error(format!("A distribution in the workspace cannot be read: {u}"));
+                    }
+                    items
+                });
                 self.list.finish(r);
                 if let Some(list) = self.list.value() {
                     // Follow whatever is deploying, so its status updates itself.
