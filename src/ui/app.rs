@@ -77,6 +77,9 @@ pub struct Options {
     pub dialogs: Arc<dyn FileDialogs>,
     /// Print the time to the first frame on stderr (the start-up benchmark).
     pub report_first_frame: bool,
+    /// A control plane built by the caller (tests: the AWS backend with explicit test
+    /// credentials against an emulator), used instead of connecting to `backend`.
+    pub plane: Option<Backend>,
 }
 
 impl Options {
@@ -89,6 +92,7 @@ impl Options {
             schedule: Schedule::default(),
             dialogs: Arc::new(NativeDialogs),
             report_first_frame: false,
+            plane: None,
         }
     }
 }
@@ -349,8 +353,16 @@ impl ConsoleApp {
             first_frame_reported: false,
             frames: 0,
         };
-        let choice = app.state.backend.clone();
-        app.connect(choice);
+        match app.options.plane.take() {
+            Some(b) => {
+                app.list = Remote::Pending(None);
+                app.spawn("connecting", async move { Msg::Connected(Ok(b)) });
+            }
+            None => {
+                let choice = app.state.backend.clone();
+                app.connect(choice);
+            }
+        }
         app
     }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cfconsole::ui::app::{BackendChoice, State};
+use cfconsole::ui::app::{Backend, BackendChoice, State};
 use cfconsole::ui::draft::Draft;
 use cfconsole::ui::files::ScriptedDialogs;
 use cfconsole::ui::{ConsoleApp, Options};
@@ -46,10 +46,12 @@ impl Console {
             ws,
             Arc::new(tempfile::tempdir().expect("temp data")),
             None,
+            None,
         )
     }
 
-    /// A console on AWS at `endpoint` (a moto server).
+    /// A console on the AWS backend (the real SDK) at `endpoint`, a moto server, with test
+    /// credentials given explicitly (nothing of the user's AWS files is read).
     pub fn aws(endpoint: &str) -> Self {
         let backend = BackendChoice::Aws {
             profile: None,
@@ -57,12 +59,13 @@ impl Console {
             endpoint_url: Some(endpoint.to_string()),
         };
         let ws = Arc::new(tempfile::tempdir().expect("temp workspace"));
-        Self::start(
-            backend,
-            ws,
-            Arc::new(tempfile::tempdir().expect("temp data")),
-            None,
-        )
+        let plane = Backend {
+            plane: Arc::new(aws_client(endpoint)),
+            label: "AWS (emulator)".into(),
+            key: "aws:moto".into(),
+        };
+        let data = Arc::new(tempfile::tempdir().expect("temp data"));
+        Self::start(backend, ws, data, None, Some(plane))
     }
 
     fn start(
@@ -70,6 +73,7 @@ impl Console {
         ws: Arc<tempfile::TempDir>,
         data: Arc<tempfile::TempDir>,
         rt: Option<Arc<tokio::runtime::Runtime>>,
+        plane: Option<Backend>,
     ) -> Self {
         let rt = rt.unwrap_or_else(|| {
             Arc::new(
@@ -93,6 +97,7 @@ impl Console {
             factor: 1.0,
         };
         options.dialogs = Arc::new(dialogs.clone());
+        options.plane = plane;
         let app = ConsoleApp::new(rt.handle().clone(), options, State::default());
         let h = Harness::builder()
             .with_size([1280.0, 800.0])
@@ -114,6 +119,7 @@ impl Console {
             self.ws.clone(),
             self.data.clone(),
             Some(self.rt.clone()),
+            None,
         )
     }
 
@@ -161,8 +167,14 @@ impl Console {
             }
             assert!(
                 Instant::now() < deadline,
-                "timed out; banners: {:?}",
-                self.app().banners
+                "timed out; banners: {:?}; jobs: {:?}; changes: {:?}; list: {:?}",
+                self.app().banners,
+                self.app()
+                    .jobs()
+                    .map(|(w, _)| w.clone())
+                    .collect::<Vec<_>>(),
+                self.app().current_draft().map(|d| d.changes()),
+                self.app().list.value()
             );
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -285,4 +297,16 @@ impl Console {
         }
         self.h.snapshot(name);
     }
+}
+
+/// The AWS backend on the real SDK, at `endpoint`, with dummy credentials.
+pub fn aws_client(endpoint: &str) -> cfconsole_control::Aws {
+    use aws_sdk_cloudfront::config::{BehaviorVersion, Credentials, Region};
+    let conf = aws_sdk_cloudfront::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+        .endpoint_url(endpoint)
+        .build();
+    cfconsole_control::Aws::from_client(aws_sdk_cloudfront::Client::from_conf(conf))
 }
