@@ -233,7 +233,9 @@ pub enum Command {
     ),
 }
 
-/// Task results.
+/// Task results. Each is moved once from a task to the UI thread, so the size difference of
+/// the variants costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 enum Msg {
     Connected(Result<Backend, String>),
     List(Result<(Vec<DistributionListItem>, Vec<String>), String>),
@@ -669,11 +671,10 @@ impl ConsoleApp {
                     for id in deploying {
                         self.follow(id);
                     }
-                    if first && !known {
-                        if let Some(id) = first_id {
+                    if first && !known
+                        && let Some(id) = first_id {
                             self.select(id);
                         }
-                    }
                 }
             }
             Msg::Loaded(id, r) => {
@@ -709,11 +710,10 @@ impl ConsoleApp {
                     Ok(rec) => {
                         let status = rec.distribution.status.clone();
                         self.set_status(&id, &status);
-                        if let Some(slot) = self.records.get_mut(&id) {
-                            if let Some(v) = slot.value_mut() {
+                        if let Some(slot) = self.records.get_mut(&id)
+                            && let Some(v) = slot.value_mut() {
                                 v.distribution.status = status;
                             }
-                        }
                         if !self.deleting.contains_key(&id) {
                             self.notice(format!("{id} is deployed"));
                         }
@@ -832,8 +832,8 @@ impl ConsoleApp {
             }
         }
         self.set_status(&id, &status);
-        if let Some(list) = self.list.value_mut() {
-            if let Some(row) = list.iter_mut().find(|d| d.id == id) {
+        if let Some(list) = self.list.value_mut()
+            && let Some(row) = list.iter_mut().find(|d| d.id == id) {
                 let c = &rec.distribution.distribution_config;
                 row.enabled = c.enabled;
                 row.comment = c.comment.clone();
@@ -843,16 +843,14 @@ impl ConsoleApp {
                     .map(|a| a.items().to_vec())
                     .unwrap_or_default();
             }
-        }
         self.records.insert(id, Remote::Ready(rec));
     }
 
     fn set_status(&mut self, id: &str, status: &str) {
-        if let Some(list) = self.list.value_mut() {
-            if let Some(row) = list.iter_mut().find(|d| d.id == id) {
+        if let Some(list) = self.list.value_mut()
+            && let Some(row) = list.iter_mut().find(|d| d.id == id) {
                 row.status = status.to_string();
             }
-        }
     }
 
     fn run_commands(&mut self) {
@@ -1200,11 +1198,10 @@ impl ConsoleApp {
 
         if !self.first_frame_reported {
             self.first_frame_reported = true;
-            if self.options.report_first_frame {
-                if let Some(s) = self.started {
+            if self.options.report_first_frame
+                && let Some(s) = self.started {
                     eprintln!("first frame after {} ms", s.elapsed().as_millis());
                 }
-            }
         }
     }
 
@@ -1296,17 +1293,16 @@ impl ConsoleApp {
                 });
             });
             let selected = self.state.selected.clone();
-            if let Some(id) = selected {
-                if ui
+            if let Some(id) = selected
+                && ui
                     .add_enabled(
-                        self.deleting.get(&id).is_none(),
+                        !self.deleting.contains_key(&id),
                         egui::Button::new("Delete…"),
                     )
                     .clicked()
                 {
                     self.dialog = Some(Dialog::ConfirmDelete(id));
                 }
-            }
         });
     }
 

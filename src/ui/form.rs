@@ -341,6 +341,7 @@ pub fn opt_check(
 
 /// A choice from a fixed set, shown in words; the combo's accessible name carries the current
 /// value (AccessKit does not expose a combo box's selection).
+#[allow(clippy::too_many_arguments)] // a form row: where, what, and how it reads
 pub fn combo<E: Copy + PartialEq>(
     ui: &mut Ui,
     form: &mut FormCtx<'_>,

@@ -365,6 +365,7 @@ fn policy_options(
     managed.into_iter().chain(custom).collect()
 }
 
+#[allow(clippy::too_many_arguments)] // a form row: where, what, and how it reads
 fn policy_combo(
     ui: &mut Ui,
     form: &mut FormCtx<'_>,
@@ -383,11 +384,10 @@ fn policy_combo(
         )
         .collect();
     let cur = value.clone().filter(|s| !s.is_empty());
-    if let Some(id) = &cur {
-        if !all.iter().any(|(i, _)| i.as_ref() == Some(id)) {
+    if let Some(id) = &cur
+        && !all.iter().any(|(i, _)| i.as_ref() == Some(id)) {
             all.push((Some(id.clone()), format!("{id} (not listed)")));
         }
-    }
     let idx: Vec<usize> = (0..all.len()).collect();
     let mut sel = all.iter().position(|(i, _)| *i == cur).unwrap_or(0);
     let r = form::combo(ui, form, label, help, path, &mut sel, &idx, |k| {

@@ -301,15 +301,14 @@ fn origin_form(ui: &mut Ui, form: &mut FormCtx<'_>, base: &str, o: &mut Origin, 
                 ),
                 (true, true) | (false, false)
             );
-            if !fits || (r.changed() && new_kind != kind) {
-                if ui
+            if (!fits || (r.changed() && new_kind != kind))
+                && ui
                     .button(format!("Apply {} defaults", new_kind.label()))
                     .clicked()
                 {
                     origin_kind::apply_defaults(o);
                     form.mark(format!("{base}.DomainName"));
                 }
-            }
         });
         ui.end_row();
         if r.changed() && new_kind != kind {
