@@ -647,3 +647,34 @@ fn fixtures_have_no_pattern_findings() {
         assert!(f.is_empty(), "{name}: {f:?}");
     }
 }
+
+#[test]
+fn lint_of_a_hostile_number_of_behaviors_is_bounded_and_says_so() {
+    // Past the comparison budget the shadowing check stops, with one warning where it stopped;
+    // duplicates are still found everywhere.
+    let mut patterns: Vec<String> = (0..3_000).map(|i| format!("/p{i}/*")).collect();
+    patterns.push("/p0/*".into()); // duplicate of the first
+    patterns.push("/p1/x".into()); // shadowed by /p1/*, but past the budget
+    let behaviors: Vec<(&str, &str)> = patterns.iter().map(|p| (p.as_str(), "s3")).collect();
+    let f = lint(&config_with(&behaviors));
+    let stop: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.message.contains("not checked for being shadowed"))
+        .collect();
+    assert_eq!(stop.len(), 1, "{f:#?}");
+    assert_eq!(stop[0].severity, Severity::Warning);
+    assert!(
+        f.iter()
+            .any(|f| f.path == "CacheBehaviors.Items[3000].PathPattern"
+                && f.is_error()
+                && f.message.contains("duplicates CacheBehaviors.Items[0]")),
+        "{f:#?}"
+    );
+    assert!(!f.iter().any(|f| f.message.contains("never selected")));
+    // Within the budget, shadowing is found as before.
+    let f = lint(&config_with(&[("/p1/*", "s3"), ("/p1/x", "s3")]));
+    assert!(
+        f.iter().any(|f| f.message.contains("never selected")),
+        "{f:#?}"
+    );
+}
