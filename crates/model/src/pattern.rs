@@ -863,11 +863,21 @@ fn lint_default_root_object(config: &DistributionConfig, out: &mut Vec<Finding>)
             format!("the default root object is {len} characters long; at most 255 are accepted"),
         ));
     }
+    // spec D-4: the Developer Guide says not to begin with `/`, but the API accepts it and real
+    // configurations carry `/` and `/index.html`.
     if let Some(rest) = obj.strip_prefix('/') {
-        out.push(Finding::error(
+        let instead = if rest.is_empty() {
+            "remove it, or name the object (\"index.html\")".to_string()
+        } else {
+            format!("write {rest:?}")
+        };
+        out.push(Finding::warning(
             field,
-            "InvalidDefaultRootObject",
-            format!("the default root object cannot begin with `/`; write {rest:?} (spec D-4)"),
+            format!(
+                "the default root object begins with `/`: CloudFront accepts it, and a request \
+                 for `/` then asks the origin for `/{obj}`, which most origins do not have (for \
+                 S3, the key {obj:?}, not {rest:?}; `/` alone can loop); {instead} (spec D-4)"
+            ),
         ));
     }
     if let Some((i, ch)) = obj
