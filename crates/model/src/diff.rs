@@ -16,6 +16,8 @@
 //! assert_eq!(lines, ["- Aliases › old.example.com", "+ Aliases › new.example.com"]);
 //! ```
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -313,10 +315,15 @@ fn walk_array(
         return walk_keyed(out, path, field, k.ordered, (b, &bk), (a, &ak));
     }
     let scalar = |v: &Value| !v.is_object() && !v.is_array();
-    if b.iter().chain(a).all(scalar) && unique(b) && unique(a) {
+    if b.iter().chain(a).all(scalar)
+        && let (Some(b_set), Some(a_set)) = (set_of(b), set_of(a))
+    {
         // A set: order carries no meaning.
-        for (kind, from, other) in [(ChangeKind::Removed, b, a), (ChangeKind::Added, a, b)] {
-            for v in from.iter().filter(|v| !other.contains(v)) {
+        for (kind, from, other) in [
+            (ChangeKind::Removed, b, &a_set),
+            (ChangeKind::Added, a, &b_set),
+        ] {
+            for v in from.iter().filter(|v| !other.contains(&ScalarKey::of(v))) {
                 path.push(segment(v));
                 let mut c = Change::new(path, kind, None, None);
                 if kind == ChangeKind::Added {
@@ -351,11 +358,22 @@ fn keys_of(items: &[Value], key: &str) -> Option<Vec<String>> {
     (sorted.len() == keys.len()).then_some(keys)
 }
 
-fn unique(items: &[Value]) -> bool {
-    items
-        .iter()
-        .enumerate()
-        .all(|(i, v)| !items[..i].contains(v))
+/// A scalar JSON value as a hash key: its JSON text, which differs exactly when the values do
+/// (`1` and `"1"`, `1` and `1.0` included).
+#[derive(PartialEq, Eq, Hash)]
+struct ScalarKey(String);
+
+impl ScalarKey {
+    fn of(v: &Value) -> Self {
+        Self(v.to_string())
+    }
+}
+
+/// The items of a list of scalars as a set, or None when an item repeats (such a list is
+/// compared by index).
+fn set_of(items: &[Value]) -> Option<HashSet<ScalarKey>> {
+    let set: HashSet<ScalarKey> = items.iter().map(ScalarKey::of).collect();
+    (set.len() == items.len()).then_some(set)
 }
 
 /// A value as a path segment: strings bare, anything else as JSON.
@@ -374,9 +392,9 @@ fn walk_keyed(
     (b, bk): (&[Value], &[String]),
     (a, ak): (&[Value], &[String]),
 ) {
-    let pos = |keys: &[String], k: &String| keys.iter().position(|x| x == k);
+    let (b_at, a_at) = (positions(bk), positions(ak));
     for (i, k) in bk.iter().enumerate() {
-        if pos(ak, k).is_none() {
+        if !a_at.contains_key(k) {
             path.push(k.clone());
             let mut c = Change::new(path, ChangeKind::Removed, Some(&b[i]), None);
             c.position = Some(i + 1);
@@ -386,19 +404,22 @@ fn walk_keyed(
     }
     // Items kept in both, in their before and after order; those outside a longest common
     // subsequence are the ones that moved (the fewest moves that explain the new order).
-    let common_b: Vec<&String> = bk.iter().filter(|k| pos(ak, k).is_some()).collect();
-    let common_a: Vec<&String> = ak.iter().filter(|k| pos(bk, k).is_some()).collect();
-    let stayed = lcs(&common_b, &common_a);
+    let common_a: Vec<&String> = ak.iter().filter(|k| b_at.contains_key(k)).collect();
+    let stayed: HashSet<&String> = if ordered {
+        lcs(&common_a, &b_at)
+    } else {
+        HashSet::new()
+    };
     for (j, k) in ak.iter().enumerate() {
         path.push(k.clone());
-        match pos(bk, k) {
+        match b_at.get(k).copied() {
             None => {
                 let mut c = Change::new(path, ChangeKind::Added, None, Some(&a[j]));
                 c.position = Some(j + 1);
                 out.push(c);
             }
             Some(i) => {
-                if ordered && !stayed.contains(&k) {
+                if ordered && !stayed.contains(k) {
                     out.push(Change::new(
                         path,
                         ChangeKind::Moved,
@@ -413,30 +434,36 @@ fn walk_keyed(
     }
 }
 
-/// A longest common subsequence of two sequences of distinct keys.
-fn lcs<'a>(x: &[&'a String], y: &[&'a String]) -> Vec<&'a String> {
-    let (n, m) = (x.len(), y.len());
-    let mut t = vec![vec![0usize; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            t[i][j] = if x[i] == y[j] {
-                t[i + 1][j + 1] + 1
-            } else {
-                t[i + 1][j].max(t[i][j + 1])
-            };
+/// Each key's position.
+fn positions(keys: &[String]) -> HashMap<&String, usize> {
+    keys.iter().enumerate().map(|(i, k)| (k, i)).collect()
+}
+
+/// A longest common subsequence of the keys both sides have, given after's in its order and
+/// before's positions. The keys are distinct, so it is a longest increasing subsequence of
+/// their positions before, found in O(n log n) (patience sorting, from the right so that among
+/// equally long ones the items earliest in after's order are kept: what was moved is what
+/// came to stand after them).
+fn lcs<'a>(common_a: &[&'a String], b_at: &HashMap<&String, usize>) -> HashSet<&'a String> {
+    let seq: Vec<usize> = common_a.iter().map(|k| b_at[*k]).collect();
+    // heads[l]: the index in `seq` where the increasing run of length l + 1 with the largest
+    // first value starts; next: the element after each one in its run.
+    let mut heads: Vec<usize> = Vec::new();
+    let mut next: Vec<Option<usize>> = vec![None; seq.len()];
+    for (i, &v) in seq.iter().enumerate().rev() {
+        let l = heads.partition_point(|&h| seq[h] > v);
+        next[i] = l.checked_sub(1).map(|p| heads[p]);
+        if l == heads.len() {
+            heads.push(i);
+        } else {
+            heads[l] = i;
         }
     }
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < n && j < m {
-        if x[i] == y[j] {
-            out.push(x[i]);
-            i += 1;
-            j += 1;
-        } else if t[i + 1][j] >= t[i][j + 1] {
-            i += 1;
-        } else {
-            j += 1;
-        }
+    let mut out = HashSet::with_capacity(heads.len());
+    let mut at = heads.last().copied();
+    while let Some(i) = at {
+        out.insert(common_a[i]);
+        at = next[i];
     }
     out
 }

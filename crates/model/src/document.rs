@@ -73,6 +73,14 @@ impl Document {
 
     /// Reads a document from JSON text in any of the three forms.
     pub fn from_json(text: &str) -> Result<Self, ParseError> {
+        if text.starts_with('\u{feff}') {
+            return Err(ParseError::new(
+                "",
+                "the file starts with a UTF-8 byte-order mark (BOM, bytes EF BB BF), which JSON \
+                 does not allow: save it as UTF-8 without BOM (in PowerShell, `Set-Content \
+                 -Encoding utf8NoBOM`; or `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`)",
+            ));
+        }
         let value: Value = serde_json::from_str(text).map_err(|e| {
             ParseError::new(
                 "",
@@ -311,6 +319,16 @@ mod tests {
         "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
             "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}
     }"#;
+
+    #[test]
+    fn a_byte_order_mark_is_named_with_how_to_remove_it() {
+        let e = Document::from_json(&format!("\u{feff}{MINIMAL}"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("byte-order mark"), "{e}");
+        assert!(e.contains("without BOM"), "says how to remove it: {e}");
+        assert!(!e.contains("expected value"), "{e}");
+    }
 
     #[test]
     fn reads_all_three_forms() {

@@ -14,6 +14,8 @@
 //! assert!(covers(&all, &jpg)); // placed first, `/images/*` would shadow `images/*.jpg`
 //! ```
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::finding::Finding;
@@ -55,7 +57,7 @@ pub enum PatternError {
 }
 
 /// One element of a compiled pattern.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Token {
     /// A literal byte (patterns are ASCII once validated; a lenient compile keeps UTF-8 bytes).
     Lit(u8),
@@ -630,6 +632,10 @@ pub fn select_behavior(config: &DistributionConfig, path: &str) -> Selection {
     }
 }
 
+/// Pattern comparisons the shadowing check may make (about 2,800 behaviors compared in full;
+/// CloudFront's default quota is 25).
+const SHADOW_COMPARISONS: usize = 4_000_000;
+
 /// Longest accepted default root object, in characters (spec D-4).
 pub const MAX_DEFAULT_ROOT_OBJECT_LEN: usize = 255;
 
@@ -657,15 +663,21 @@ pub fn lint(config: &DistributionConfig) -> Vec<Finding> {
         }
     }
 
+    // The first behavior of each distinct pattern, by tokens: duplicates are found in one pass.
+    let mut first: HashMap<&[Token], usize> = HashMap::with_capacity(compiled.len());
+    // Comparisons left for the shadowing check, which compares each pattern with every earlier
+    // one: bounded so that a hostile file (far past CloudFront's quota) cannot stall validation.
+    let mut budget = SHADOW_COMPARISONS;
+    let mut unchecked = false;
     for (j, later) in compiled.iter().enumerate() {
         let Some(later) = later else { continue };
         let field = format!("CacheBehaviors.Items[{j}].PathPattern");
         // spec P-4: `/a/*` and `a/*` are the same pattern.
-        let duplicate = compiled[..j].iter().enumerate().find_map(|(i, e)| {
-            e.as_ref()
-                .filter(|e| e.tokens == later.tokens)
-                .map(|e| (i, e))
-        });
+        let i = *first.entry(&later.tokens[..]).or_insert(j);
+        let duplicate = (i != j)
+            .then(|| compiled[i].as_ref())
+            .flatten()
+            .map(|e| (i, e));
         if let Some((i, earlier)) = duplicate {
             let same = if earlier.as_str() == later.as_str() {
                 String::new()
@@ -684,10 +696,30 @@ pub fn lint(config: &DistributionConfig) -> Vec<Finding> {
             ));
             continue;
         }
-        let shadow = compiled[..j]
-            .iter()
-            .enumerate()
-            .find_map(|(i, e)| e.as_ref().filter(|e| covers(e, later)).map(|e| (i, e)));
+        if unchecked {
+            continue;
+        }
+        if budget < j {
+            out.push(Finding::warning(
+                field,
+                format!(
+                    "{} cache behaviors are too many to check each against every earlier one; \
+                     this one and those after it were not checked for being shadowed \
+                     (CloudFront accepts 25 by default)",
+                    behaviors.len()
+                ),
+            ));
+            unchecked = true;
+            continue;
+        }
+        budget -= j;
+        // Every match of a pattern starts with its literal prefix, so an earlier pattern can
+        // only cover this one when its prefix starts this one's (a cheap filter before `covers`).
+        let shadow = compiled[..j].iter().enumerate().find_map(|(i, e)| {
+            e.as_ref()
+                .filter(|e| later.prefix.starts_with(&e.prefix) && covers(e, later))
+                .map(|e| (i, e))
+        });
         if let Some((i, earlier)) = shadow {
             out.push(Finding::warning(
                 field,
@@ -831,11 +863,21 @@ fn lint_default_root_object(config: &DistributionConfig, out: &mut Vec<Finding>)
             format!("the default root object is {len} characters long; at most 255 are accepted"),
         ));
     }
+    // spec D-4: the Developer Guide says not to begin with `/`, but the API accepts it and real
+    // configurations carry `/` and `/index.html`.
     if let Some(rest) = obj.strip_prefix('/') {
-        out.push(Finding::error(
+        let instead = if rest.is_empty() {
+            "remove it, or name the object (\"index.html\")".to_string()
+        } else {
+            format!("write {rest:?}")
+        };
+        out.push(Finding::warning(
             field,
-            "InvalidDefaultRootObject",
-            format!("the default root object cannot begin with `/`; write {rest:?} (spec D-4)"),
+            format!(
+                "the default root object begins with `/`: CloudFront accepts it, and a request \
+                 for `/` then asks the origin for `/{obj}`, which most origins do not have (for \
+                 S3, the key {obj:?}, not {rest:?}; `/` alone can loop); {instead} (spec D-4)"
+            ),
         ));
     }
     if let Some((i, ch)) = obj

@@ -253,3 +253,52 @@ fn long_values_are_cut_in_display() {
     assert!(line.ends_with('…'), "{line}");
     assert!(line.chars().count() < 160, "{line}");
 }
+
+#[test]
+fn moves_are_the_fewest_that_explain_the_new_order() {
+    // Against a longest-common-subsequence table: the number of `Moved` is the number of kept
+    // items outside a longest common subsequence.
+    fn lcs_len(x: &[usize], y: &[usize]) -> usize {
+        let mut t = vec![vec![0usize; y.len() + 1]; x.len() + 1];
+        for i in (0..x.len()).rev() {
+            for j in (0..y.len()).rev() {
+                t[i][j] = if x[i] == y[j] {
+                    t[i + 1][j + 1] + 1
+                } else {
+                    t[i + 1][j].max(t[i][j + 1])
+                };
+            }
+        }
+        t[0][0]
+    }
+    let orders: [&[usize]; 6] = [
+        &[0, 1, 2, 3, 4, 5],
+        &[5, 4, 3, 2, 1, 0],
+        &[1, 0, 3, 2, 5, 4],
+        &[2, 3, 4, 5, 0, 1],
+        &[0, 5, 1, 4, 2, 3],
+        &[3, 1, 4, 0, 5, 2],
+    ];
+    let behaviors = |order: &[usize]| -> Value {
+        let items: Vec<Value> = order
+            .iter()
+            .map(|i| json!({"PathPattern": format!("/p{i}/*"), "TargetOriginId": "s3"}))
+            .collect();
+        json!({"CacheBehaviors": {"Quantity": items.len(), "Items": items}})
+    };
+    let before: Vec<usize> = (0..6).collect();
+    for after in orders {
+        let c = diff_values(&behaviors(&before), &behaviors(after));
+        assert!(
+            c.iter().all(|c| c.kind == ChangeKind::Moved),
+            "{:?}",
+            lines(&c)
+        );
+        assert_eq!(
+            c.len(),
+            6 - lcs_len(&before, after),
+            "{after:?}: {:?}",
+            lines(&c)
+        );
+    }
+}

@@ -578,7 +578,8 @@ fn lint_error_pages_and_default_root_object() {
         ("D-4 fine", "index.html", 0),
         ("D-4 empty = none", "", 0),
         ("D-4 path allowed", "folder/index.html", 0),
-        ("D-4 leading slash", "/index.html", 1),
+        ("D-4 leading slash: a warning", "/index.html", 0),
+        ("D-4 only a slash: a warning", "/", 0),
         ("D-4 charset", "index page.html", 1),
         ("D-4 length", &"a".repeat(256), 1),
     ];
@@ -586,7 +587,7 @@ fn lint_error_pages_and_default_root_object() {
         cfg.default_root_object = Some(root.to_string());
         let findings: Vec<_> = lint(&cfg)
             .into_iter()
-            .filter(|f| f.path == "DefaultRootObject")
+            .filter(|f| f.path == "DefaultRootObject" && f.is_error())
             .collect();
         assert_eq!(findings.len(), errors, "{rule}: {findings:?}");
         assert!(
@@ -596,13 +597,26 @@ fn lint_error_pages_and_default_root_object() {
             "{rule}"
         );
     }
-    cfg.default_root_object = Some("/index.html".into());
-    let msg = lint(&cfg)
-        .into_iter()
-        .find(|f| f.path == "DefaultRootObject")
-        .map(|f| f.message)
-        .unwrap_or_default();
-    assert!(msg.contains("write \"index.html\""), "{msg}");
+    for (root, says) in [("/index.html", "write \"index.html\""), ("/", "remove it")] {
+        cfg.default_root_object = Some(root.into());
+        let f: Vec<Finding> = lint(&cfg)
+            .into_iter()
+            .filter(|f| f.path == "DefaultRootObject")
+            .collect();
+        assert_eq!(f.len(), 1, "{root}: {f:?}");
+        assert_eq!(
+            f[0].severity,
+            Severity::Warning,
+            "{root}: accepted by the API"
+        );
+        assert!(f[0].message.contains(says), "{}", f[0].message);
+        assert!(
+            f[0].message
+                .contains(&format!("asks the origin for `/{root}`")),
+            "says what it will do: {}",
+            f[0].message
+        );
+    }
 
     cfg.default_root_object = None;
     let got = codes(&lint(&cfg));
@@ -646,4 +660,35 @@ fn fixtures_have_no_pattern_findings() {
         let f = lint(&fixture(name));
         assert!(f.is_empty(), "{name}: {f:?}");
     }
+}
+
+#[test]
+fn lint_of_a_hostile_number_of_behaviors_is_bounded_and_says_so() {
+    // Past the comparison budget the shadowing check stops, with one warning where it stopped;
+    // duplicates are still found everywhere.
+    let mut patterns: Vec<String> = (0..3_000).map(|i| format!("/p{i}/*")).collect();
+    patterns.push("/p0/*".into()); // duplicate of the first
+    patterns.push("/p1/x".into()); // shadowed by /p1/*, but past the budget
+    let behaviors: Vec<(&str, &str)> = patterns.iter().map(|p| (p.as_str(), "s3")).collect();
+    let f = lint(&config_with(&behaviors));
+    let stop: Vec<&Finding> = f
+        .iter()
+        .filter(|f| f.message.contains("not checked for being shadowed"))
+        .collect();
+    assert_eq!(stop.len(), 1, "{f:#?}");
+    assert_eq!(stop[0].severity, Severity::Warning);
+    assert!(
+        f.iter()
+            .any(|f| f.path == "CacheBehaviors.Items[3000].PathPattern"
+                && f.is_error()
+                && f.message.contains("duplicates CacheBehaviors.Items[0]")),
+        "{f:#?}"
+    );
+    assert!(!f.iter().any(|f| f.message.contains("never selected")));
+    // Within the budget, shadowing is found as before.
+    let f = lint(&config_with(&[("/p1/*", "s3"), ("/p1/x", "s3")]));
+    assert!(
+        f.iter().any(|f| f.message.contains("never selected")),
+        "{f:#?}"
+    );
 }
