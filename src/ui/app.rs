@@ -833,24 +833,26 @@ impl ConsoleApp {
         }
         self.set_status(&id, &status);
         if let Some(list) = self.list.value_mut()
-            && let Some(row) = list.iter_mut().find(|d| d.id == id) {
-                let c = &rec.distribution.distribution_config;
-                row.enabled = c.enabled;
-                row.comment = c.comment.clone();
-                row.aliases = c
-                    .aliases
-                    .as_ref()
-                    .map(|a| a.items().to_vec())
-                    .unwrap_or_default();
-            }
+            && let Some(row) = list.iter_mut().find(|d| d.id == id)
+        {
+            let c = &rec.distribution.distribution_config;
+            row.enabled = c.enabled;
+            row.comment = c.comment.clone();
+            row.aliases = c
+                .aliases
+                .as_ref()
+                .map(|a| a.items().to_vec())
+                .unwrap_or_default();
+        }
         self.records.insert(id, Remote::Ready(rec));
     }
 
     fn set_status(&mut self, id: &str, status: &str) {
         if let Some(list) = self.list.value_mut()
-            && let Some(row) = list.iter_mut().find(|d| d.id == id) {
-                row.status = status.to_string();
-            }
+            && let Some(row) = list.iter_mut().find(|d| d.id == id)
+        {
+            row.status = status.to_string();
+        }
     }
 
     fn run_commands(&mut self) {
@@ -1199,9 +1201,10 @@ impl ConsoleApp {
         if !self.first_frame_reported {
             self.first_frame_reported = true;
             if self.options.report_first_frame
-                && let Some(s) = self.started {
-                    eprintln!("first frame after {} ms", s.elapsed().as_millis());
-                }
+                && let Some(s) = self.started
+            {
+                eprintln!("first frame after {} ms", s.elapsed().as_millis());
+            }
         }
     }
 
@@ -1300,9 +1303,9 @@ impl ConsoleApp {
                         egui::Button::new("Delete…"),
                     )
                     .clicked()
-                {
-                    self.dialog = Some(Dialog::ConfirmDelete(id));
-                }
+            {
+                self.dialog = Some(Dialog::ConfirmDelete(id));
+            }
         });
     }
 

@@ -385,9 +385,10 @@ fn policy_combo(
         .collect();
     let cur = value.clone().filter(|s| !s.is_empty());
     if let Some(id) = &cur
-        && !all.iter().any(|(i, _)| i.as_ref() == Some(id)) {
-            all.push((Some(id.clone()), format!("{id} (not listed)")));
-        }
+        && !all.iter().any(|(i, _)| i.as_ref() == Some(id))
+    {
+        all.push((Some(id.clone()), format!("{id} (not listed)")));
+    }
     let idx: Vec<usize> = (0..all.len()).collect();
     let mut sel = all.iter().position(|(i, _)| *i == cur).unwrap_or(0);
     let r = form::combo(ui, form, label, help, path, &mut sel, &idx, |k| {

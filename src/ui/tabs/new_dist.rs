@@ -91,10 +91,11 @@ pub fn build(f: &NewForm) -> cfconsole_model::DistributionConfig {
     let mut c = f.template.build(&caller_reference());
     let domain = f.origin_domain.trim();
     if !domain.is_empty()
-        && let Some(o) = c.origins.items_mut().first_mut() {
-            o.domain_name = domain.to_string();
-            origin_kind::apply_defaults(o);
-        }
+        && let Some(o) = c.origins.items_mut().first_mut()
+    {
+        o.domain_name = domain.to_string();
+        origin_kind::apply_defaults(o);
+    }
     if !f.comment.trim().is_empty() {
         c.comment = f.comment.trim().to_string();
     }

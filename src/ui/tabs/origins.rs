@@ -305,10 +305,10 @@ fn origin_form(ui: &mut Ui, form: &mut FormCtx<'_>, base: &str, o: &mut Origin, 
                 && ui
                     .button(format!("Apply {} defaults", new_kind.label()))
                     .clicked()
-                {
-                    origin_kind::apply_defaults(o);
-                    form.mark(format!("{base}.DomainName"));
-                }
+            {
+                origin_kind::apply_defaults(o);
+                form.mark(format!("{base}.DomainName"));
+            }
         });
         ui.end_row();
         if r.changed() && new_kind != kind {
