@@ -218,44 +218,23 @@ pub fn opt_number<T: FromStr + Display + Copy>(
     value: &mut Option<T>,
 ) -> Response {
     row(ui, form, label, help, path, |ui, l| {
-        let id = ui.make_persistent_id(("num", path));
-        let mut text = ui
-            .data_mut(|d| d.get_temp::<String>(id))
-            .unwrap_or_else(|| value.map(|v| v.to_string()).unwrap_or_default());
-        let mut r = ui
-            .add(
-                egui::TextEdit::singleline(&mut text)
-                    .desired_width(140.0)
-                    .id(id.with("edit")),
-            )
-            .labelled_by(l);
-        let parsed = if text.trim().is_empty() {
-            Some(None)
-        } else {
-            text.trim().parse().ok().map(Some)
+        let shown = value.map(|v| v.to_string()).unwrap_or_default();
+        let parse = |t: &str| {
+            if t.is_empty() {
+                Some(None)
+            } else {
+                t.parse().ok().map(Some)
+            }
         };
-        match parsed {
-            Some(v) => {
-                if r.changed() {
-                    *value = v;
-                }
-            }
-            None => {
-                if r.changed() {
-                    r.flags.remove(egui::response::Flags::CHANGED);
-                }
-                ui.colored_label(
-                    ERROR,
-                    "Enter a whole number, or leave empty for the default",
-                );
-            }
-        }
-        if r.has_focus() || parsed.is_none() {
-            ui.data_mut(|d| d.insert_temp(id, text));
-        } else {
-            ui.data_mut(|d| d.remove::<String>(id));
-        }
-        r
+        number_text(
+            ui,
+            l,
+            path,
+            shown,
+            parse,
+            value,
+            "Enter a whole number, or leave empty for the default",
+        )
     })
 }
 
@@ -265,10 +244,31 @@ fn number_field<T: FromStr + Display + Copy>(
     path: &str,
     value: &mut T,
 ) -> Response {
+    number_text(
+        ui,
+        l,
+        path,
+        value.to_string(),
+        |t| t.parse().ok(),
+        value,
+        "Enter a whole number",
+    )
+}
+
+/// A number typed as text: while the text is focused, or does not parse, it is kept in egui's
+/// memory (so a half-typed value survives frames) and the error is shown; a parsed value is
+/// written to `value` and reported as a change.
+fn number_text<V>(
+    ui: &mut Ui,
+    l: egui::Id,
+    path: &str,
+    shown: String,
+    parse: impl Fn(&str) -> Option<V>,
+    value: &mut V,
+    error: &str,
+) -> Response {
     let id = ui.make_persistent_id(("num", path));
-    let mut text = ui
-        .data_mut(|d| d.get_temp::<String>(id))
-        .unwrap_or_else(|| value.to_string());
+    let mut text = ui.data_mut(|d| d.get_temp::<String>(id)).unwrap_or(shown);
     let mut r = ui
         .add(
             egui::TextEdit::singleline(&mut text)
@@ -276,19 +276,17 @@ fn number_field<T: FromStr + Display + Copy>(
                 .id(id.with("edit")),
         )
         .labelled_by(l);
-    let parsed = text.trim().parse::<T>().ok();
+    let parsed = parse(text.trim());
+    let ok = parsed.is_some();
     match parsed {
-        Some(v) => {
-            if r.changed() {
-                *value = v;
-            }
-        }
+        Some(v) if r.changed() => *value = v,
+        Some(_) => {}
         None => {
             r.flags.remove(egui::response::Flags::CHANGED);
-            ui.colored_label(ERROR, "Enter a whole number");
+            ui.colored_label(ERROR, error);
         }
     }
-    if r.has_focus() || parsed.is_none() {
+    if r.has_focus() || !ok {
         ui.data_mut(|d| d.insert_temp(id, text));
     } else {
         ui.data_mut(|d| d.remove::<String>(id));
