@@ -40,4 +40,6 @@ pub use pattern::{CompiledBehaviors, PathPattern, PatternError, Selection, selec
 pub use policies::{PolicyKind, PolicySet};
 pub use shapes::*;
 pub use templates::Template;
-pub use validate::{validate, validate_policies, validate_with};
+pub use validate::{
+    ALLOWED_METHOD_SETS, same_method_set, validate, validate_policies, validate_with,
+};

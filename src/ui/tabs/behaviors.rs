@@ -10,9 +10,10 @@ use cfconsole_model::policies::{
     managed_cache_policies, managed_origin_request_policies, managed_response_headers_policies,
 };
 use cfconsole_model::{
-    AllowedMethods, CacheBehavior, CookiePreference, DistributionConfig, EventType,
-    ForwardedValues, FunctionAssociation, ItemSelection, LambdaFunctionAssociation, List, Method,
-    Severity, TrustedKeyGroups, TrustedSigners, ViewerProtocolPolicy, select_behavior,
+    ALLOWED_METHOD_SETS, AllowedMethods, CacheBehavior, CookiePreference, DistributionConfig,
+    EventType, ForwardedValues, FunctionAssociation, ItemSelection, LambdaFunctionAssociation,
+    List, Method, Severity, TrustedKeyGroups, TrustedSigners, ViewerProtocolPolicy,
+    same_method_set, select_behavior,
 };
 use eframe::egui::{self, RichText, Ui};
 
@@ -29,21 +30,6 @@ pub fn viewer_protocol_words(p: ViewerProtocolPolicy) -> String {
     }
     .to_string()
 }
-
-/// The three method sets CloudFront accepts.
-const METHOD_SETS: [&[Method]; 3] = [
-    &[Method::GET, Method::HEAD],
-    &[Method::GET, Method::HEAD, Method::OPTIONS],
-    &[
-        Method::GET,
-        Method::HEAD,
-        Method::OPTIONS,
-        Method::PUT,
-        Method::POST,
-        Method::PATCH,
-        Method::DELETE,
-    ],
-];
 
 fn method_set_words(i: usize) -> String {
     [
@@ -446,9 +432,9 @@ fn behavior_form(
             items: vec![Method::GET, Method::HEAD],
             cached_methods: None,
         });
-        let mut set = METHOD_SETS
+        let mut set = ALLOWED_METHOD_SETS
             .iter()
-            .position(|s| same_set(s, &am.items))
+            .position(|s| same_method_set(s, &am.items))
             .unwrap_or(0);
         let r = form::combo(
             ui,
@@ -461,7 +447,7 @@ fn behavior_form(
             method_set_words,
         );
         if r.changed() {
-            am.items = METHOD_SETS[set].to_vec();
+            am.items = ALLOWED_METHOD_SETS[set].to_vec();
             am.quantity = am.items.len() as i32;
             let cached_ok = am
                 .cached_methods
@@ -638,10 +624,6 @@ fn behavior_form(
         b.function_associations,
         b.lambda_function_associations,
     );
-}
-
-fn same_set(a: &[Method], b: &[Method]) -> bool {
-    a.len() == b.len() && a.iter().all(|m| b.contains(m))
 }
 
 fn legacy_form(

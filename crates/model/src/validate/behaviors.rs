@@ -100,7 +100,9 @@ fn behavior(ctx: &Ctx<'_>, b: BehaviorView<'_>, out: &mut Vec<Finding>) {
     compression(&b, out);
 }
 
-const ALLOWED_SETS: [&[Method]; 3] = [
+/// The three AllowedMethods sets CloudFront accepts (spec M-1), smallest first; the first two
+/// are also the CachedMethods sets (spec M-2).
+pub const ALLOWED_SETS: [&[Method]; 3] = [
     &[Method::GET, Method::HEAD],
     &[Method::GET, Method::HEAD, Method::OPTIONS],
     &[
@@ -114,7 +116,8 @@ const ALLOWED_SETS: [&[Method]; 3] = [
     ],
 ];
 
-fn same_set(a: &[Method], b: &[Method]) -> bool {
+/// True when `a` and `b` hold the same methods, in any order.
+pub fn same_set(a: &[Method], b: &[Method]) -> bool {
     a.len() == b.len() && a.iter().all(|m| b.contains(m))
 }
 

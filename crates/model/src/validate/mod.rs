@@ -21,6 +21,7 @@ use crate::finding::Finding;
 use crate::policies::PolicySet;
 use crate::shapes::DistributionConfig;
 
+pub use behaviors::{ALLOWED_SETS as ALLOWED_METHOD_SETS, same_set as same_method_set};
 pub use policies::validate_policies;
 
 /// Validates `config` with CloudFront's managed policies only: a policy id that is not managed
