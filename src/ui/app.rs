@@ -1026,7 +1026,7 @@ impl ConsoleApp {
                     if let Some(Remote::Ready(rec)) = self.records.get(&id) {
                         // Publishing must send the ETag the draft was started from: if the
                         // server moved on since, the conflict dialog explains it.
-                        d.base = rec.distribution.distribution_config.clone();
+                        d.set_base(rec.distribution.distribution_config.clone());
                         if d.etag != rec.etag {
                             self.notice(format!(
                                 "{id} changed on the server since this draft was saved: publishing will show what changed"
@@ -1671,7 +1671,7 @@ impl ConsoleApp {
                         egui::ScrollArea::vertical()
                             .max_height(320.0)
                             .show(ui, |ui| {
-                                if let Some(c) = widgets::change_list(ui, &changes) {
+                                if let Some(c) = widgets::change_list(ui, changes) {
                                     commands.push(c);
                                 }
                             });
@@ -1723,7 +1723,7 @@ impl ConsoleApp {
                         });
                         ui.label(RichText::new("Your draft").strong());
                         egui::ScrollArea::vertical().id_salt("ours").max_height(150.0).show(ui, |ui| {
-                            widgets::change_list(ui, &ours);
+                            widgets::change_list(ui, ours);
                         });
                         ui.separator();
                         ui.horizontal(|ui| {

@@ -6,7 +6,6 @@
 //! [`COALESCE`] is one step), revalidates, and marks the draft for saving.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -38,6 +37,10 @@ pub struct Draft {
     last_edit: Option<(String, Instant)>,
     /// The findings of `config`.
     pub checks: Checks,
+    /// The diff `base → config`, and whether they differ: worked out on each change rather than
+    /// on each frame (the status bar, the header and the action bar all show them).
+    changes: Vec<cfconsole_model::Change>,
+    edited: bool,
     /// When the draft must next be written to disk.
     pub save_due: Option<Instant>,
     /// When it was last written.
@@ -59,6 +62,8 @@ impl Draft {
             redo: Vec::new(),
             last_edit: None,
             checks: Checks::default(),
+            changes: Vec::new(),
+            edited: false,
             save_due: None,
             saved_at: None,
             revision: 0,
@@ -155,18 +160,32 @@ impl Draft {
         self.revalidate();
     }
 
+    /// Works out what follows from `config` and `base`: findings, changes.
     fn revalidate(&mut self) {
         self.checks = Checks::of(cfconsole_model::validate(&self.config));
+        self.edited = self.config != self.base;
+        self.changes = if self.edited {
+            diff::diff(&self.base, &self.config)
+        } else {
+            Vec::new()
+        };
+    }
+
+    /// Replaces what the backend has, keeping the ETag the draft was started from (a restored
+    /// draft must send that one, so a change made meanwhile is caught as a conflict).
+    pub fn set_base(&mut self, base: DistributionConfig) {
+        self.base = base;
+        self.revalidate();
     }
 
     /// True when the draft differs from what the backend has.
     pub fn is_edited(&self) -> bool {
-        self.config != self.base
+        self.edited
     }
 
     /// The model's diff of the draft against the backend's configuration.
-    pub fn changes(&self) -> Vec<cfconsole_model::Change> {
-        diff::diff(&self.base, &self.config)
+    pub fn changes(&self) -> &[cfconsole_model::Change] {
+        &self.changes
     }
 
     /// Every finding of the draft.
@@ -302,33 +321,14 @@ impl DraftStore {
             .then(|| self.dir.join(format!("{id}.json")))
     }
 
-    /// Writes `file` atomically (a unique temp file, fsync, rename), so a crash or `kill -9`
-    /// leaves either the old draft or the new one, never half of one.
-    pub fn save(&self, file: &DraftFile) -> std::io::Result<()> {
+    /// Writes `file` atomically (the workspace's own temp-file, fsync and rename write), so a
+    /// crash or `kill -9` leaves either the old draft or the new one, never half of one.
+    pub fn save(&self, file: &DraftFile) -> Result<(), String> {
         let Some(path) = self.path(&file.id) else {
-            return Err(std::io::Error::other(format!(
-                "{:?} is not a distribution id",
-                file.id
-            )));
+            return Err(format!("{:?} is not a distribution id", file.id));
         };
-        std::fs::create_dir_all(&self.dir)?;
-        let text = serde_json::to_vec_pretty(file).map_err(std::io::Error::other)?;
-        let tmp = self.dir.join(format!(
-            ".tmp-{}-{}-{}",
-            file.id,
-            std::process::id(),
-            TMP_SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        ));
-        let result = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&text)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &path)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
+        let text = serde_json::to_vec_pretty(file).map_err(|e| e.to_string())?;
+        cfconsole_control::local::store::write_atomic(&path, &text).map_err(|e| e.to_string())
     }
 
     /// The saved draft of `id`, if there is a readable one. A file that does not parse is
@@ -350,15 +350,15 @@ impl DraftStore {
     }
 
     /// Removes the saved draft of `id` (after a publish or a discard).
-    pub fn remove(&self, id: &str) -> std::io::Result<()> {
+    pub fn remove(&self, id: &str) -> Result<(), String> {
         match self.path(id).map(std::fs::remove_file) {
-            Some(Err(e)) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            Some(Err(e)) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(format!("the saved draft of {id} cannot be removed: {e}"))
+            }
             _ => Ok(()),
         }
     }
 }
-
-static TMP_SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 #[cfg(test)]
 mod tests {
