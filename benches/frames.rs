@@ -1,0 +1,195 @@
+//! Frame-build time of each tab for a distribution at CloudFront's quotas (25 origins, 25
+//! behaviors, 100 aliases, 10 origin groups), and whether the window asks for a repaint while
+//! nothing is in flight. Drives the real `ConsoleApp` in egui_kittest without rendering (what
+//! is timed is the frame the app builds: layout, widgets, findings), after a warm-up.
+//!
+//! `cargo bench --bench frames` prints one line per tab: median and p90 over 200 frames.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cfconsole::ui::app::{BackendChoice, State};
+use cfconsole::ui::tabs::Tab;
+use cfconsole::ui::{ConsoleApp, Options};
+use cfconsole_control::poll::Schedule;
+use cfconsole_control::{ControlPlane, LocalWorkspace, SystemClock, Timings};
+use cfconsole_model::{
+    CacheBehavior, Document, List, MinimumProtocolVersion, OriginGroup,
+    OriginGroupFailoverCriteria, OriginGroupMember, SSLSupportMethod, ViewerCertificate,
+};
+use eframe::egui;
+use egui_kittest::Harness;
+
+const FRAMES: usize = 200;
+
+fn at_quotas() -> cfconsole_model::DistributionConfig {
+    let text = include_str!("../assets/sample-workspace/sample-distribution.json");
+    let mut c = Document::from_json(text).expect("sample").config;
+    c.caller_reference = "bench-quotas".into();
+    let first = c.origins.items()[0].clone();
+    let origins: Vec<_> = (0..25)
+        .map(|i| {
+            let mut o = first.clone();
+            o.id = format!("origin-{i}");
+            o.domain_name = format!("origin-{i}.example.com");
+            o
+        })
+        .collect();
+    c.origins = List::new(origins);
+    c.default_cache_behavior.target_origin_id = "origin-0".into();
+    let template = c
+        .cache_behaviors
+        .as_ref()
+        .expect("sample behaviors")
+        .items()[0]
+        .clone();
+    let behaviors: Vec<CacheBehavior> = (0..25)
+        .map(|i| CacheBehavior {
+            path_pattern: format!("/section-{i}/*"),
+            target_origin_id: if i < 10 {
+                format!("group-{i}")
+            } else {
+                format!("origin-{i}")
+            },
+            ..template.clone()
+        })
+        .collect();
+    c.cache_behaviors = Some(List::new(behaviors));
+    c.aliases = Some(List::new(
+        (0..100).map(|i| format!("www{i}.example.com")).collect(),
+    ));
+    // Aliases need a certificate that covers them.
+    c.viewer_certificate = Some(ViewerCertificate {
+        cloud_front_default_certificate: Some(false),
+        acm_certificate_arn: Some(
+            "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-111122223333"
+                .into(),
+        ),
+        ssl_support_method: Some(SSLSupportMethod::SniOnly),
+        minimum_protocol_version: Some(MinimumProtocolVersion::TLSv1_2_2021),
+        ..Default::default()
+    });
+    c.origin_groups = Some(List::new(
+        (0..10)
+            .map(|i| OriginGroup {
+                id: format!("group-{i}"),
+                failover_criteria: OriginGroupFailoverCriteria {
+                    status_codes: List::new(vec![500, 502, 503, 504]),
+                },
+                members: List::new(vec![
+                    OriginGroupMember {
+                        origin_id: format!("origin-{}", 2 * i),
+                    },
+                    OriginGroupMember {
+                        origin_id: format!("origin-{}", 2 * i + 1),
+                    },
+                ]),
+                selection_criteria: None,
+            })
+            .collect(),
+    ));
+    c
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let ws = tempfile::tempdir().expect("temp");
+    let data = tempfile::tempdir().expect("temp");
+    let fast = Timings {
+        deployment: Duration::from_millis(50),
+        invalidation: Duration::from_millis(50),
+    };
+    let plane =
+        LocalWorkspace::open_with(ws.path(), Arc::new(SystemClock), fast).expect("workspace");
+    let id = rt
+        .block_on(plane.create_distribution(at_quotas()))
+        .expect("create")
+        .distribution
+        .id;
+
+    let mut options = Options::new(data.path().to_path_buf());
+    options.backend = Some(BackendChoice::Local(Some(ws.path().to_path_buf())));
+    options.local_timings = Some(fast);
+    options.schedule = Schedule {
+        initial: Duration::from_millis(20),
+        max: Duration::from_millis(20),
+        factor: 1.0,
+    };
+    let state = State {
+        selected: Some(id.clone()),
+        ..Default::default()
+    };
+    let app = ConsoleApp::new(rt.handle().clone(), options, state);
+    let mut h = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_ui_state(|ui, app: &mut ConsoleApp| app.show(ui), app);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !(h.state().current_draft().is_some() && h.state().jobs().next().is_none()) {
+        assert!(
+            Instant::now() < deadline,
+            "the distribution did not load and deploy"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (errors, warnings) = h.state().current_draft().expect("draft").counts();
+    println!(
+        "distribution {id}: 25 origins, 25 behaviors, 100 aliases, 10 origin groups ({errors} errors, {warnings} warnings)"
+    );
+    for f in h.state().current_draft().expect("draft").findings() {
+        if f.is_error() {
+            println!("  {f}");
+        }
+    }
+
+    for tab in Tab::ALL {
+        {
+            let app = h.state_mut();
+            app.state.tab = tab;
+            app.view.origin = Some(0);
+            app.view.group = Some(0);
+            app.view.behavior = Some(0);
+        }
+        for _ in 0..20 {
+            h.step();
+        }
+        let mut times: Vec<Duration> = (0..FRAMES)
+            .map(|_| {
+                let t = Instant::now();
+                h.step();
+                t.elapsed()
+            })
+            .collect();
+        times.sort();
+        println!(
+            "{:<12} median {:>7.3} ms   p90 {:>7.3} ms",
+            tab.to_string(),
+            ms(times[FRAMES / 2]),
+            ms(times[FRAMES * 9 / 10])
+        );
+    }
+
+    // Idle: nothing in flight, nothing animating: egui must not be asked for another frame.
+    while h.state().jobs().next().is_some() {
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.state_mut().state.tab = Tab::General;
+    for _ in 0..10 {
+        h.step();
+    }
+    let delay = h
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.repaint_delay);
+    println!("idle: repaint requested after {delay:?} (Duration::MAX: none)");
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
