@@ -15,5 +15,5 @@ pub use error::{ControlError, Result};
 pub use local::{Clock, LocalWorkspace, ManualClock, SystemClock, Timings};
 pub use plane::{
     ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
-    PolicyKind, PolicyRecord, Unreadable, is_completed, is_deployed,
+    PolicyKind, PolicyRecord, Tag, Unreadable, check_tags, is_completed, is_deployed,
 };

@@ -48,6 +48,66 @@ pub struct Unreadable {
     pub problem: String,
 }
 
+/// A resource tag (CloudFront's `Tag`): a key and a value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Tag {
+    /// 1 to 128 characters; `aws:` is reserved.
+    pub key: String,
+    /// 0 to 256 characters.
+    pub value: String,
+}
+
+/// Checks tags as CloudFront does (`InvalidTagging`): at most 50, keys of 1 to 128 characters,
+/// unique, not starting with `aws:`, values of at most 256 characters, and only letters,
+/// digits, spaces and `_ . : / = + - @`.
+pub fn check_tags(tags: &[Tag]) -> Result<()> {
+    let allowed = |c: char| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c);
+    let bad = |m: String| {
+        Err(crate::ControlError::Rejected {
+            code: "InvalidTagging".into(),
+            detail: m,
+        })
+    };
+    if tags.len() > 50 {
+        return bad(format!(
+            "{} tags: a distribution takes at most 50",
+            tags.len()
+        ));
+    }
+    for (i, t) in tags.iter().enumerate() {
+        let n = t.key.chars().count();
+        if n == 0 || n > 128 {
+            return bad(format!(
+                "tag {}: a key has 1 to 128 characters ({n} given)",
+                i + 1
+            ));
+        }
+        if t.key.to_ascii_lowercase().starts_with("aws:") {
+            return bad(format!(
+                "tag key {:?}: keys starting with aws: are reserved for AWS",
+                t.key
+            ));
+        }
+        if t.value.chars().count() > 256 {
+            return bad(format!(
+                "tag {:?}: a value has at most 256 characters",
+                t.key
+            ));
+        }
+        if let Some(c) = t.key.chars().chain(t.value.chars()).find(|c| !allowed(*c)) {
+            return bad(format!(
+                "tag {:?}: {c:?} is not allowed; use letters, digits, spaces and _ . : / = + - @",
+                t.key
+            ));
+        }
+        if tags[..i].iter().any(|o| o.key == t.key) {
+            return bad(format!("tag key {:?} appears twice", t.key));
+        }
+    }
+    Ok(())
+}
+
 /// A distribution with the ETag that an update or delete must send back (If-Match).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistributionRecord {
@@ -171,6 +231,11 @@ pub trait ControlPlane: Send + Sync {
     ) -> Result<Page<InvalidationSummary>>;
     /// One invalidation: paths, status, creation time.
     async fn get_invalidation(&self, distribution_id: &str, id: &str) -> Result<Invalidation>;
+
+    /// A distribution's tags.
+    async fn list_tags(&self, id: &str) -> Result<Vec<Tag>>;
+    /// Replaces a distribution's tags with `tags` (checked with [`check_tags`] first).
+    async fn set_tags(&self, id: &str, tags: Vec<Tag>) -> Result<()>;
 
     /// The custom policies of one kind (all pages), so the preview can resolve every policy a
     /// distribution uses.

@@ -106,3 +106,35 @@ async fn distribution_lifecycle_against_moto() {
     let err = aws.get_distribution(&id).await.unwrap_err();
     assert!(matches!(err, ControlError::NotFound { .. }), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tags_are_set_listed_and_removed_against_moto() {
+    let Some(moto) = Moto::start() else { return };
+    let aws = backend(&moto);
+    let id = aws
+        .create_distribution(sample_config("moto-tags"))
+        .await
+        .expect("create")
+        .distribution
+        .id;
+    let tag = |k: &str, v: &str| cfconsole_control::Tag {
+        key: k.into(),
+        value: v.into(),
+    };
+    aws.set_tags(&id, vec![tag("team", "web"), tag("env", "prod")])
+        .await
+        .expect("tag");
+    let mut got = aws.list_tags(&id).await.expect("list tags");
+    got.sort_by(|a, b| a.key.cmp(&b.key));
+    assert_eq!(got, vec![tag("env", "prod"), tag("team", "web")]);
+    aws.set_tags(&id, vec![tag("env", "staging")])
+        .await
+        .expect("retag");
+    assert_eq!(
+        aws.list_tags(&id).await.expect("list"),
+        vec![tag("env", "staging")],
+        "team was untagged"
+    );
+    let err = aws.set_tags(&id, vec![tag("aws:x", "")]).await.unwrap_err();
+    assert!(err.to_string().contains("InvalidTagging"), "{err}");
+}

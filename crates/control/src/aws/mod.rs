@@ -20,7 +20,7 @@ use cfconsole_model::{DistributionConfig, Invalidation, InvalidationBatch, Inval
 use crate::error::{ControlError, Result};
 use crate::plane::{
     ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
-    PolicyKind, PolicyRecord,
+    PolicyKind, PolicyRecord, Tag, check_tags,
 };
 use convert::*;
 
@@ -603,6 +603,76 @@ impl ControlPlane for Aws {
             out.invalidation
                 .ok_or_else(|| missing("GetInvalidation.Invalidation"))?,
         )
+    }
+
+    async fn list_tags(&self, id: &str) -> Result<Vec<Tag>> {
+        let arn = self.get_distribution(id).await?.distribution.arn;
+        let out = self
+            .client
+            .list_tags_for_resource()
+            .resource(&arn)
+            .send()
+            .await
+            .map_err(|e| self.error(&format!("the tags of distribution {id}"), None, e))?;
+        Ok(out
+            .tags()
+            .map(|t| t.items())
+            .unwrap_or_default()
+            .iter()
+            .map(|t| Tag {
+                key: t.key().to_string(),
+                value: t.value().unwrap_or_default().to_string(),
+            })
+            .collect())
+    }
+
+    async fn set_tags(&self, id: &str, tags: Vec<Tag>) -> Result<()> {
+        check_tags(&tags)?;
+        let arn = self.get_distribution(id).await?.distribution.arn;
+        let what = format!("the tags of distribution {id}");
+        let current = self.list_tags(id).await?;
+        let removed: Vec<String> = current
+            .iter()
+            .filter(|c| !tags.iter().any(|t| t.key == c.key))
+            .map(|c| c.key.clone())
+            .collect();
+        if !removed.is_empty() {
+            self.client
+                .untag_resource()
+                .resource(&arn)
+                .tag_keys(
+                    aws_sdk_cloudfront::types::TagKeys::builder()
+                        .set_items(Some(removed))
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(|e| self.error(&what, None, e))?;
+        }
+        if !tags.is_empty() {
+            let items = tags
+                .into_iter()
+                .map(|t| {
+                    aws_sdk_cloudfront::types::Tag::builder()
+                        .key(t.key)
+                        .value(t.value)
+                        .build()
+                        .map_err(|e| ControlError::Other(format!("tag: {e}")))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            self.client
+                .tag_resource()
+                .resource(&arn)
+                .tags(
+                    aws_sdk_cloudfront::types::Tags::builder()
+                        .set_items(Some(items))
+                        .build(),
+                )
+                .send()
+                .await
+                .map_err(|e| self.error(&what, None, e))?;
+        }
+        Ok(())
     }
 
     async fn list_policies(&self, kind: PolicyKind) -> Result<Vec<PolicyRecord>> {

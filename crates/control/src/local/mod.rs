@@ -46,7 +46,7 @@ use serde_json::{Map, Value};
 use crate::error::{ControlError, Result};
 use crate::plane::{
     ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
-    PolicyKind, PolicyRecord, Unreadable, is_deployed,
+    PolicyKind, PolicyRecord, Tag, Unreadable, check_tags, is_deployed,
 };
 use crate::queue;
 
@@ -177,6 +177,9 @@ struct WorkspaceState {
     /// The distribution's invalidations, oldest first.
     #[serde(default)]
     invalidations: Vec<StoredInvalidation>,
+    /// The distribution's tags (tagging changes neither the configuration nor the ETag).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<Tag>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -324,6 +327,7 @@ impl LocalWorkspace {
         let state = WorkspaceState {
             changed_at_ms: unix_ms(now).saturating_sub(ms(self.timings.deployment)),
             invalidations: Vec::new(),
+            tags: Vec::new(),
         };
         self.write(&Stored {
             distribution,
@@ -738,6 +742,7 @@ impl ControlPlane for LocalWorkspace {
             state: WorkspaceState {
                 changed_at_ms: unix_ms(now),
                 invalidations: Vec::new(),
+                tags: Vec::new(),
             },
         };
         self.write(&stored)?;
@@ -781,6 +786,19 @@ impl ControlPlane for LocalWorkspace {
         }
         let path = self.distribution_path(id);
         fs::remove_file(&path).map_err(|e| ControlError::io(path, e))
+    }
+
+    async fn list_tags(&self, id: &str) -> Result<Vec<Tag>> {
+        let _g = self.read_guard();
+        Ok(self.read(id)?.state.tags)
+    }
+
+    async fn set_tags(&self, id: &str, tags: Vec<Tag>) -> Result<()> {
+        check_tags(&tags)?;
+        let _g = self.write_guard()?;
+        let mut s = self.read(id)?;
+        s.state.tags = tags;
+        self.write(&s)
     }
 
     async fn create_invalidation(

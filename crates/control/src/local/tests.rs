@@ -422,3 +422,50 @@ async fn corrupt_policy_and_misnamed_distribution_files_are_named() {
     assert!(err.to_string().contains("E2COPY.json"), "{err}");
     assert!(err.to_string().contains("E1SAMPLE000001"), "{err}");
 }
+
+#[tokio::test]
+async fn tags_are_kept_beside_the_distribution_without_changing_its_etag() {
+    let (_d, _c, ws) = workspace();
+    let id = "E1SAMPLE000001";
+    let before = ws.get_distribution(id).await.unwrap();
+    assert!(ws.list_tags(id).await.unwrap().is_empty());
+    let tags = vec![
+        crate::Tag {
+            key: "team".into(),
+            value: "web".into(),
+        },
+        crate::Tag {
+            key: "cost-centre".into(),
+            value: "42".into(),
+        },
+    ];
+    ws.set_tags(id, tags.clone()).await.unwrap();
+    assert_eq!(ws.list_tags(id).await.unwrap(), tags);
+    assert_eq!(
+        ws.get_distribution(id).await.unwrap().etag,
+        before.etag,
+        "tagging is not an update"
+    );
+    ws.set_tags(id, tags[1..].to_vec()).await.unwrap();
+    assert_eq!(ws.list_tags(id).await.unwrap(), tags[1..]);
+    let err = ws
+        .set_tags(
+            id,
+            vec![crate::Tag {
+                key: "aws:owner".into(),
+                value: String::new(),
+            }],
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("reserved"), "{err}");
+    assert_eq!(
+        ws.list_tags(id).await.unwrap(),
+        tags[1..],
+        "a refused change changes nothing"
+    );
+    assert!(matches!(
+        ws.list_tags("ENOSUCH").await,
+        Err(ControlError::NotFound { .. })
+    ));
+}
