@@ -381,3 +381,37 @@ fn the_aws_backend_lists_opens_edits_publishes_and_follows_to_deployed() {
         "managed policies are built in"
     );
 }
+
+#[test]
+fn tags_are_edited_checked_and_saved_at_once() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.tab("Tags");
+    c.wait(|c| c.h.query_by_label("Add tag").is_some());
+    c.click("Add tag");
+    c.set_text("Tag key 1", "aws:team");
+    assert!(
+        c.h.query_by_label_contains("reserved for AWS").is_some(),
+        "checked as typed"
+    );
+    assert!(c.h.get_by_label("Save tags").accesskit_node().is_disabled());
+    c.set_text("Tag key 1", "team");
+    c.set_text("Tag value 1", "web");
+    c.click("Save tags");
+    c.wait(|c| {
+        c.app()
+            .banners
+            .iter()
+            .any(|(_, m)| m.contains("Saved the tags"))
+    });
+    let tags = c.block_on(c.plane().list_tags(SAMPLE)).unwrap();
+    assert_eq!(
+        tags,
+        vec![cfconsole_control::Tag {
+            key: "team".into(),
+            value: "web".into()
+        }]
+    );
+    assert!(!c.draft().is_edited(), "tags are not part of the draft");
+    c.snapshot("tags");
+}

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 use cfconsole_control::poll::{self, CancelToken, Event, Followed, Schedule};
 use cfconsole_control::{
     Aws, AwsOptions, ControlError, ControlPlane, DistributionListItem, DistributionRecord,
-    LocalWorkspace, PolicyKind, PolicyRecord, SystemClock, Timings, is_deployed,
+    LocalWorkspace, PolicyKind, PolicyRecord, SystemClock, Tag, Timings, is_deployed,
 };
 use cfconsole_model::{DistributionConfig, Document, ExportFormat, ExportOptions, Form};
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers, RichText};
@@ -224,6 +224,10 @@ pub enum Command {
     DropSavedDraft,
     /// Conflict dialog: re-apply the draft's edits on the server's configuration.
     Reapply,
+    /// Read a distribution's tags.
+    LoadTags(String),
+    /// Replace a distribution's tags.
+    SaveTags(String, Vec<Tag>),
     /// Load the custom policies of a kind.
     LoadPolicies(PolicyKind),
     /// Create or update a custom policy.
@@ -252,6 +256,8 @@ enum Msg {
     Exported(Result<(PathBuf, Vec<String>), String>),
     Policies(PolicyKind, Result<Vec<PolicyRecord>, String>),
     PolicySaved(Result<PolicyRecord, String>),
+    Tags(String, Result<Vec<Tag>, String>),
+    TagsSaved(String, Result<Vec<Tag>, String>),
     WorkspacePicked(PathBuf),
     Cancelled,
 }
@@ -311,6 +317,8 @@ pub struct ConsoleApp {
     deleting: HashMap<String, String>,
     /// Custom policies by kind.
     pub policies: HashMap<PolicyKind, Remote<Vec<PolicyRecord>>>,
+    /// Tags by distribution.
+    pub tags: HashMap<String, Remote<Vec<Tag>>>,
     /// Per-tab view state (expanded cards, the path tester, ...).
     pub view: tabs::ViewState,
     started: Option<Instant>,
@@ -350,6 +358,7 @@ impl ConsoleApp {
             following: HashMap::new(),
             deleting: HashMap::new(),
             policies: HashMap::new(),
+            tags: HashMap::new(),
             view: tabs::ViewState::default(),
             started: None,
             first_frame_reported: false,
@@ -452,6 +461,9 @@ impl ConsoleApp {
         self.backend = None;
         self.list = Remote::Pending(None);
         self.records.clear();
+        self.tags.clear();
+        self.policies.clear();
+        self.view.tags = None;
         self.drafts.clear();
         self.offered = None;
         self.state.backend = choice.clone();
@@ -796,6 +808,23 @@ impl ConsoleApp {
                 self.command(Command::LoadPolicies(kind));
             }
             Msg::PolicySaved(Err(e)) => self.banner_error(format!("The policy was not saved: {e}")),
+            Msg::Tags(id, r) => {
+                if let Err(e) = &r {
+                    self.banner_error(format!("The tags of {id} could not be read: {e}"));
+                }
+                self.tags.entry(id).or_insert(Remote::Idle).finish(r);
+            }
+            Msg::TagsSaved(id, r) => {
+                match &r {
+                    Ok(_) => self.notice(format!("Saved the tags of {id}")),
+                    Err(e) => self.banner_error(format!("The tags of {id} were not saved: {e}")),
+                }
+                if r.is_ok() {
+                    // The editor starts again from what the backend now has.
+                    self.view.tags = None;
+                }
+                self.tags.entry(id).or_insert(Remote::Idle).finish(r);
+            }
             Msg::WorkspacePicked(p) => {
                 self.dialog = None;
                 self.connect(BackendChoice::Local(Some(p)));
@@ -1076,6 +1105,29 @@ impl ConsoleApp {
                     }
                     Err(e) => self.banner_error(format!("Your edits could not be re-applied: {e}")),
                 }
+            }
+            Command::LoadTags(id) => {
+                let Some(plane) = self.plane() else { return };
+                let slot = self.tags.entry(id.clone()).or_insert(Remote::Idle);
+                if slot.is_pending() {
+                    return;
+                }
+                slot.start();
+                self.spawn(format!("reading the tags of {id}"), async move {
+                    let r = plane.list_tags(&id).await.map_err(|e| e.to_string());
+                    Msg::Tags(id, r)
+                });
+            }
+            Command::SaveTags(id, tags) => {
+                let Some(plane) = self.plane() else { return };
+                self.tags.entry(id.clone()).or_insert(Remote::Idle).start();
+                self.spawn(format!("saving the tags of {id}"), async move {
+                    let r = match plane.set_tags(&id, tags).await {
+                        Ok(()) => plane.list_tags(&id).await,
+                        Err(e) => Err(e),
+                    };
+                    Msg::TagsSaved(id, r.map_err(|e| e.to_string()))
+                });
             }
             Command::LoadPolicies(kind) => {
                 let Some(plane) = self.plane() else { return };
@@ -1621,14 +1673,24 @@ impl ConsoleApp {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    tabs::show(
-                        tab,
-                        ui,
-                        &mut draft.config,
-                        &mut form,
-                        &mut self.view,
-                        policies,
-                    );
+                    if tab == Tab::Tags {
+                        tabs::tags::show(
+                            ui,
+                            &id,
+                            self.tags.get(&id),
+                            &mut self.view.tags,
+                            &mut commands,
+                        );
+                    } else {
+                        tabs::show(
+                            tab,
+                            ui,
+                            &mut draft.config,
+                            &mut form,
+                            &mut self.view,
+                            policies,
+                        );
+                    }
                 });
         });
         let edited = form.edited.take();

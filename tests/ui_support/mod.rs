@@ -287,7 +287,7 @@ impl Console {
                     n.value().unwrap_or_default()
                 );
                 label.contains(&ws)
-                    || label.contains("saved ")
+                    || label.contains("saved ") && label.contains("UTC")
                     || label.ends_with('s') && label.contains("… ")
             })
             .map(|n| n.rect())

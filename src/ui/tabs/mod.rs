@@ -10,6 +10,7 @@ pub mod new_dist;
 pub mod origins;
 pub mod policies;
 pub mod security;
+pub mod tags;
 
 use std::collections::HashMap;
 
@@ -37,19 +38,22 @@ pub enum Tab {
     Security,
     /// Standard logging.
     Logging,
+    /// Resource tags (saved at once, not part of the configuration).
+    Tags,
     /// Cache, origin request and response headers policies.
     Policies,
 }
 
 impl Tab {
     /// Every tab, in order.
-    pub const ALL: [Tab; 7] = [
+    pub const ALL: [Tab; 8] = [
         Tab::General,
         Tab::Origins,
         Tab::Behaviors,
         Tab::ErrorPages,
         Tab::Security,
         Tab::Logging,
+        Tab::Tags,
         Tab::Policies,
     ];
 
@@ -76,6 +80,7 @@ impl std::fmt::Display for Tab {
             Tab::ErrorPages => "Error pages",
             Tab::Security => "Security",
             Tab::Logging => "Logging",
+            Tab::Tags => "Tags",
             Tab::Policies => "Policies",
         })
     }
@@ -96,6 +101,8 @@ pub struct ViewState {
     pub country_search: String,
     /// The policies tab.
     pub policies: policies::PolicyView,
+    /// Unsaved tag edits: (distribution id, tags).
+    pub tags: Option<(String, Vec<cfconsole_control::Tag>)>,
     /// Ctrl+F asked for the distribution filter.
     pub focus_filter: bool,
     /// A card was just opened by Add: scroll it into view once.
@@ -138,6 +145,8 @@ pub fn show(
         Tab::ErrorPages => error_pages::show(ui, config, form),
         Tab::Security => security::show(ui, config, form, view),
         Tab::Logging => logging::show(ui, config, form),
+        // Drawn by the app: tags are remote values, not part of the draft.
+        Tab::Tags => {}
         Tab::Policies => policies::show(ui, config, form, view, policies),
     }
 }
