@@ -464,5 +464,114 @@ pub fn cost(already_this_month: u64, new_paths: u64) -> Cost {
     }
 }
 
+/// The corrected form of `path`, when it can be worked out (the "fix" the console offers one
+/// click away), or None when the path is fine or cannot be fixed mechanically:
+/// - a missing leading `/` is added (spec I-1);
+/// - everything after the first `*` is dropped, so `/images/*.jpg` becomes `/images/*`: a wildcard
+///   is allowed only at the end (I-2), and a prefix is what such a path usually means;
+/// - spaces, controls, non-ASCII and the other characters of [`needs_encoding`] are
+///   percent-encoded, a `%` that starts no encoding becomes `%25`, and an encoded unreserved
+///   character is decoded (I-4: CloudFront compares the encoded form).
+///
+/// The result always parses and lints without warnings (a test checks it).
+pub fn fix_path(path: &str) -> Option<String> {
+    let trimmed = path.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(trimmed.len() + 1);
+    if !trimmed.starts_with('/') {
+        out.push('/');
+    }
+    let bytes = trimmed.as_bytes();
+    let mut i = 0;
+    while i < trimmed.len() {
+        let c = trimmed[i..].chars().next().unwrap_or_default();
+        let len = c.len_utf8();
+        if c == '*' {
+            // spec I-2: the first `*` ends the path.
+            out.push('*');
+            break;
+        }
+        if c == '%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            match hex {
+                Some(b) if is_unreserved(b) => {
+                    out.push(b as char);
+                    i += 3;
+                    continue;
+                }
+                Some(_) => {
+                    // A valid encoding: kept, with upper-case hex as browsers send it.
+                    out.push('%');
+                    out.push_str(&trimmed[i + 1..i + 3].to_ascii_uppercase());
+                    i += 3;
+                    continue;
+                }
+                None => out.push_str("%25"),
+            }
+        } else if needs_encoding(c) {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+        i += len;
+    }
+    (out != path).then_some(out)
+}
+
+/// A wildcard that would be billed as one path instead of the several individual paths of a
+/// batch that it covers (spec I-9: each path is billed, a wildcard counts as one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheaperWildcard {
+    /// The wildcard path, `/img/*`.
+    pub wildcard: String,
+    /// The indexes in the batch of the individual paths it replaces (at least two).
+    pub replaces: Vec<usize>,
+}
+
+/// Groups of two or more individual paths in the same folder, each of which one wildcard
+/// (`/folder/*`) would cover for the price of one path. The wildcard also removes the other
+/// objects of the folder, which the console says beside the offer. Folders are given in the
+/// order their first path appears; the root folder is not offered (`/*` removes everything).
+pub fn cheaper_wildcards(paths: &[String]) -> Vec<CheaperWildcard> {
+    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, p) in paths.iter().enumerate() {
+        let Ok(parsed) = InvalidationPath::parse(p) else {
+            continue;
+        };
+        if parsed.is_wildcard() || p.contains('?') {
+            continue;
+        }
+        let Some(slash) = p.rfind('/') else { continue };
+        if slash == 0 {
+            continue;
+        }
+        let folder = &p[..=slash];
+        let at = *index.entry(folder.to_string()).or_insert_with(|| {
+            groups.push((folder.to_string(), Vec::new()));
+            groups.len() - 1
+        });
+        if !groups[at].1.iter().any(|&j| paths[j] == *p) {
+            groups[at].1.push(i);
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|(_, v)| v.len() >= 2)
+        .map(|(folder, replaces)| CheaperWildcard {
+            wildcard: format!("{folder}*"),
+            replaces,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests;

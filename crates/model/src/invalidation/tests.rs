@@ -459,3 +459,63 @@ fn cost_rules() {
         5
     );
 }
+
+#[test]
+fn fixes_make_paths_that_lint_clean() {
+    for (path, fixed) in [
+        ("index.html", Some("/index.html")),
+        ("/images/*.jpg", Some("/images/*")),
+        ("/my file.html", Some("/my%20file.html")),
+        ("/caf\u{e9}.html", Some("/caf%C3%A9.html")),
+        ("/100%.html", Some("/100%25.html")),
+        ("/%41bc.html", Some("/Abc.html")),
+        ("/a%2fb", Some("/a%2Fb")),
+        ("  /padded  ", Some("/padded")),
+        ("/fine.html", None),
+        ("/img/*", None),
+        ("", None),
+    ] {
+        let got = fix_path(path);
+        assert_eq!(got.as_deref(), fixed, "{path:?}");
+        if let Some(f) = got {
+            assert!(
+                lint_path("p", &f).is_empty(),
+                "{f:?}: {:?}",
+                lint_path("p", &f)
+            );
+        }
+    }
+}
+
+#[test]
+fn cheaper_wildcards_group_folders_of_two_or_more() {
+    let paths: Vec<String> = [
+        "/img/a.png",
+        "/css/site.css",
+        "/img/b.png",
+        "/img/a.png",
+        "/img/*",
+        "/index.html",
+        "/about.html",
+        "/img/c.png?v=2",
+        "/docs/x/1.html",
+        "/docs/x/2.html",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let got = cheaper_wildcards(&paths);
+    assert_eq!(
+        got,
+        vec![
+            CheaperWildcard {
+                wildcard: "/img/*".into(),
+                replaces: vec![0, 2],
+            },
+            CheaperWildcard {
+                wildcard: "/docs/x/*".into(),
+                replaces: vec![8, 9],
+            },
+        ]
+    );
+}
