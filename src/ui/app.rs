@@ -321,6 +321,8 @@ pub struct ConsoleApp {
     pub tags: HashMap<String, Remote<Vec<Tag>>>,
     /// Per-tab view state (expanded cards, the path tester, ...).
     pub view: tabs::ViewState,
+    /// The Invalidations tab.
+    pub invalidations: super::invalidations::Invalidations,
     started: Option<Instant>,
     first_frame_reported: bool,
     /// Frames drawn (tests and the benchmark read it).
@@ -334,6 +336,7 @@ impl ConsoleApp {
             state.backend = b.clone();
         }
         let (tx, rx) = channel();
+        let invalidations = super::invalidations::Invalidations::new(rt.clone(), options.schedule);
         let mut app = Self {
             state,
             rt,
@@ -360,6 +363,7 @@ impl ConsoleApp {
             policies: HashMap::new(),
             tags: HashMap::new(),
             view: tabs::ViewState::default(),
+            invalidations,
             started: None,
             first_frame_reported: false,
             frames: 0,
@@ -459,6 +463,7 @@ impl ConsoleApp {
             c.cancel();
         }
         self.backend = None;
+        self.invalidations.set_plane(None);
         self.list = Remote::Pending(None);
         self.records.clear();
         self.tags.clear();
@@ -625,6 +630,13 @@ impl ConsoleApp {
             self.jobs.remove(&job);
             self.apply(msg);
         }
+        self.invalidations.tick(ctx);
+        for n in std::mem::take(&mut self.invalidations.notices) {
+            self.notice(n);
+        }
+        for e in std::mem::take(&mut self.invalidations.errors) {
+            self.banner_error(e);
+        }
         let now = Instant::now();
         let due: Vec<String> = self
             .drafts
@@ -643,6 +655,7 @@ impl ConsoleApp {
     fn apply(&mut self, msg: Msg) {
         match msg {
             Msg::Connected(Ok(b)) => {
+                self.invalidations.set_plane(Some(b.plane.clone()));
                 self.store = Some(DraftStore::new(&self.options.data_dir, &b.key));
                 self.backend = Some(b);
                 self.refresh_list();
@@ -1661,19 +1674,29 @@ impl ConsoleApp {
         };
         let tab = self.state.tab;
         let policies = &self.policies;
-        egui::Panel::right("findings")
-            .resizable(true)
-            .default_size(260.0)
-            .show(ui, |ui| {
-                if let Some(c) = widgets::findings_column(ui, draft.checks.all(), tab) {
-                    commands.push(c);
-                }
-            });
+        // Invalidations act on what is deployed, not on the draft: no draft findings beside them.
+        if tab != Tab::Invalidations {
+            egui::Panel::right("findings")
+                .resizable(true)
+                .default_size(260.0)
+                .show(ui, |ui| {
+                    if let Some(c) = widgets::findings_column(ui, draft.checks.all(), tab) {
+                        commands.push(c);
+                    }
+                });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical()
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    if tab == Tab::Tags {
+                    if tab == Tab::Invalidations {
+                        // The behavior check uses what is deployed, which is what is invalidated.
+                        let config = record
+                            .as_ref()
+                            .map(|r| &r.distribution.distribution_config)
+                            .unwrap_or(&draft.config);
+                        self.invalidations.show(ui, &id, config, None);
+                    } else if tab == Tab::Tags {
                         tabs::tags::show(
                             ui,
                             &id,

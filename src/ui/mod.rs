@@ -8,6 +8,7 @@ pub mod app;
 pub mod draft;
 pub mod files;
 pub mod form;
+pub mod invalidations;
 pub mod merge;
 pub mod profiles;
 pub mod tabs;

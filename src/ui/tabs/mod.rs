@@ -42,11 +42,13 @@ pub enum Tab {
     Tags,
     /// Cache, origin request and response headers policies.
     Policies,
+    /// Invalidations of the deployed distribution (not part of the draft).
+    Invalidations,
 }
 
 impl Tab {
     /// Every tab, in order.
-    pub const ALL: [Tab; 8] = [
+    pub const ALL: [Tab; 9] = [
         Tab::General,
         Tab::Origins,
         Tab::Behaviors,
@@ -55,6 +57,7 @@ impl Tab {
         Tab::Logging,
         Tab::Tags,
         Tab::Policies,
+        Tab::Invalidations,
     ];
 
     /// The tab that edits the field at `path` (`CacheBehaviors.Items[2].PathPattern`).
@@ -82,6 +85,7 @@ impl std::fmt::Display for Tab {
             Tab::Logging => "Logging",
             Tab::Tags => "Tags",
             Tab::Policies => "Policies",
+            Tab::Invalidations => "Invalidations",
         })
     }
 }
@@ -145,8 +149,8 @@ pub fn show(
         Tab::ErrorPages => error_pages::show(ui, config, form),
         Tab::Security => security::show(ui, config, form, view),
         Tab::Logging => logging::show(ui, config, form),
-        // Drawn by the app: tags are remote values, not part of the draft.
-        Tab::Tags => {}
+        // Drawn by the app: tags and invalidations are remote values, not part of the draft.
+        Tab::Tags | Tab::Invalidations => {}
         Tab::Policies => policies::show(ui, config, form, view, policies),
     }
 }
