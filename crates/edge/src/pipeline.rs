@@ -1773,6 +1773,7 @@ fn finish(
     };
     let (date, time) = crate::log::utc_date_time(now);
     shared.logger.log(Record {
+        seq: 0,
         at: now,
         time: format!("{date}T{time}Z"),
         pop: shared.pop.clone(),
