@@ -196,7 +196,7 @@ fn duration_words(secs: u64) -> String {
         (60, "minute"),
     ];
     for (n, unit) in UNITS {
-        if secs >= *n && secs % n == 0 {
+        if secs >= *n && secs.is_multiple_of(*n) {
             let k = secs / n;
             return format!("{k} {unit}{}", if k == 1 { "" } else { "s" });
         }

@@ -199,14 +199,14 @@ pub fn explain(headers: &HeaderMap, settings: TtlSettings, now: SystemTime) -> (
                 "stored for {min} s: origin sent {directive}, but MinTTL {min} > 0 applies \
                  (spec T-4, §19-3)"
             ),
-            Storage::Store { .. } => format!(
-                "stored, revalidated on every request: origin sent no-cache with a validator \
-                 and MinTTL is 0 (spec T-4, §19-3)"
-            ),
-            Storage::DontStore(_) if directive == "no-cache" => format!(
+            Storage::Store { .. } => "stored, revalidated on every request: origin sent \
+                                      no-cache with a validator and MinTTL is 0 (spec T-4, §19-3)"
+                .to_string(),
+            Storage::DontStore(_) if directive == "no-cache" => {
                 "not stored: origin sent no-cache without ETag or Last-Modified and MinTTL is \
                  0 (spec T-4, §19-3)"
-            ),
+                    .to_string()
+            }
             Storage::DontStore(_) => {
                 format!("not stored: origin sent {directive} and MinTTL is 0 (spec T-4, §19-3)")
             }
