@@ -81,6 +81,12 @@ impl CacheKey {
         &self.0
     }
 
+    /// The key as the cache browser prints it (`GET /cache`, [`crate::store::EntryInfo::key`]):
+    /// the parts separated by ` | ` instead of control characters.
+    pub fn display(&self) -> String {
+        self.0.replace(['\u{1}', '\u{2}'], " | ")
+    }
+
     /// spec G-2: the key of one byte range of this object (a cached range entry, keyed by its
     /// span, or a ranged miss in flight, K-11, keyed by the requested range): the object's key,
     /// a separator no key part can contain, and the range.

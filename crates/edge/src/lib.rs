@@ -20,6 +20,7 @@ pub mod log;
 pub mod origin;
 pub mod outcome;
 pub mod pipeline;
+pub mod probe;
 pub mod range;
 pub mod server;
 pub mod stats;

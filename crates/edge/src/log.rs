@@ -18,6 +18,9 @@ pub const HEADER: &str = "#Version: 1.0\n#Fields: date time x-edge-location sc-b
 /// One request, as the log and the UI see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Record {
+    /// Position in the in-memory log (the first record is 1), given as the record enters it;
+    /// 0 before that. The UI reads the log incrementally with [`Logger::since`].
+    pub seq: u64,
     #[serde(skip)]
     pub at: SystemTime,
     /// RFC 3339-ish UTC time for the UI.
@@ -154,19 +157,85 @@ pub fn utc_date_time(t: SystemTime) -> (String, String) {
 #[derive(Clone)]
 pub struct Logger {
     tx: mpsc::Sender<Record>,
-    recent: Arc<Mutex<VecDeque<Record>>>,
+    recent: Arc<Mutex<Ring>>,
     dropped: Arc<AtomicU64>,
 }
 
 /// How many requests the in-memory log keeps for the UI.
-pub const RECENT_CAPACITY: usize = 1_000;
+pub const RECENT_CAPACITY: usize = 4_096;
+
+/// The bounded in-memory log: the latest records, each numbered as it enters.
+#[derive(Debug)]
+struct Ring {
+    items: VecDeque<Record>,
+    /// The sequence number of the last record that entered (0: none yet).
+    last: u64,
+    capacity: usize,
+}
+
+impl Ring {
+    fn new(capacity: usize) -> Self {
+        Self {
+            items: VecDeque::with_capacity(capacity.min(RECENT_CAPACITY)),
+            last: 0,
+            capacity: capacity.max(1),
+        }
+    }
+
+    fn push(&mut self, mut r: Record) {
+        self.last += 1;
+        r.seq = self.last;
+        if self.items.len() == self.capacity {
+            self.items.pop_front();
+        }
+        self.items.push_back(r);
+    }
+
+    fn since(&self, after: u64, max: usize) -> Feed {
+        // Records enter in sequence order, so the oldest kept one bounds what left the ring.
+        let oldest = self.items.front().map_or(self.last + 1, |r| r.seq);
+        let missed = if after >= self.last {
+            0
+        } else {
+            oldest.saturating_sub(after + 1)
+        };
+        let skip = self.items.partition_point(|r| r.seq <= after);
+        let records: Vec<Record> = self.items.iter().skip(skip).take(max).cloned().collect();
+        let next = records.last().map_or(after, |r| r.seq);
+        Feed {
+            records,
+            next,
+            missed,
+        }
+    }
+}
+
+/// A page of the in-memory log after a given sequence number (see [`Logger::since`]).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Feed {
+    /// Oldest first: every kept record with `seq > after`, at most `max` of them.
+    pub records: Vec<Record>,
+    /// The `seq` of the last record returned, or `after` when none: pass it as the next `after`.
+    pub next: u64,
+    /// Records with `seq > after` that had already left the ring (overwritten by newer ones)
+    /// before they were read.
+    pub missed: u64,
+}
 
 impl Logger {
     /// Starts the background writer. `file`: the access log (header written when it is new or
     /// empty), or None for the in-memory log only.
     pub async fn start(file: Option<std::path::PathBuf>) -> std::io::Result<Self> {
+        Self::start_with_capacity(file, RECENT_CAPACITY).await
+    }
+
+    /// [`Logger::start`] with an in-memory log of `capacity` records.
+    pub async fn start_with_capacity(
+        file: Option<std::path::PathBuf>,
+        capacity: usize,
+    ) -> std::io::Result<Self> {
         let (tx, mut rx) = mpsc::channel::<Record>(8_192);
-        let recent = Arc::new(Mutex::new(VecDeque::with_capacity(RECENT_CAPACITY)));
+        let recent = Arc::new(Mutex::new(Ring::new(capacity)));
         let mut out = match file {
             Some(path) => {
                 let f = tokio::fs::OpenOptions::new()
@@ -205,10 +274,7 @@ impl Logger {
                 }
                 let mut ring = ring.lock().unwrap_or_else(|e| e.into_inner());
                 for r in batch {
-                    if ring.len() == RECENT_CAPACITY {
-                        ring.pop_front();
-                    }
-                    ring.push_back(r);
+                    ring.push(r);
                 }
             }
             if let Some(w) = out.as_mut() {
@@ -233,9 +299,19 @@ impl Logger {
         self.recent
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+            .items
             .iter()
             .cloned()
             .collect()
+    }
+
+    /// The records that entered the in-memory log after `after` (a `seq`; 0 for the start),
+    /// oldest first, at most `max`. The UI polls with the `next` of the previous page.
+    pub fn since(&self, after: u64, max: usize) -> Feed {
+        self.recent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .since(after, max)
     }
 
     pub fn dropped(&self) -> u64 {
@@ -248,9 +324,9 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
-    #[test]
-    fn l2_line_has_33_fields() {
-        let r = Record {
+    fn sample() -> Record {
+        Record {
+            seq: 0,
             at: SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
             time: String::new(),
             pop: "LCL50-P1".into(),
@@ -282,7 +358,93 @@ mod tests {
             content_len: Some(5),
             range: None,
             behavior: "*".into(),
-        };
+        }
+    }
+
+    fn numbered(path: &str) -> Record {
+        Record {
+            path: path.to_string(),
+            ..sample()
+        }
+    }
+
+    #[test]
+    fn since_returns_records_in_order_and_respects_max() {
+        let mut ring = Ring::new(10);
+        let empty = ring.since(0, 10);
+        assert_eq!((empty.records.len(), empty.next, empty.missed), (0, 0, 0));
+        for i in 1..=5 {
+            ring.push(numbered(&format!("/{i}")));
+        }
+        let all = ring.since(0, 100);
+        let seqs: Vec<u64> = all.records.iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, vec![1, 2, 3, 4, 5]);
+        assert_eq!(all.records[0].path, "/1");
+        assert_eq!((all.next, all.missed), (5, 0));
+        let page = ring.since(1, 2);
+        let seqs: Vec<u64> = page.records.iter().map(|r| r.seq).collect();
+        assert_eq!((seqs, page.next, page.missed), (vec![2, 3], 3, 0));
+        let rest = ring.since(page.next, 2);
+        assert_eq!(
+            rest.records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            vec![4, 5]
+        );
+        let none = ring.since(5, 10);
+        assert_eq!((none.records.len(), none.next, none.missed), (0, 5, 0));
+        // A reader ahead of the log (say after a restart) gets nothing and no missed count.
+        let ahead = ring.since(99, 10);
+        assert_eq!((ahead.records.len(), ahead.next, ahead.missed), (0, 99, 0));
+        assert_eq!(ring.since(0, 0).next, 0, "max 0 returns nothing");
+    }
+
+    #[test]
+    fn since_reports_records_that_left_the_ring() {
+        let mut ring = Ring::new(3);
+        for i in 1..=8 {
+            ring.push(numbered(&format!("/{i}")));
+        }
+        // 6, 7 and 8 are kept; 1..=5 left.
+        let feed = ring.since(0, 10);
+        assert_eq!(
+            feed.records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            vec![6, 7, 8]
+        );
+        assert_eq!((feed.next, feed.missed), (8, 5));
+        let feed = ring.since(4, 1);
+        assert_eq!(
+            feed.records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            vec![6]
+        );
+        assert_eq!((feed.next, feed.missed), (6, 1));
+        assert_eq!(ring.since(5, 10).missed, 0);
+        assert_eq!(ring.items.len(), 3, "the ring stays bounded");
+    }
+
+    #[tokio::test]
+    async fn logger_numbers_records_as_they_enter() {
+        let logger = Logger::start_with_capacity(None, 2).await.unwrap();
+        for i in 1..=3 {
+            logger.log(numbered(&format!("/{i}")));
+        }
+        let mut feed = Feed::default();
+        for _ in 0..200 {
+            feed = logger.since(0, 10);
+            if feed.next == 3 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(
+            feed.records.iter().map(|r| r.seq).collect::<Vec<_>>(),
+            vec![2, 3]
+        );
+        assert_eq!(feed.missed, 1);
+        assert_eq!(logger.recent().len(), 2);
+    }
+
+    #[test]
+    fn l2_line_has_33_fields() {
+        let r = sample();
         let line = r.line();
         let fields: Vec<&str> = line.trim_end().split('\t').collect();
         assert_eq!(fields.len(), 33, "{line}");

@@ -381,12 +381,7 @@ where
     };
     let body_len = body.len();
     // spec S-9: the viewer's country (no GeoIP locally: header, else --viewer-country).
-    let country = parts
-        .headers
-        .get("cloudfront-viewer-country")
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.trim().to_ascii_uppercase())
-        .or_else(|| shared.viewer_country.clone());
+    let country = viewer_country(&parts.headers, shared.viewer_country.as_deref());
     if !dist.geo.allows(country.as_deref()) {
         // spec E-12: geo 403 may use a custom error page.
         let reply = with_error_page(
@@ -400,47 +395,32 @@ where
         return (reply, body_len);
     }
     // spec D-1/D-2/§19-4: exactly `/` becomes the default root object, before matching.
-    let raw_path = parts.uri.path();
-    let path = match (&dist.default_root, raw_path) {
-        (Some(root), "/") => format!("/{root}"),
-        _ => raw_path.to_string(),
-    };
-    // spec P-1/P-3: first matching behavior on the path only.
-    let bi = dist
-        .compiled
-        .select(&path)
-        .unwrap_or(dist.behaviors.len() - 1);
+    let (path, bi) = route(dist, parts.uri.path());
     let behavior = &dist.behaviors[bi];
     let tag = |mut r: Reply| {
         r.behavior = Some(bi);
         r
     };
     // spec V-1/V-2: viewer protocol policy.
-    if !conn.https {
-        match behavior.viewer_protocol_policy {
-            "https-only" => return (tag(Reply::edge(EdgeError::HttpsRequired, rid)), body_len),
-            "redirect-to-https" => {
-                if parts.version == Version::HTTP_10
-                    && !matches!(parts.method, Method::GET | Method::HEAD)
-                {
-                    return (tag(Reply::edge(EdgeError::HttpsRequired, rid)), body_len);
-                }
-                return (
-                    tag(redirect(shared, &parts.method, host, path_and_query, rid)),
-                    body_len,
-                );
-            }
-            _ => {}
+    match viewer_protocol(behavior, conn.https, parts.version, &parts.method) {
+        Protocol::Serve => {}
+        Protocol::Refuse => return (tag(Reply::edge(EdgeError::HttpsRequired, rid)), body_len),
+        Protocol::Redirect(status) => {
+            return (
+                tag(redirect(shared, status, host, path_and_query, rid)),
+                body_len,
+            );
         }
     }
     // spec M-4: disallowed (or unknown) method → 403 from the edge.
     if !behavior.allows(&parts.method) {
         return (tag(Reply::edge(EdgeError::MethodNotAllowed, rid)), body_len);
     }
-    let mut headers = parts.headers.clone();
-    hdr::strip_hop_by_hop(&mut headers);
-    cf_headers::add(
-        &mut headers,
+    let ViewerRequest {
+        headers,
+        query,
+        accept_encoding,
+    } = viewer_request(
         behavior,
         &cf_headers::Viewer {
             conn,
@@ -449,23 +429,14 @@ where
             received: &parts.headers,
             facts,
         },
-    );
-    let accept_encoding = AcceptEncoding::normalise(
-        &headers,
-        behavior.key.gzip,
-        behavior.key.br,
-        parts.version == Version::HTTP_10,
+        parts.uri.query(),
     );
     let cx = Ctx {
         conn,
         method: parts.method.clone(),
         version: parts.version,
         path,
-        query: if behavior.signed {
-            strip_signed_url_params(parts.uri.query())
-        } else {
-            parts.uri.query().map(str::to_string)
-        },
+        query,
         headers,
         body,
         rid: rid.to_string(),
@@ -479,6 +450,129 @@ where
         direct(shared, dist, behavior, &cx).await
     };
     (tag(reply), body_len)
+}
+
+/// spec S-9: the viewer's country: its own `CloudFront-Viewer-Country` (no GeoIP locally), else
+/// the `--viewer-country` stand-in.
+pub(crate) fn viewer_country(received: &HeaderMap, fallback: Option<&str>) -> Option<String> {
+    received
+        .get("cloudfront-viewer-country")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_ascii_uppercase())
+        .or_else(|| fallback.map(str::to_string))
+}
+
+/// spec D-1/D-2/§19-4 then P-1/P-3: the path after the default root object replaced exactly
+/// `/`, and the index in [`Dist::behaviors`] of the first behavior matching it (the default,
+/// last, when none does).
+pub(crate) fn route(dist: &Dist, raw_path: &str) -> (String, usize) {
+    let path = match (&dist.default_root, raw_path) {
+        (Some(root), "/") => format!("/{root}"),
+        _ => raw_path.to_string(),
+    };
+    let bi = dist
+        .compiled
+        .select(&path)
+        .unwrap_or(dist.behaviors.len() - 1);
+    (path, bi)
+}
+
+/// What the viewer protocol policy does with a request (spec V-1, V-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Protocol {
+    Serve,
+    /// 403 from the edge: `https-only` over HTTP (V-1), or an HTTP/1.0 request other than
+    /// GET/HEAD under `redirect-to-https` (it cannot follow a 307).
+    Refuse,
+    /// `redirect-to-https` over HTTP: 301 for GET/HEAD, 307 for the other methods (V-2).
+    Redirect(StatusCode),
+}
+
+/// spec V-1/V-2: the viewer protocol policy of behavior `b` for one request.
+pub(crate) fn viewer_protocol(
+    b: &Behavior,
+    https: bool,
+    version: Version,
+    method: &Method,
+) -> Protocol {
+    if https {
+        return Protocol::Serve;
+    }
+    match b.viewer_protocol_policy {
+        "https-only" => Protocol::Refuse,
+        "redirect-to-https" => {
+            let get = matches!(*method, Method::GET | Method::HEAD);
+            if version == Version::HTTP_10 && !get {
+                Protocol::Refuse
+            } else if get {
+                Protocol::Redirect(StatusCode::MOVED_PERMANENTLY)
+            } else {
+                Protocol::Redirect(StatusCode::TEMPORARY_REDIRECT)
+            }
+        }
+        _ => Protocol::Serve,
+    }
+}
+
+/// The request as the cache key and the origin request see it, for behavior `b`.
+pub(crate) struct ViewerRequest {
+    /// The viewer's headers, hop-by-hop stripped, with the generated CloudFront-* headers
+    /// (spec H-9).
+    pub headers: HeaderMap,
+    /// The query string, without signed-URL parameters (spec K-12).
+    pub query: Option<String>,
+    /// spec K-8: the normalised Accept-Encoding.
+    pub accept_encoding: AcceptEncoding,
+}
+
+/// Builds the [`ViewerRequest`] of one request: the one place both the pipeline and the request
+/// tester (`probe`) prepare what the key is computed from.
+pub(crate) fn viewer_request(
+    b: &Behavior,
+    viewer: &cf_headers::Viewer<'_>,
+    raw_query: Option<&str>,
+) -> ViewerRequest {
+    let mut headers = viewer.received.clone();
+    hdr::strip_hop_by_hop(&mut headers);
+    cf_headers::add(&mut headers, b, viewer);
+    let accept_encoding = AcceptEncoding::normalise(
+        &headers,
+        b.key.gzip,
+        b.key.br,
+        viewer.version == Version::HTTP_10,
+    );
+    let query = if b.signed {
+        strip_signed_url_params(raw_query)
+    } else {
+        raw_query.map(str::to_string)
+    };
+    ViewerRequest {
+        headers,
+        query,
+        accept_encoding,
+    }
+}
+
+/// spec K-1…K-8, M-3: the object's cache key under behavior `b` (see [`KeyRecipe::key`]).
+///
+/// [`KeyRecipe::key`]: crate::key::KeyRecipe::key
+pub(crate) fn cache_key(
+    dist: &Dist,
+    b: &Behavior,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    accept_encoding: AcceptEncoding,
+) -> CacheKey {
+    b.key.key(&KeyInput {
+        domain: &dist.domain,
+        method,
+        path,
+        query,
+        headers,
+        accept_encoding,
+    })
 }
 
 /// spec K-12/H-10: the signed-URL parameters never reach the key or the origin. (The signature
@@ -497,7 +591,7 @@ fn strip_signed_url_params(query: Option<&str>) -> Option<String> {
 /// spec V-2: 301 for GET/HEAD, 307 for the other methods (HTTP/1.1+), to the HTTPS URL.
 fn redirect(
     shared: &Shared,
-    method: &Method,
+    status: StatusCode,
     host: &str,
     path_and_query: &str,
     rid: &str,
@@ -507,11 +601,6 @@ fn redirect(
     let location = match *shared.https_port.read().unwrap_or_else(|e| e.into_inner()) {
         Some(443) | None => format!("https://{name}{path_and_query}"),
         Some(p) => format!("https://{name}:{p}{path_and_query}"),
-    };
-    let status = if matches!(*method, Method::GET | Method::HEAD) {
-        StatusCode::MOVED_PERMANENTLY
-    } else {
-        StatusCode::TEMPORARY_REDIRECT
     };
     let mut reply = Reply::edge(EdgeError::BadRequest, rid);
     reply.status = status;
@@ -693,14 +782,15 @@ async fn send_one(
 /// Cacheable methods: lookup, then fill with collapsing (K-11) or serve.
 async fn cached(shared: &Arc<Shared>, dist: &Arc<Dist>, bi: usize, cx: &Ctx<'_>) -> Reply {
     let b = &dist.behaviors[bi];
-    let key = b.key.key(&KeyInput {
-        domain: &dist.domain,
-        method: &cx.method,
-        path: &cx.path,
-        query: cx.query.as_deref(),
-        headers: &cx.headers,
-        accept_encoding: cx.accept_encoding,
-    });
+    let key = cache_key(
+        dist,
+        b,
+        &cx.method,
+        &cx.path,
+        cx.query.as_deref(),
+        &cx.headers,
+        cx.accept_encoding,
+    );
     let stale = shared.store.get(&key).await;
     if let Some(e) = &stale
         && e.is_fresh(cx.now)
@@ -1319,14 +1409,15 @@ async fn error_page(
     let page = page.to_string();
     let pb = dist.behavior_for(&page);
     let empty = HeaderMap::new();
-    let key = pb.key.key(&KeyInput {
-        domain: &dist.domain,
-        method: &Method::GET,
-        path: &page,
-        query: None,
-        headers: &empty,
-        accept_encoding: AcceptEncoding::Absent,
-    });
+    let key = cache_key(
+        dist,
+        pb,
+        &Method::GET,
+        &page,
+        None,
+        &empty,
+        AcceptEncoding::Absent,
+    );
     let code = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
     if let Some(e) = shared
         .store
@@ -1773,6 +1864,7 @@ fn finish(
     };
     let (date, time) = crate::log::utc_date_time(now);
     shared.logger.log(Record {
+        seq: 0,
         at: now,
         time: format!("{date}T{time}Z"),
         pop: shared.pop.clone(),

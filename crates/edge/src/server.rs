@@ -28,7 +28,7 @@ use crate::admin::{self, ApiError, Invalidation, Registry};
 use crate::cf_headers::{self, Handshake, ViewerFacts};
 use crate::clock::{Clock, SystemClock};
 use crate::dist::{Dist, Options, Override};
-use crate::log::{Logger, Record};
+use crate::log::{Feed, Logger, Record};
 use crate::pipeline::{self, Conn, Shared};
 use crate::store::{EntryInfo, Store};
 use crate::tap::{HeadTap, Heads, HelloTap};
@@ -231,14 +231,20 @@ impl Control {
         self.shared.store.weighted_size()
     }
 
-    /// Counters per behavior plus totals (`GET /stats`).
-    pub fn stats_json(&self) -> Value {
-        let dist = self.shared.dist();
-        let behaviors: Vec<_> = dist
+    /// The counters of every behavior, typed: `CacheBehaviors.Items` in config order, then the
+    /// default behavior (`*`) last, the order in which paths are matched (spec P-1).
+    pub fn behavior_stats(&self) -> Vec<crate::stats::Snapshot> {
+        self.shared
+            .dist()
             .behaviors
             .iter()
             .map(|b| b.counters.snapshot(&b.label))
-            .collect();
+            .collect()
+    }
+
+    /// Counters per behavior plus totals (`GET /stats`).
+    pub fn stats_json(&self) -> Value {
+        let behaviors = self.behavior_stats();
         json!({
             "Behaviors": behaviors,
             "OriginRequests": self.shared.origin_requests.load(std::sync::atomic::Ordering::Relaxed),
@@ -250,6 +256,29 @@ impl Control {
 
     pub fn recent_requests(&self) -> Vec<Record> {
         self.shared.logger.recent()
+    }
+
+    /// The live request log, read incrementally: the records numbered after `after` (0 for
+    /// the start), oldest first, at most `max` (see [`Logger::since`]).
+    pub fn requests_since(&self, after: u64, max: usize) -> Feed {
+        self.shared.logger.since(after, max)
+    }
+
+    /// The origin overrides the preview was started with (`--origin ID=...`).
+    pub fn overrides(&self) -> HashMap<String, Override> {
+        self.options
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .overrides
+            .clone()
+    }
+
+    /// The policies the config is resolved with (managed ones are always known).
+    pub fn policies(&self) -> PolicySet {
+        self.policies
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Validates and swaps in a config; connections and the cache are kept.
@@ -304,6 +333,8 @@ pub struct Edge {
     pub admin_addr: Option<SocketAddr>,
     shutdown: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    /// The HTTPS listener's certificate (the operator's or the generated one).
+    certificate: Option<CertPem>,
 }
 
 async fn bind(addr: SocketAddr) -> Result<TcpListener, StartError> {
@@ -358,6 +389,7 @@ impl Edge {
         let mut http_addr = None;
         let mut https_addr = None;
         let mut admin_addr = None;
+        let mut certificate = None;
         if let Some(addr) = cfg.listen {
             let l = bind(addr).await?;
             let a = l
@@ -391,6 +423,7 @@ impl Edge {
             hosts.push(a.to_string());
             https_addr = Some(a);
             *shared.https_port.write().unwrap_or_else(|e| e.into_inner()) = Some(a.port());
+            certificate = Some(pem);
             let s = shared.clone();
             tasks.push(tokio::spawn(serve_edge(
                 l,
@@ -418,11 +451,18 @@ impl Edge {
             admin_addr,
             shutdown: tx,
             tasks,
+            certificate,
         })
     }
 
     pub fn control(&self) -> &Arc<Control> {
         &self.control
+    }
+
+    /// The certificate the HTTPS listener presents (given or generated at start); None
+    /// without an HTTPS listener. A client that trusts exactly this can talk to the preview.
+    pub fn certificate(&self) -> Option<&CertPem> {
+        self.certificate.as_ref()
     }
 
     /// Stops accepting, lets requests in flight finish (up to 5 s), and returns.

@@ -315,7 +315,7 @@ impl Store {
             .cache
             .iter()
             .map(|(k, e)| EntryInfo {
-                key: k.as_str().replace(['\u{1}', '\u{2}'], " | "),
+                key: k.display(),
                 path: e.path.clone(),
                 query: e.query.clone(),
                 behavior: e.behavior.clone(),

@@ -176,6 +176,135 @@ pub fn decide(headers: &HeaderMap, settings: TtlSettings, now: SystemTime) -> St
     }
 }
 
+/// [`decide`] with the reason in words and the rule ids, for the request tester: which row of
+/// spec T-4 (or T-6, §19-3) applied and with which values, e.g. "stored for 60 s: origin
+/// Cache-Control max-age=60, within MinTTL 0 and MaxTTL 31536000 (spec T-4)". The storage
+/// returned is always exactly what [`decide`] returns.
+pub fn explain(headers: &HeaderMap, settings: TtlSettings, now: SystemTime) -> (Storage, String) {
+    let storage = decide(headers, settings, now);
+    let cc = CacheControl::parse(headers);
+    let TtlSettings { min, default, max } = settings;
+    let text = if cc.no_store || cc.private || cc.no_cache {
+        let directive = if cc.no_store {
+            "no-store"
+        } else if cc.private {
+            "private"
+        } else {
+            "no-cache"
+        };
+        match storage {
+            Storage::Store {
+                revalidate: false, ..
+            } => format!(
+                "stored for {min} s: origin sent {directive}, but MinTTL {min} > 0 applies \
+                 (spec T-4, §19-3)"
+            ),
+            Storage::Store { .. } => "stored, revalidated on every request: origin sent \
+                                      no-cache with a validator and MinTTL is 0 (spec T-4, §19-3)"
+                .to_string(),
+            Storage::DontStore(_) if directive == "no-cache" => {
+                "not stored: origin sent no-cache without ETag or Last-Modified and MinTTL is \
+                 0 (spec T-4, §19-3)"
+                    .to_string()
+            }
+            Storage::DontStore(_) => {
+                format!("not stored: origin sent {directive} and MinTTL is 0 (spec T-4, §19-3)")
+            }
+        }
+    } else {
+        let source = match (cc.s_maxage, cc.max_age) {
+            (Some(s), Some(m)) => Some((
+                s,
+                format!("Cache-Control s-maxage={s} (over max-age={m}, spec T-3)"),
+            )),
+            (Some(s), None) => Some((s, format!("Cache-Control s-maxage={s}"))),
+            (None, Some(m)) => Some((m, format!("Cache-Control max-age={m}"))),
+            (None, None) => expires_in(headers, now).map(|n| {
+                if n == 0 {
+                    (
+                        0,
+                        "Expires in the past or not a date (spec §19-2)".to_string(),
+                    )
+                } else {
+                    (n, format!("Expires in {n} s"))
+                }
+            }),
+        };
+        match (storage, source) {
+            (Storage::DontStore(_), _) if settings.caching_disabled() => {
+                "not stored: MinTTL, DefaultTTL and MaxTTL are all 0, caching is disabled \
+                 (spec T-6)"
+                    .to_string()
+            }
+            (Storage::Store { .. }, _) if settings.caching_disabled() => {
+                "stored, revalidated on every request: MinTTL, DefaultTTL and MaxTTL are all \
+                 0 and the response has a validator (spec T-6)"
+                    .to_string()
+            }
+            (Storage::DontStore(_), Some((_, src))) => format!(
+                "not stored: origin {src} gives TTL 0 and the response has no ETag or \
+                 Last-Modified to revalidate with (spec T-6)"
+            ),
+            (Storage::DontStore(_), None) => {
+                "not stored: DefaultTTL 0 applies and the response has no ETag or \
+                 Last-Modified to revalidate with (spec T-4, T-6)"
+                    .to_string()
+            }
+            (
+                Storage::Store {
+                    revalidate: true, ..
+                },
+                Some((_, src)),
+            ) => format!(
+                "stored, revalidated on every request: origin {src} gives TTL 0 and the \
+                 response has a validator (spec T-6)"
+            ),
+            (
+                Storage::Store {
+                    revalidate: true, ..
+                },
+                None,
+            ) => "stored, revalidated on every request: DefaultTTL 0 applies and \
+                         the response has a validator (spec T-4, T-6)"
+                .to_string(),
+            (Storage::Store { ttl, .. }, Some((n, src))) => {
+                let t = ttl.as_secs();
+                if n < min {
+                    format!(
+                        "stored for {t} s: origin {src} is below MinTTL {min}, so MinTTL \
+                         applies (spec T-4)"
+                    )
+                } else if n > max.max(min) {
+                    format!(
+                        "stored for {t} s: origin {src} is above MaxTTL {max}, so MaxTTL \
+                         applies (spec T-4)"
+                    )
+                } else {
+                    format!(
+                        "stored for {t} s: origin {src}, within MinTTL {min} and MaxTTL {max} \
+                         (spec T-4)"
+                    )
+                }
+            }
+            (Storage::Store { ttl, .. }, None) => {
+                let t = ttl.as_secs();
+                if min > default {
+                    format!(
+                        "stored for {t} s: origin sent no max-age, s-maxage or Expires, and \
+                         MinTTL {min} is above DefaultTTL {default}, so MinTTL applies (spec T-4)"
+                    )
+                } else {
+                    format!(
+                        "stored for {t} s: origin sent no max-age, s-maxage or Expires, so \
+                         DefaultTTL {default} applies (spec T-4)"
+                    )
+                }
+            }
+        }
+    };
+    (storage, text)
+}
+
 /// spec T-3/§19-2: seconds until `Expires`; in the past or unparsable → 0.
 fn expires_in(headers: &HeaderMap, now: SystemTime) -> Option<u64> {
     let value = headers.get(EXPIRES)?;
@@ -431,6 +560,120 @@ mod tests {
         ];
         for (name, headers, settings, want) in cases {
             assert_eq!(decide(&h(&headers), settings, now), want, "{name}");
+            // explain() gives the same decision, in words with a rule id.
+            let (storage, text) = explain(&h(&headers), settings, now);
+            assert_eq!(storage, want, "explain: {name}");
+            assert!(text.contains("(spec "), "{name}: {text}");
+            let stored = matches!(want, Storage::Store { .. });
+            assert_eq!(text.starts_with("stored"), stored, "{name}: {text}");
+            if let Storage::Store {
+                ttl,
+                revalidate: false,
+            } = want
+            {
+                assert!(
+                    text.starts_with(&format!("stored for {} s:", ttl.as_secs())),
+                    "{name}: {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn explain_names_the_row_and_the_values() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let in_100 = httpdate::fmt_http_date(now + Duration::from_secs(100));
+        let cases: Vec<(Vec<(&str, &str)>, TtlSettings, &str)> = vec![
+            (
+                vec![("cache-control", "max-age=60")],
+                s(0, 86400, 31536000),
+                "stored for 60 s: origin Cache-Control max-age=60, within MinTTL 0 and MaxTTL 31536000 (spec T-4)",
+            ),
+            (
+                vec![("cache-control", "max-age=999")],
+                s(0, 10, 100),
+                "stored for 100 s: origin Cache-Control max-age=999 is above MaxTTL 100, so MaxTTL applies (spec T-4)",
+            ),
+            (
+                vec![("cache-control", "max-age=5")],
+                s(30, 60, 100),
+                "stored for 30 s: origin Cache-Control max-age=5 is below MinTTL 30, so MinTTL applies (spec T-4)",
+            ),
+            (
+                vec![],
+                s(0, 86400, 31536000),
+                "stored for 86400 s: origin sent no max-age, s-maxage or Expires, so DefaultTTL 86400 applies (spec T-4)",
+            ),
+            (
+                vec![],
+                s(100, 50, 200),
+                "stored for 100 s: origin sent no max-age, s-maxage or Expires, and MinTTL 100 is above DefaultTTL 50, so MinTTL applies (spec T-4)",
+            ),
+            (
+                vec![("cache-control", "max-age=10, s-maxage=70")],
+                s(0, 5, 1000),
+                "stored for 70 s: origin Cache-Control s-maxage=70 (over max-age=10, spec T-3), within MinTTL 0 and MaxTTL 1000 (spec T-4)",
+            ),
+            (
+                vec![("expires", &in_100)],
+                s(0, 5, 1000),
+                "stored for 100 s: origin Expires in 100 s, within MinTTL 0 and MaxTTL 1000 (spec T-4)",
+            ),
+            (
+                vec![("cache-control", "no-store")],
+                s(0, 5, 50),
+                "not stored: origin sent no-store and MinTTL is 0 (spec T-4, §19-3)",
+            ),
+            (
+                vec![("cache-control", "private, max-age=60")],
+                s(0, 5, 50),
+                "not stored: origin sent private and MinTTL is 0 (spec T-4, §19-3)",
+            ),
+            (
+                vec![("cache-control", "no-cache")],
+                s(0, 5, 50),
+                "not stored: origin sent no-cache without ETag or Last-Modified and MinTTL is 0 (spec T-4, §19-3)",
+            ),
+            (
+                vec![("cache-control", "no-cache"), ("etag", "\"a\"")],
+                s(0, 5, 50),
+                "stored, revalidated on every request: origin sent no-cache with a validator and MinTTL is 0 (spec T-4, §19-3)",
+            ),
+            (
+                vec![("cache-control", "no-store")],
+                s(20, 50, 100),
+                "stored for 20 s: origin sent no-store, but MinTTL 20 > 0 applies (spec T-4, §19-3)",
+            ),
+            (
+                vec![("cache-control", "private")],
+                s(20, 50, 100),
+                "stored for 20 s: origin sent private, but MinTTL 20 > 0 applies (spec T-4, §19-3)",
+            ),
+            (
+                vec![("cache-control", "max-age=0")],
+                s(0, 5, 50),
+                "not stored: origin Cache-Control max-age=0 gives TTL 0 and the response has no ETag or Last-Modified to revalidate with (spec T-6)",
+            ),
+            (
+                vec![("cache-control", "max-age=0"), ("etag", "\"x\"")],
+                s(0, 5, 50),
+                "stored, revalidated on every request: origin Cache-Control max-age=0 gives TTL 0 and the response has a validator (spec T-6)",
+            ),
+            (
+                vec![("cache-control", "max-age=600")],
+                s(0, 0, 0),
+                "not stored: MinTTL, DefaultTTL and MaxTTL are all 0, caching is disabled (spec T-6)",
+            ),
+            (
+                vec![("expires", "soon")],
+                s(0, 5, 50),
+                "not stored: origin Expires in the past or not a date (spec §19-2) gives TTL 0 and the response has no ETag or Last-Modified to revalidate with (spec T-6)",
+            ),
+        ];
+        for (headers, settings, want) in cases {
+            let (storage, text) = explain(&h(&headers), settings, now);
+            assert_eq!(storage, decide(&h(&headers), settings, now));
+            assert_eq!(text, want, "{headers:?} {settings:?}");
         }
     }
 
