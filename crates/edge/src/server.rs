@@ -553,13 +553,15 @@ async fn serve_admin(
             _ = stop.changed() => break,
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
+                let Ok(local) = stream.local_addr() else { continue };
+                let guard = Arc::new(admin::Guard::new(local));
                 let control = control.clone();
                 let builder = builder.clone();
                 let watcher = graceful.watcher();
                 tokio::spawn(async move {
                     let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
-                        let c = control.clone();
-                        async move { Ok::<Response<Full<Bytes>>, Infallible>(admin::handle(c, req).await) }
+                        let (c, g) = (control.clone(), guard.clone());
+                        async move { Ok::<Response<Full<Bytes>>, Infallible>(admin::handle(c, &g, req).await) }
                     });
                     let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), svc).into_owned()).await;
                 });
