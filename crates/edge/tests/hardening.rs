@@ -373,3 +373,106 @@ async fn an_admin_body_over_1_mib_gets_413_unread() {
     assert_eq!((st, code(&v)), (413, "PayloadTooLarge"), "{v}");
     e.edge.stop().await;
 }
+
+/// Reads one response with a `Content-Length` body off a kept-alive connection: its head.
+async fn read_response(s: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = tokio::time::timeout(std::time::Duration::from_secs(5), s.read(&mut chunk))
+            .await
+            .expect("a response within 5 s")
+            .unwrap();
+        assert!(n > 0, "connection closed before a whole response");
+        buf.extend_from_slice(&chunk[..n]);
+        let text = String::from_utf8_lossy(&buf).to_string();
+        if let Some((head, body)) = text.split_once("\r\n\r\n") {
+            let len: usize = head
+                .lines()
+                .find_map(|l| {
+                    let (k, v) = l.split_once(':')?;
+                    k.eq_ignore_ascii_case("content-length")
+                        .then(|| v.trim().parse().ok())?
+                })
+                .unwrap_or(0);
+            if body.len() >= len {
+                return head.to_string();
+            }
+        }
+    }
+}
+
+fn get_request(path: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: {DOMAIN}\r\n\r\n")
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let o = Origin::start(|_| Scripted::ok("x")).await;
+    let idle = std::time::Duration::from_millis(300);
+    let e = edge_with(
+        config(json!({}), json!({})),
+        &[("o1", Override::parse(&o.url()).unwrap())],
+        |c| c.idle_timeout = idle,
+    )
+    .await;
+    let mut s = tokio::net::TcpStream::connect(e.edge.http_addr.unwrap())
+        .await
+        .unwrap();
+    s.write_all(get_request("/a").as_bytes()).await.unwrap();
+    assert!(read_response(&mut s).await.starts_with("HTTP/1.1 200"));
+    // Used again within the timeout: still open (each request restarts the idle clock).
+    tokio::time::sleep(idle / 3).await;
+    s.write_all(get_request("/a").as_bytes()).await.unwrap();
+    assert!(read_response(&mut s).await.starts_with("HTTP/1.1 200"));
+    let idle_from = std::time::Instant::now();
+    let mut rest = [0u8; 64];
+    let n = tokio::time::timeout(std::time::Duration::from_secs(5), s.read(&mut rest))
+        .await
+        .expect("the server closes the idle connection well before 5 s")
+        .unwrap_or(0);
+    assert_eq!(n, 0, "closed, nothing more sent");
+    assert!(
+        idle_from.elapsed() >= idle - std::time::Duration::from_millis(50),
+        "not closed before the idle timeout ({:?})",
+        idle_from.elapsed()
+    );
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn at_the_connection_limit_the_next_connection_waits_for_one_to_close() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let o = Origin::start(|_| Scripted::ok("x")).await;
+    let e = edge_with(
+        config(json!({}), json!({})),
+        &[("o1", Override::parse(&o.url()).unwrap())],
+        |c| c.max_connections = 1,
+    )
+    .await;
+    let addr = e.edge.http_addr.unwrap();
+    let mut first = tokio::net::TcpStream::connect(addr).await.unwrap();
+    first.write_all(get_request("/a").as_bytes()).await.unwrap();
+    assert!(read_response(&mut first).await.starts_with("HTTP/1.1 200"));
+    // The kernel completes the handshake (backlog), but the server does not take it up.
+    let mut second = tokio::net::TcpStream::connect(addr).await.unwrap();
+    second
+        .write_all(get_request("/a").as_bytes())
+        .await
+        .unwrap();
+    let mut buf = [0u8; 64];
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(300), second.read(&mut buf))
+            .await
+            .is_err(),
+        "no answer while the only permit is held"
+    );
+    drop(first);
+    assert!(
+        read_response(&mut second).await.starts_with("HTTP/1.1 200"),
+        "served once the first connection closed"
+    );
+    e.edge.stop().await;
+}
