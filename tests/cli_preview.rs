@@ -132,7 +132,7 @@ fn preview_serves_a_folder_caches_and_invalidates() {
         &p.admin,
         "POST",
         "/invalidations",
-        "localhost",
+        &p.admin, // the admin API accepts only its own address as Host
         r#"{"Paths": {"Quantity": 1, "Items": ["/index.html"]}, "CallerReference": "c1"}"#,
     );
     assert_eq!(status, 201, "{body}");
@@ -143,7 +143,7 @@ fn preview_serves_a_folder_caches_and_invalidates() {
         Some("Miss from cloudfront"),
         "I-6/I-7"
     );
-    let (status, _, body) = request(&p.admin, "GET", "/stats", "localhost", "");
+    let (status, _, body) = request(&p.admin, "GET", "/stats", &p.admin, "");
     assert_eq!(status, 200);
     assert!(body.contains("\"hits\": 1"), "{body}");
 }

@@ -23,9 +23,15 @@ pub struct PreviewArgs {
     /// HTTPS listener address, with a certificate generated at start unless --tls-cert is given.
     #[arg(long)]
     pub https_listen: Option<SocketAddr>,
-    /// Admin API address (JSON: invalidations, cache, stats, config).
+    /// Admin API address (JSON: invalidations, cache, stats, config). Loopback only unless
+    /// --admin-non-loopback is given: the API has no authentication.
     #[arg(long)]
     pub admin: Option<SocketAddr>,
+    /// Allow --admin on an address other than loopback. Anyone who can reach it can invalidate
+    /// the cache and swap the config; it answers requests whose Host is the address it was
+    /// reached at (or a loopback name) with its port.
+    #[arg(long, requires = "admin")]
+    pub admin_non_loopback: bool,
     /// Origin override: ID=http://HOST:PORT, ID=https://HOST:PORT (certificate checked against
     /// HOST) or ID=FOLDER (served like S3). Repeatable.
     #[arg(long = "origin", value_name = "ID=URL|DIR")]
@@ -94,6 +100,19 @@ fn made_up_domain(seed: &str) -> String {
 }
 
 pub fn run(args: PreviewArgs) -> ExitCode {
+    if let Some(a) = args.admin
+        && !a.ip().is_loopback()
+    {
+        if !args.admin_non_loopback {
+            eprintln!(
+                "error: --admin {a} is not a loopback address. The admin API has no authentication: anyone who can reach it can invalidate the cache and swap the config. Use 127.0.0.1:PORT, or add --admin-non-loopback to listen on {a} anyway."
+            );
+            return ExitCode::from(2);
+        }
+        eprintln!(
+            "warning: the admin API listens on {a}, which is not loopback; it has no authentication, so anyone who can reach it can invalidate the cache and swap the config"
+        );
+    }
     let text = match std::fs::read_to_string(&args.config) {
         Ok(t) => t,
         Err(e) => {

@@ -1,11 +1,17 @@
 //! The JSON admin API on its own loopback port, for the CLI and tests: invalidations in
 //! CreateInvalidation's shape (spec §15), cache entries, stats, the request log and a live
 //! config swap validated first.
+//!
+//! The API trusts whoever can reach it, so it refuses what a web page in the operator's browser
+//! could send it ([`Guard`]): a `Host` other than the listener's own address (DNS rebinding), an
+//! `Origin` other than its own, and a body that is not `application/json` (a cross-origin
+//! "simple" request). Bodies are capped at [`MAX_ADMIN_BODY`].
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -148,15 +154,136 @@ fn api_error(e: &ApiError) -> Response<Full<Bytes>> {
     )
 }
 
-/// Routes one admin request.
-pub async fn handle<B>(control: Arc<Control>, req: Request<B>) -> Response<Full<Bytes>>
+/// The largest admin request body (1 MiB): a `PUT /config` of CloudFront's largest
+/// distribution config or a 3,000-path invalidation batch (I-8) fits many times over.
+pub const MAX_ADMIN_BODY: usize = 1024 * 1024;
+
+/// The names an admin request may carry in `Host` and `Origin`: the admin listener's own
+/// address, as the connection reached it, and the loopback names with its port.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    hosts: Vec<String>,
+    origins: Vec<String>,
+}
+
+impl Guard {
+    /// For a connection that reached the admin listener at `local`.
+    pub fn new(local: SocketAddr) -> Self {
+        let port = local.port();
+        let mut hosts = vec![
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+        ];
+        // A non-loopback listener (`--admin-non-loopback`) is also called by its address.
+        let own = local.to_string();
+        if !hosts.contains(&own) {
+            hosts.push(own);
+        }
+        let origins = hosts.iter().map(|h| format!("http://{h}")).collect();
+        Self { hosts, origins }
+    }
+
+    /// Refuses a request a web page could have made: the reason as the API's JSON error.
+    fn check(&self, parts: &hyper::http::request::Parts) -> Result<(), ApiError> {
+        // HTTP/2 carries the authority in the URI instead of a Host header.
+        let host = parts
+            .headers
+            .get(hyper::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+            .unwrap_or_default();
+        if !self.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
+            return Err(ApiError {
+                status: 403,
+                code: "ForbiddenHost",
+                message: format!(
+                    "Host {host:?} is not this admin listener (a page served from another name may be reaching it through DNS rebinding); accepted: {}",
+                    self.hosts.join(", ")
+                ),
+            });
+        }
+        if let Some(origin) = parts.headers.get(hyper::header::ORIGIN) {
+            let origin = String::from_utf8_lossy(origin.as_bytes());
+            if !self.origins.iter().any(|o| o.eq_ignore_ascii_case(&origin)) {
+                return Err(ApiError {
+                    status: 403,
+                    code: "ForbiddenOrigin",
+                    message: format!(
+                        "Origin {origin:?} is not allowed: the admin API answers no web page; accepted: no Origin header, or {}",
+                        self.origins.join(", ")
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// True when the request carries a body or a method that needs one: such a request must be
+/// `Content-Type: application/json`, which no cross-origin form or "simple" request can send.
+fn needs_json(parts: &hyper::http::request::Parts) -> bool {
+    let declares_body = parts
+        .headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() != "0")
+        || parts.headers.contains_key(hyper::header::TRANSFER_ENCODING);
+    declares_body || matches!(parts.method, Method::POST | Method::PUT | Method::PATCH)
+}
+
+fn is_json(parts: &hyper::http::request::Parts) -> bool {
+    parts
+        .headers
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Routes one admin request that reached the listener as `guard` describes. Refusals come
+/// before the body is read.
+pub async fn handle<B>(
+    control: Arc<Control>,
+    guard: &Guard,
+    req: Request<B>,
+) -> Response<Full<Bytes>>
 where
     B: hyper::body::Body<Data = Bytes>,
 {
     let (parts, body) = req.into_parts();
-    let body = match body.collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => {
+    if let Err(e) = guard.check(&parts) {
+        return api_error(&e);
+    }
+    if needs_json(&parts) && !is_json(&parts) {
+        return api_error(&ApiError {
+            status: 415,
+            code: "UnsupportedMediaType",
+            message: format!(
+                "{} {} needs Content-Type: application/json (got {:?})",
+                parts.method,
+                parts.uri.path(),
+                parts
+                    .headers
+                    .get(hyper::header::CONTENT_TYPE)
+                    .map(|v| String::from_utf8_lossy(v.as_bytes()).to_string())
+                    .unwrap_or_else(|| "none".into())
+            ),
+        });
+    }
+    let body = match crate::body::read_limited(&parts.headers, body, MAX_ADMIN_BODY).await {
+        Ok(b) => b,
+        Err(crate::body::LimitError::TooLarge) => {
+            return api_error(&ApiError {
+                status: 413,
+                code: "PayloadTooLarge",
+                message: format!(
+                    "the body is larger than the admin API's limit of {MAX_ADMIN_BODY} bytes"
+                ),
+            });
+        }
+        Err(crate::body::LimitError::Unreadable) => {
             return api_error(&ApiError {
                 status: 400,
                 code: "InvalidArgument",

@@ -31,6 +31,49 @@ pub struct Collected {
 #[error("no body data within the response timeout")]
 pub struct GapTimeout;
 
+/// Why a request body was not read whole by [`read_limited`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum LimitError {
+    /// The body (or its declared `Content-Length`) is larger than the limit.
+    #[error("the body is larger than the limit")]
+    TooLarge,
+    /// The stream failed (the client went away, bad chunked framing).
+    #[error("the body could not be read")]
+    Unreadable,
+}
+
+/// Reads a request body to its end, refusing it as soon as it passes `limit` bytes: a declared
+/// `Content-Length` above the limit is refused before a byte is read, so a client cannot make
+/// the server buffer more than `limit` per request.
+pub async fn read_limited<B>(
+    headers: &hyper::HeaderMap,
+    body: B,
+    limit: usize,
+) -> Result<Bytes, LimitError>
+where
+    B: hyper::body::Body<Data = Bytes>,
+{
+    let declared = headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(LimitError::TooLarge);
+    }
+    let mut body = std::pin::pin!(body);
+    let mut buf = BytesMut::with_capacity(declared.map_or(0, |n| n as usize));
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(|_| LimitError::Unreadable)?.into_data() else {
+            continue; // trailers
+        };
+        if buf.len() + data.len() > limit {
+            return Err(LimitError::TooLarge);
+        }
+        buf.extend_from_slice(&data);
+    }
+    Ok(buf.freeze())
+}
+
 /// Reads `body` to its end, at most `gap` between frames. `expected` is the response's
 /// `Content-Length`: when known the buffer is reserved once at that size, so a correct origin
 /// costs no copy; otherwise the grown buffer is copied once into an exact allocation.

@@ -80,6 +80,9 @@ pub enum EdgeError {
     UrlTooLong,
     /// spec H-12 / issue: the request headers exceed 20,480 bytes (CloudFront answers 494).
     HeadersTooLarge,
+    /// A viewer request body over the preview's buffer limit (`pipeline::MAX_VIEWER_BODY`):
+    /// a preview limit, not CloudFront's (see the constant).
+    BodyTooLarge,
     /// spec S-9.
     GeoBlocked,
     /// spec V-2 (HTTP/1.0 non-GET) and V-1 `https-only`.
@@ -113,7 +116,7 @@ impl EdgeError {
             | EdgeError::GeoBlocked
             | EdgeError::HttpsRequired
             | EdgeError::MethodNotAllowed => 403,
-            EdgeError::UrlTooLong => 413,
+            EdgeError::UrlTooLong | EdgeError::BodyTooLarge => 413,
             EdgeError::HeadersTooLarge => 494,
             EdgeError::OriginConnect
             | EdgeError::OriginDns
@@ -136,6 +139,7 @@ impl EdgeError {
             EdgeError::Disabled => "Error",
             EdgeError::GetWithBody => "Error",
             EdgeError::UrlTooLong => "Error",
+            EdgeError::BodyTooLarge => "Error",
             EdgeError::HeadersTooLarge => "Error",
             EdgeError::GeoBlocked => "ClientGeoBlocked",
             EdgeError::HttpsRequired => "Error",
@@ -161,6 +165,9 @@ impl EdgeError {
             }
             EdgeError::GetWithBody => "Bad request. A GET request with a body is not allowed.",
             EdgeError::UrlTooLong => "Bad request. The URL is longer than 8,192 bytes.",
+            EdgeError::BodyTooLarge => {
+                "The request body is larger than 32 MiB. This is a limit of the local preview, which holds a body in memory before sending it to the origin; CloudFront itself accepts larger bodies."
+            }
             EdgeError::HeadersTooLarge => {
                 "Bad request. The request headers are larger than 20,480 bytes."
             }

@@ -12,7 +12,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, Request, Response, StatusCode, Version};
 
@@ -375,11 +375,6 @@ where
     if parts.method == Method::GET && declares_body {
         return (Reply::edge(EdgeError::GetWithBody, rid), 0);
     }
-    let body = match body.collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => return (Reply::edge(EdgeError::BadRequest, rid), 0),
-    };
-    let body_len = body.len();
     // spec S-9: the viewer's country (no GeoIP locally: header, else --viewer-country).
     let country = viewer_country(&parts.headers, shared.viewer_country.as_deref());
     if !dist.geo.allows(country.as_deref()) {
@@ -392,7 +387,7 @@ where
             conn.https,
         )
         .await;
-        return (reply, body_len);
+        return (reply, 0);
     }
     // spec D-1/D-2/§19-4: exactly `/` becomes the default root object, before matching.
     let (path, bi) = route(dist, parts.uri.path());
@@ -404,18 +399,29 @@ where
     // spec V-1/V-2: viewer protocol policy.
     match viewer_protocol(behavior, conn.https, parts.version, &parts.method) {
         Protocol::Serve => {}
-        Protocol::Refuse => return (tag(Reply::edge(EdgeError::HttpsRequired, rid)), body_len),
+        Protocol::Refuse => return (tag(Reply::edge(EdgeError::HttpsRequired, rid)), 0),
         Protocol::Redirect(status) => {
-            return (
-                tag(redirect(shared, status, host, path_and_query, rid)),
-                body_len,
-            );
+            return (tag(redirect(shared, status, host, path_and_query, rid)), 0);
         }
     }
     // spec M-4: disallowed (or unknown) method → 403 from the edge.
     if !behavior.allows(&parts.method) {
-        return (tag(Reply::edge(EdgeError::MethodNotAllowed, rid)), body_len);
+        return (tag(Reply::edge(EdgeError::MethodNotAllowed, rid)), 0);
     }
+    // The body is read only now that the request goes to an origin: a request refused above
+    // (§1.1, H-11/H-12, S-9, V-1/V-2, M-4) costs no more than its head, however large the body
+    // it declares (hyper closes the connection after answering when a body is left unread), and
+    // its logged request size (cs-bytes) is the head alone.
+    let body = match crate::body::read_limited(&parts.headers, body, MAX_VIEWER_BODY).await {
+        Ok(b) => b,
+        Err(crate::body::LimitError::TooLarge) => {
+            return (tag(Reply::edge(EdgeError::BodyTooLarge, rid)), 0);
+        }
+        Err(crate::body::LimitError::Unreadable) => {
+            return (tag(Reply::edge(EdgeError::BadRequest, rid)), 0);
+        }
+    };
+    let body_len = body.len();
     let ViewerRequest {
         headers,
         query,
@@ -574,6 +580,14 @@ pub(crate) fn cache_key(
         accept_encoding,
     })
 }
+
+/// The largest viewer request body the preview accepts (32 MiB). A preview limit, not
+/// CloudFront's: CloudFront streams a body to a custom origin, while the preview holds it in
+/// memory so that a connection failure can be retried with it (O-3), its length sent with it
+/// (H-4 `Content-Length`) and collapsed or background requests can share it. Above this the
+/// viewer gets 413 ([`EdgeError::BodyTooLarge`]) instead of the preview's memory growing with
+/// the body.
+pub const MAX_VIEWER_BODY: usize = 32 * 1024 * 1024;
 
 /// spec K-12/H-10: the signed-URL parameters never reach the key or the origin. (The signature
 /// itself is not verified: signed URLs are out of scope locally, S-13.)

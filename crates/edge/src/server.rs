@@ -19,7 +19,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinHandle;
 
 use cfconsole_model::{DistributionConfig, Document, Finding, InvalidationPath, PolicySet};
@@ -56,7 +56,26 @@ pub struct EdgeConfig {
     /// `--origin-ca`: PEM texts of extra trust anchors for HTTPS origins (private CAs), on top
     /// of the public roots (spec O-5: anything else is a certificate error, 502).
     pub origin_ca: Vec<String>,
+    /// How long a connection may sit with no request in progress and no bytes moving before
+    /// the server closes it (default [`DEFAULT_IDLE_TIMEOUT`], 5 s).
+    pub idle_timeout: Duration,
+    /// Viewer connections (HTTP and HTTPS together) open at once (default
+    /// [`DEFAULT_MAX_CONNECTIONS`]); at the limit the listeners stop accepting until one closes.
+    pub max_connections: usize,
 }
+
+/// Default [`EdgeConfig::idle_timeout`]: 5 s. CloudFront closes idle viewer connections, but
+/// the spec has no rule giving the viewer-side value; 5 s mirrors the keep-alive timeout it
+/// documents for the other side of the edge (O-8, `OriginKeepaliveTimeout`'s default in §13)
+/// **[inferred]**.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Default [`EdgeConfig::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+
+/// Connections the admin listener holds open at once (its own budget, so that a flood of
+/// viewer connections never locks the operator out).
+const ADMIN_MAX_CONNECTIONS: usize = 64;
 
 /// Default `--cache-size`: 256 MiB.
 pub const DEFAULT_CACHE_SIZE: u64 = 256 * 1024 * 1024;
@@ -79,6 +98,8 @@ impl EdgeConfig {
             clock: Arc::new(SystemClock),
             pop: "LCL50-P1".to_string(),
             origin_ca: Vec::new(),
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }
@@ -384,6 +405,11 @@ impl Edge {
             registry: Registry::default(),
         });
         let (tx, rx) = watch::channel(false);
+        // One budget for both viewer listeners: file descriptors are the process's.
+        let viewer_limits = Limits {
+            idle: cfg.idle_timeout,
+            permits: Arc::new(Semaphore::new(cfg.max_connections.max(1))),
+        };
         let mut tasks = Vec::new();
         let mut hosts = Vec::new();
         let mut http_addr = None;
@@ -398,7 +424,13 @@ impl Edge {
             hosts.push(a.to_string());
             http_addr = Some(a);
             let s = shared.clone();
-            tasks.push(tokio::spawn(serve_edge(l, None, s, rx.clone())));
+            tasks.push(tokio::spawn(serve_edge(
+                l,
+                None,
+                s,
+                viewer_limits.clone(),
+                rx.clone(),
+            )));
         }
         if let Some(addr) = cfg.https_listen {
             let pem = match &cfg.certificate {
@@ -429,6 +461,7 @@ impl Edge {
                 l,
                 Some(tokio_rustls::TlsAcceptor::from(tls)),
                 s,
+                viewer_limits.clone(),
                 rx.clone(),
             )));
         }
@@ -442,7 +475,16 @@ impl Edge {
                 l.local_addr()
                     .map_err(|source| StartError::Bind { addr, source })?,
             );
-            tasks.push(tokio::spawn(serve_admin(l, control.clone(), rx.clone())));
+            let limits = Limits {
+                idle: cfg.idle_timeout,
+                permits: Arc::new(Semaphore::new(ADMIN_MAX_CONNECTIONS)),
+            };
+            tasks.push(tokio::spawn(serve_admin(
+                l,
+                control.clone(),
+                limits,
+                rx.clone(),
+            )));
         }
         Ok(Edge {
             control,
@@ -491,44 +533,62 @@ async fn serve_edge(
     listener: TcpListener,
     tls: Option<tokio_rustls::TlsAcceptor>,
     shared: Arc<Shared>,
+    limits: Limits,
     mut stop: watch::Receiver<bool>,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let builder = http_builder();
-    loop {
-        tokio::select! {
-            _ = stop.changed() => break,
-            accepted = listener.accept() => {
-                let Ok((stream, peer)) = accepted else { continue };
-                let _ = stream.set_nodelay(true);
-                let local = stream.local_addr().unwrap_or(peer);
-                let shared = shared.clone();
-                let builder = builder.clone();
-                let watcher = graceful.watcher();
-                let tls = tls.clone();
-                tokio::spawn(async move {
-                    // spec H-9: heads are recorded only while a behavior names -Header-Order,
-                    // decided per connection: after a live swap that starts naming it, requests
-                    // on connections opened before get the header from hyper's lower-case names.
-                    let heads = cf_headers::header_order_named(&shared.dist()).then(Heads::default);
-                    match tls {
-                        None => {
-                            let conn = Conn { peer, local, https: false, handshake: None };
-                            let io = HeadTap::new(stream, heads.as_ref());
-                            serve_viewer(io, builder, watcher, shared, conn, heads).await;
-                        }
-                        Some(acceptor) => {
-                            let Ok(Ok(stream)) = tokio::time::timeout(Duration::from_secs(10), acceptor.accept(HelloTap::new(stream))).await else { return };
-                            let (hello, session) = stream.get_ref();
-                            let handshake = Handshake::from_session(session, hello.ja3().map(str::to_string));
-                            let conn = Conn { peer, local, https: true, handshake: Some(Arc::new(handshake)) };
-                            let io = HeadTap::new(stream, heads.as_ref());
-                            serve_viewer(io, builder, watcher, shared, conn, heads).await;
-                        }
-                    }
-                });
+    let mut backoff = Backoff::default();
+    while let Some((stream, peer, permit)) =
+        next_connection(&listener, &limits, &mut backoff, &mut stop).await
+    {
+        let _ = stream.set_nodelay(true);
+        let local = stream.local_addr().unwrap_or(peer);
+        let shared = shared.clone();
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
+        let tls = tls.clone();
+        let idle = limits.idle;
+        tokio::spawn(async move {
+            let _permit = permit;
+            // spec H-9: heads are recorded only while a behavior names -Header-Order,
+            // decided per connection: after a live swap that starts naming it, requests
+            // on connections opened before get the header from hyper's lower-case names.
+            let heads = cf_headers::header_order_named(&shared.dist()).then(Heads::default);
+            match tls {
+                None => {
+                    let conn = Conn {
+                        peer,
+                        local,
+                        https: false,
+                        handshake: None,
+                    };
+                    let io = HeadTap::new(stream, heads.as_ref());
+                    serve_viewer(io, builder, watcher, shared, conn, heads, idle).await;
+                }
+                Some(acceptor) => {
+                    let Ok(Ok(stream)) = tokio::time::timeout(
+                        Duration::from_secs(10),
+                        acceptor.accept(HelloTap::new(stream)),
+                    )
+                    .await
+                    else {
+                        return;
+                    };
+                    let (hello, session) = stream.get_ref();
+                    let handshake =
+                        Handshake::from_session(session, hello.ja3().map(str::to_string));
+                    let conn = Conn {
+                        peer,
+                        local,
+                        https: true,
+                        handshake: Some(Arc::new(handshake)),
+                    };
+                    let io = HeadTap::new(stream, heads.as_ref());
+                    serve_viewer(io, builder, watcher, shared, conn, heads, idle).await;
+                }
             }
-        }
+        });
     }
     drop(listener);
     let _ = tokio::time::timeout(GRACE, graceful.shutdown()).await;
@@ -544,12 +604,17 @@ async fn serve_viewer<I>(
     shared: Arc<Shared>,
     conn: Conn,
     heads: Option<Heads>,
+    idle: Duration,
 ) where
     I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
     let served = Arc::new(AtomicU64::new(0));
+    let activity = Activity::new();
+    let io = Tracked::new(io, activity.clone());
+    let busy = activity.clone();
     let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
         let (s, c) = (shared.clone(), conn.clone());
+        let working = busy.start();
         let facts = ViewerFacts {
             names: heads
                 .as_ref()
@@ -557,14 +622,18 @@ async fn serve_viewer<I>(
             earlier_requests: served.fetch_add(1, Ordering::Relaxed),
         };
         async move {
+            let _working = working;
             Ok::<Response<Full<Bytes>>, Infallible>(with_reason(
                 pipeline::handle(s, c, facts, req).await,
             ))
         }
     });
-    let _ = watcher
-        .watch(builder.serve_connection(TokioIo::new(io), svc).into_owned())
-        .await;
+    let served = watcher.watch(builder.serve_connection(TokioIo::new(io), svc).into_owned());
+    tokio::select! {
+        _ = served => {}
+        // Dropping the connection closes it: nothing is in progress on it.
+        _ = activity.idle_past(idle) => {}
+    }
 }
 
 /// The reason phrase of an HTTP/1.1 status line for a status hyper has no name for: hyper would
@@ -584,28 +653,296 @@ fn with_reason<B>(mut res: Response<B>) -> Response<B> {
 async fn serve_admin(
     listener: TcpListener,
     control: Arc<Control>,
+    limits: Limits,
     mut stop: watch::Receiver<bool>,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let builder = http_builder();
-    loop {
-        tokio::select! {
-            _ = stop.changed() => break,
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                let control = control.clone();
-                let builder = builder.clone();
-                let watcher = graceful.watcher();
-                tokio::spawn(async move {
-                    let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
-                        let c = control.clone();
-                        async move { Ok::<Response<Full<Bytes>>, Infallible>(admin::handle(c, req).await) }
-                    });
-                    let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), svc).into_owned()).await;
-                });
+    let mut backoff = Backoff::default();
+    while let Some((stream, _, permit)) =
+        next_connection(&listener, &limits, &mut backoff, &mut stop).await
+    {
+        let Ok(local) = stream.local_addr() else {
+            continue;
+        };
+        let guard = Arc::new(admin::Guard::new(local));
+        let control = control.clone();
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
+        let idle = limits.idle;
+        tokio::spawn(async move {
+            let _permit = permit;
+            let activity = Activity::new();
+            let busy = activity.clone();
+            let svc = service_fn(move |req: Request<hyper::body::Incoming>| {
+                let (c, g) = (control.clone(), guard.clone());
+                let working = busy.start();
+                async move {
+                    let _working = working;
+                    Ok::<Response<Full<Bytes>>, Infallible>(admin::handle(c, &g, req).await)
+                }
+            });
+            let io = TokioIo::new(Tracked::new(stream, activity.clone()));
+            let served = watcher.watch(builder.serve_connection(io, svc).into_owned());
+            tokio::select! {
+                _ = served => {}
+                _ = activity.idle_past(idle) => {}
             }
-        }
+        });
     }
     drop(listener);
     let _ = tokio::time::timeout(GRACE, graceful.shutdown()).await;
+}
+
+/// What bounds a listener's connections: how long one may idle, and the permits for opening one.
+#[derive(Clone)]
+struct Limits {
+    idle: Duration,
+    permits: Arc<Semaphore>,
+}
+
+/// The pause after a failed `accept` (out of file descriptors, EMFILE/ENFILE, or out of
+/// memory): the error repeats at once until something closes, so retrying without a pause
+/// spins a core.
+#[derive(Debug, Default)]
+struct Backoff {
+    current: Option<Duration>,
+}
+
+const BACKOFF_FIRST: Duration = Duration::from_millis(10);
+const BACKOFF_MAX: Duration = Duration::from_secs(1);
+
+/// The pause after the one before it: 10 ms, doubling up to 1 s.
+fn next_backoff(previous: Option<Duration>) -> Duration {
+    match previous {
+        None => BACKOFF_FIRST,
+        Some(d) => (d * 2).min(BACKOFF_MAX),
+    }
+}
+
+impl Backoff {
+    /// The pause after another failure; the first failure of a run is reported (once).
+    fn fail(&mut self, e: &std::io::Error, addr: Option<SocketAddr>) -> Duration {
+        if self.current.is_none() {
+            let at = addr.map(|a| format!(" on {a}")).unwrap_or_default();
+            eprintln!(
+                "preview: cannot accept connections{at}: {e}; retrying every second at most until it works (raise the open-file limit with `ulimit -n` if this persists)"
+            );
+        }
+        let d = next_backoff(self.current);
+        self.current = Some(d);
+        d
+    }
+
+    fn succeed(&mut self) {
+        self.current = None;
+    }
+}
+
+/// The next connection with its permit, or None once `stop` is signalled. At the connection
+/// limit nothing is accepted (new connections wait in the kernel's backlog) until a permit is
+/// released by a connection closing.
+async fn next_connection(
+    listener: &TcpListener,
+    limits: &Limits,
+    backoff: &mut Backoff,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<(tokio::net::TcpStream, SocketAddr, OwnedSemaphorePermit)> {
+    loop {
+        let permit = tokio::select! {
+            _ = stop.changed() => return None,
+            p = limits.permits.clone().acquire_owned() => p.ok()?,
+        };
+        let failed = tokio::select! {
+            _ = stop.changed() => return None,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    backoff.succeed();
+                    return Some((stream, peer, permit));
+                }
+                Err(e) => e,
+            },
+        };
+        drop(permit);
+        // A connection reset or aborted before it was accepted concerns that connection only.
+        if matches!(
+            failed.kind(),
+            std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::Interrupted
+        ) {
+            continue;
+        }
+        let pause = backoff.fail(&failed, listener.local_addr().ok());
+        tokio::select! {
+            _ = stop.changed() => return None,
+            _ = tokio::time::sleep(pause) => {}
+        }
+    }
+}
+
+/// When a connection last moved a byte, and how many requests are in progress on it: the
+/// server closes it once it has been idle (no request in progress, no byte moving) for the
+/// idle timeout. hyper's `header_read_timeout` covers only a request head being read, not a
+/// keep-alive connection waiting for its next request.
+#[derive(Debug)]
+struct Activity {
+    base: tokio::time::Instant,
+    /// Milliseconds after `base`.
+    last: AtomicU64,
+    in_flight: AtomicU64,
+}
+
+/// A request in progress on a connection ([`Activity::start`]); ends when dropped.
+struct Working(Arc<Activity>);
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        self.0.touch();
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Activity {
+    fn new() -> Arc<Self> {
+        Arc::new(Self {
+            base: tokio::time::Instant::now(),
+            last: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+        })
+    }
+
+    fn touch(&self) {
+        let ms = self.base.elapsed().as_millis() as u64;
+        self.last.store(ms, Ordering::Relaxed);
+    }
+
+    fn start(self: &Arc<Self>) -> Working {
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        Working(self.clone())
+    }
+
+    /// Resolves once the connection has been idle for `idle`.
+    async fn idle_past(&self, idle: Duration) {
+        loop {
+            let last = self.base + Duration::from_millis(self.last.load(Ordering::Relaxed));
+            if self.in_flight.load(Ordering::Relaxed) == 0
+                && tokio::time::Instant::now() >= last + idle
+            {
+                return;
+            }
+            // A request in progress may take long (a slow origin): look again one period on.
+            let next = if self.in_flight.load(Ordering::Relaxed) == 0 {
+                last + idle
+            } else {
+                tokio::time::Instant::now() + idle
+            };
+            tokio::time::sleep_until(next).await;
+        }
+    }
+}
+
+/// A connection's stream, reporting each byte read or written to its [`Activity`].
+struct Tracked<I> {
+    inner: I,
+    activity: Arc<Activity>,
+}
+
+impl<I> Tracked<I> {
+    fn new(inner: I, activity: Arc<Activity>) -> Self {
+        Self { inner, activity }
+    }
+}
+
+impl<I: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Tracked<I> {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let r = std::pin::Pin::new(&mut this.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            this.activity.touch();
+        }
+        r
+    }
+}
+
+impl<I: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Tracked<I> {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        let r = std::pin::Pin::new(&mut this.inner).poll_write(cx, buf);
+        if matches!(r, std::task::Poll::Ready(Ok(n)) if n > 0) {
+            this.activity.touch();
+        }
+        r
+    }
+
+    fn poll_write_vectored(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        let r = std::pin::Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        if matches!(r, std::task::Poll::Ready(Ok(n)) if n > 0) {
+            this.activity.touch();
+        }
+        r
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_backoff_doubles_from_10_ms_to_1_s() {
+        let mut seen = Vec::new();
+        let mut d = None;
+        for _ in 0..10 {
+            let next = next_backoff(d);
+            seen.push(next.as_millis());
+            d = Some(next);
+        }
+        assert_eq!(seen, [10, 20, 40, 80, 160, 320, 640, 1000, 1000, 1000]);
+    }
+
+    #[test]
+    fn a_success_ends_the_run_of_failures() {
+        let mut b = Backoff::default();
+        let e = std::io::Error::from_raw_os_error(24); // EMFILE
+        assert_eq!(b.fail(&e, None), Duration::from_millis(10));
+        assert_eq!(b.fail(&e, None), Duration::from_millis(20));
+        b.succeed();
+        assert_eq!(
+            b.fail(&e, None),
+            Duration::from_millis(10),
+            "a new run starts over"
+        );
+    }
 }
