@@ -456,6 +456,20 @@ pub async fn send(
     req: &ProbeRequest,
     timeout: Duration,
 ) -> Result<ProbeResponse, String> {
+    prepare(edge, req)?.send(timeout).await
+}
+
+/// A request ready to go to a running preview: everything [`send`] takes from the [`Edge`],
+/// owned, so that it can be sent from a task that does not hold the edge (the app's tester).
+pub struct Prepared {
+    addr: SocketAddr,
+    tls: Option<Arc<rustls::ClientConfig>>,
+    domain: String,
+    request: Request<Full<Bytes>>,
+}
+
+/// Checks `req` and resolves where it goes (see [`send`]); the error names the bad field.
+pub fn prepare(edge: &Edge, req: &ProbeRequest) -> Result<Prepared, String> {
     let domain = edge.control().shared().dist().domain.clone();
     let method = Method::from_bytes(req.method.trim().as_bytes())
         .map_err(|_| format!("method {:?} is not a valid HTTP method", req.method))?;
@@ -484,13 +498,31 @@ pub async fn send(
             None,
         )
     };
-    let started = Instant::now();
-    match tokio::time::timeout(timeout, exchange(addr, tls, &domain, request, started)).await {
-        Ok(r) => r,
-        Err(_) => Err(format!(
-            "no complete response from {addr} within {} ms",
-            timeout.as_millis()
-        )),
+    Ok(Prepared {
+        addr,
+        tls,
+        domain,
+        request,
+    })
+}
+
+impl Prepared {
+    /// Sends it and reads the response, within `timeout`.
+    pub async fn send(self, timeout: Duration) -> Result<ProbeResponse, String> {
+        let Prepared {
+            addr,
+            tls,
+            domain,
+            request,
+        } = self;
+        let started = Instant::now();
+        match tokio::time::timeout(timeout, exchange(addr, tls, &domain, request, started)).await {
+            Ok(r) => r,
+            Err(_) => Err(format!(
+                "no complete response from {addr} within {} ms",
+                timeout.as_millis()
+            )),
+        }
     }
 }
 
