@@ -368,6 +368,19 @@ fn the_aws_backend_lists_opens_edits_publishes_and_follows_to_deployed() {
         "the list follows the deployment: {row:?}"
     );
 
+    // Invalidations go through the same queue and poller on AWS.
+    c.tab("Invalidations");
+    c.set_text("Paths to invalidate (one per line)", "/index.html");
+    c.click("Invalidate 1 path");
+    c.wait(|c| {
+        c.app().invalidations.history.value().is_some_and(|rows| {
+            rows.iter()
+                .any(|r| cfconsole_control::is_completed(&r.status))
+        })
+    });
+    let on_aws = c.block_on(aws.list_all_invalidations(&id)).unwrap();
+    assert_eq!(on_aws.len(), 1, "one invalidation reached the emulator");
+
     c.tab("Policies");
     c.wait(|c| {
         c.app()
@@ -414,4 +427,225 @@ fn tags_are_edited_checked_and_saved_at_once() {
     );
     assert!(!c.draft().is_edited(), "tags are not part of the draft");
     c.snapshot("tags");
+}
+
+#[test]
+fn invalidation_paths_are_linted_fixed_submitted_and_followed_to_completed() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.tab("Invalidations");
+    c.wait(|c| c.app().invalidations.month.value().is_some());
+    c.set_text(
+        "Paths to invalidate (one per line)",
+        "index.html\n/images/*.svg\n/my file.html",
+    );
+    for line in 1..=3 {
+        assert!(
+            c.h.query_by_label(&format!("Fix line {line}")).is_some(),
+            "line {line} has a fix: {}",
+            c.tree()
+        );
+    }
+    assert!(
+        c.h.get_by_label("Invalidate 3 paths")
+            .accesskit_node()
+            .is_disabled(),
+        "errors block the submission"
+    );
+    c.click("Fix line 2");
+    assert_eq!(
+        c.app().invalidations.text,
+        "index.html\n/images/*\n/my file.html"
+    );
+    c.click("Fix all 2 lines");
+    assert_eq!(
+        c.app().invalidations.text,
+        "/index.html\n/images/*\n/my%20file.html"
+    );
+    assert!(
+        c.h.query_by_label("3 paths: 2 individual, 1 wildcard")
+            .is_some()
+    );
+    assert!(
+        c.h.query_by_label_contains("These 3 are free").is_some(),
+        "cost against the free tier: {}",
+        c.tree()
+    );
+    c.snapshot("invalidations");
+
+    c.click("Invalidate 3 paths");
+    // The row appears InProgress and turns Completed by itself (the control plane's poller).
+    c.wait(|c| {
+        c.app()
+            .invalidations
+            .history
+            .value()
+            .is_some_and(|rows| rows.iter().any(|r| r.status == "InProgress"))
+    });
+    c.wait(|c| {
+        c.app()
+            .invalidations
+            .history
+            .value()
+            .is_some_and(|rows| rows.len() == 1 && rows[0].status == "Completed")
+    });
+    assert!(
+        c.app()
+            .banners
+            .iter()
+            .any(|(err, m)| !err && m.contains("completed (3 paths)")),
+        "a notice says it completed: {:?}",
+        c.app().banners
+    );
+    assert!(c.app().invalidations.text.is_empty());
+
+    // Copy to new puts the paths back in the editor and sends nothing.
+    let id = c.app().invalidations.history.value().unwrap()[0].id.clone();
+    c.click(&format!("Copy {id} to new"));
+    assert_eq!(
+        c.app().invalidations.text,
+        "/index.html\n/images/*\n/my%20file.html"
+    );
+    c.steps(10);
+    let all = c
+        .block_on(c.plane().list_all_invalidations(SAMPLE))
+        .unwrap();
+    assert_eq!(all.len(), 1, "copying submits nothing");
+
+    // Searching the history by path.
+    c.set_text("Search history by path", "/nothing-like-this");
+    assert!(
+        c.h.query_by_label_contains("Page 1 of 1 (0 invalidations)")
+            .is_some()
+    );
+    c.set_text("Search history by path", "my%20file");
+    assert!(
+        c.h.query_by_label_contains("Page 1 of 1 (1 invalidation)")
+            .is_some()
+    );
+}
+
+/// The tester's last response's `X-Cache`, once it has arrived.
+fn x_cache(c: &Console) -> Option<String> {
+    let t = c.app().preview.trial.as_ref()?;
+    match t.response.as_ref()? {
+        Ok(r) => Some(r.header("x-cache").unwrap_or("-").to_string()),
+        Err(e) => Some(format!("error: {e}")),
+    }
+}
+
+/// Sends the tester's request and waits for the answer's `X-Cache`.
+fn send(c: &mut Console, path: &str) -> String {
+    c.set_text("Request path", path);
+    c.click("Send request");
+    c.wait(|c| x_cache(c).is_some());
+    x_cache(c).unwrap()
+}
+
+#[test]
+fn the_preview_serves_the_draft_misses_then_hits_follows_edits_and_invalidates() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.tab("Preview");
+    // The sample's origin defaults to the workspace's sample-site folder; another folder is
+    // chosen with the (scripted) native dialog.
+    let site = c.workspace().join("workspace").join("sample-site");
+    c.dialogs.answer(&site);
+    c.click("sample-site: a local folder");
+    c.click("Choose folder for sample-site");
+    c.wait(|c| {
+        c.app().preview.targets.get("sample-site")
+            == Some(&cfconsole::ui::preview::Target::Folder(site.clone()))
+    });
+    c.snapshot("preview_stopped");
+    c.click("Start preview");
+    c.wait(|c| c.app().preview.running.is_some());
+    assert!(c.h.query_by_label_contains("https://127.0.0.1:").is_some());
+
+    assert_eq!(send(&mut c, "/index.html"), "Miss from cloudfront");
+    assert_eq!(send(&mut c, "/index.html"), "Hit from cloudfront");
+    assert!(
+        c.h.query_by_label_contains("Cache key: ").is_some(),
+        "the explanation shows the key: {}",
+        c.tree()
+    );
+    c.wait(|c| c.app().preview.log.rows.len() >= 2);
+    let results: Vec<&str> = c.app().preview.log.rows.iter().map(|r| r.result).collect();
+    assert_eq!(results, ["Miss", "Hit"]);
+
+    // A TTL edit in the draft reaches the running preview.
+    c.tab("Behaviors");
+    c.h.get_all_by_label_contains("* -> sample-site")
+        .find(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.starts_with("* -> "))
+        })
+        .expect("the default behavior's card")
+        .click();
+    c.steps(3);
+    c.click("Legacy cache settings");
+    c.set_text("Default TTL (s)", "7");
+    c.tab("Preview");
+    c.wait(|c| {
+        c.app()
+            .preview
+            .running
+            .as_ref()
+            .is_some_and(|r| r.config.default_cache_behavior.default_ttl == Some(7))
+    });
+    assert_eq!(send(&mut c, "/404.html"), "Miss from cloudfront");
+    let ttl = c.app().preview.trial.as_ref().unwrap().ttl.clone().unwrap();
+    assert!(ttl.contains("7 s"), "the new DefaultTTL decides: {ttl}");
+
+    // An invalid draft keeps the last valid configuration running, and says so.
+    c.tab("Behaviors");
+    c.set_text("Default TTL (s)", "99999999999");
+    c.tab("Preview");
+    c.wait(|c| {
+        c.app()
+            .preview
+            .running
+            .as_ref()
+            .is_some_and(|r| r.refused.is_some())
+    });
+    assert!(
+        c.h.query_by_label_contains("keeps serving the last valid")
+            .is_some()
+    );
+    c.tab("Behaviors");
+    c.set_text("Default TTL (s)", "7");
+    c.tab("Preview");
+
+    // Invalidate from the cache browser: the next request misses.
+    c.wait(|c| c.h.query_by_label("Select /index.html").is_some());
+    // The cache browser is at the foot of the tab: ticked as a screen reader would.
+    c.h.get_by_label("Select /index.html").click_accesskit();
+    c.steps(3);
+    assert_eq!(
+        c.app().preview.selected.len(),
+        1,
+        "{:?} {}",
+        c.app()
+            .preview
+            .cache
+            .iter()
+            .map(|e| e.key.clone())
+            .collect::<Vec<_>>(),
+        c.tree()
+    );
+    c.h.get_by_label("Invalidate selected (1)")
+        .click_accesskit();
+    c.steps(3);
+    c.wait(|c| {
+        c.app()
+            .preview
+            .notice
+            .as_deref()
+            .is_some_and(|n| n.starts_with("Invalidated: 1"))
+    });
+    assert_eq!(send(&mut c, "/index.html"), "Miss from cloudfront");
+    c.h.get_by_label("Stop preview").click_accesskit();
+    c.steps(3);
+    assert!(c.app().preview.running.is_none());
 }

@@ -323,6 +323,8 @@ pub struct ConsoleApp {
     pub view: tabs::ViewState,
     /// The Invalidations tab.
     pub invalidations: super::invalidations::Invalidations,
+    /// The Preview tab and its edge server.
+    pub preview: super::preview::Preview,
     started: Option<Instant>,
     first_frame_reported: bool,
     /// Frames drawn (tests and the benchmark read it).
@@ -337,6 +339,7 @@ impl ConsoleApp {
         }
         let (tx, rx) = channel();
         let invalidations = super::invalidations::Invalidations::new(rt.clone(), options.schedule);
+        let preview = super::preview::Preview::new(rt.clone(), options.dialogs.clone());
         let mut app = Self {
             state,
             rt,
@@ -364,6 +367,7 @@ impl ConsoleApp {
             tags: HashMap::new(),
             view: tabs::ViewState::default(),
             invalidations,
+            preview,
             started: None,
             first_frame_reported: false,
             frames: 0,
@@ -464,6 +468,7 @@ impl ConsoleApp {
         }
         self.backend = None;
         self.invalidations.set_plane(None);
+        self.preview.stop();
         self.list = Remote::Pending(None);
         self.records.clear();
         self.tags.clear();
@@ -631,6 +636,13 @@ impl ConsoleApp {
             self.apply(msg);
         }
         self.invalidations.tick(ctx);
+        let draft = self
+            .state
+            .selected
+            .as_ref()
+            .and_then(|id| self.drafts.get(id))
+            .map(|d| (d.id.as_str(), &d.config));
+        self.preview.tick(ctx, draft);
         for n in std::mem::take(&mut self.invalidations.notices) {
             self.notice(n);
         }
@@ -656,6 +668,9 @@ impl ConsoleApp {
         match msg {
             Msg::Connected(Ok(b)) => {
                 self.invalidations.set_plane(Some(b.plane.clone()));
+                // A local workspace's folders named after an origin (the sample's `sample-site/`)
+                // are that origin's default in the Preview tab.
+                self.preview.workspace = b.key.strip_prefix("local:").map(PathBuf::from);
                 self.store = Some(DraftStore::new(&self.options.data_dir, &b.key));
                 self.backend = Some(b);
                 self.refresh_list();
@@ -1675,7 +1690,8 @@ impl ConsoleApp {
         let tab = self.state.tab;
         let policies = &self.policies;
         // Invalidations act on what is deployed, not on the draft: no draft findings beside them.
-        if tab != Tab::Invalidations {
+        // The Preview tab says itself when the draft's errors keep it on the last valid version.
+        if tab != Tab::Invalidations && tab != Tab::Preview {
             egui::Panel::right("findings")
                 .resizable(true)
                 .default_size(260.0)
@@ -1695,7 +1711,15 @@ impl ConsoleApp {
                             .as_ref()
                             .map(|r| &r.distribution.distribution_config)
                             .unwrap_or(&draft.config);
-                        self.invalidations.show(ui, &id, config, None);
+                        let preview = self.preview.cache_for(&id);
+                        self.invalidations.show(ui, &id, config, preview);
+                    } else if tab == Tab::Preview {
+                        let domain = record
+                            .as_ref()
+                            .map(|r| r.distribution.domain_name.clone())
+                            .unwrap_or_else(|| format!("{}.cloudfront.net", id.to_lowercase()));
+                        let set = super::preview::policy_set(policies);
+                        self.preview.show(ui, &id, &domain, &draft.config, &set);
                     } else if tab == Tab::Tags {
                         tabs::tags::show(
                             ui,

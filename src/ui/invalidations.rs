@@ -559,22 +559,22 @@ impl Invalidations {
         // Each line with something to say, and its fix.
         let mut replace: Option<(usize, String)> = None;
         for l in &lint.lines {
-            if l.findings.is_empty() && l.notes.is_empty() && l.fix.is_none() {
-                continue;
-            }
+            let color = if l.findings.iter().any(|f| f.severity == Severity::Error) {
+                ERROR
+            } else if l.findings.is_empty() {
+                ui.visuals().weak_text_color()
+            } else {
+                WARNING
+            };
             ui.horizontal_wrapped(|ui| {
-                let color = if l.findings.iter().any(|f| f.severity == Severity::Error) {
-                    ERROR
-                } else if l.findings.is_empty() {
-                    ui.visuals().weak_text_color()
-                } else {
-                    WARNING
-                };
                 ui.label(
                     RichText::new(format!("Line {}: {}", l.line + 1, l.path))
                         .monospace()
                         .color(color),
                 );
+                for n in &l.notes {
+                    ui.label(RichText::new(n).weak());
+                }
                 if let Some(fix) = &l.fix
                     && ui
                         .button(format!("Fix line {}", l.line + 1))
@@ -584,6 +584,9 @@ impl Invalidations {
                     replace = Some((l.line, fix.clone()));
                 }
             });
+            if l.findings.is_empty() && l.fix.is_none() {
+                continue;
+            }
             ui.indent(("lint", l.line), |ui| {
                 for f in &l.findings {
                     let c = if f.severity == Severity::Error {
@@ -592,9 +595,6 @@ impl Invalidations {
                         WARNING
                     };
                     ui.colored_label(c, &f.message);
-                }
-                for n in &l.notes {
-                    ui.label(RichText::new(n).weak());
                 }
                 if let Some(fix) = &l.fix {
                     ui.label(RichText::new(format!("Fix: {fix}")).monospace().weak());
@@ -1098,7 +1098,7 @@ impl Lint {
                     .as_ref()
                     .is_some_and(|b| !b.is_empty())
                 {
-                    notes.push(format!("cached by behavior {}", sel.pattern));
+                    notes.push(format!("(cached by behavior {})", sel.pattern));
                 }
             }
             let mut findings = findings;

@@ -10,6 +10,7 @@ pub mod files;
 pub mod form;
 pub mod invalidations;
 pub mod merge;
+pub mod preview;
 pub mod profiles;
 pub mod tabs;
 pub mod widgets;

@@ -206,6 +206,9 @@ impl Console {
     /// appearing, a scroll) for a few frames.
     #[track_caller]
     pub fn click(&mut self, label: &str) {
+        // A click lands where the widget is drawn: bring it into the window first.
+        self.h.get_by_label(label).scroll_to_me();
+        self.h.step();
         self.h.get_by_label(label).click();
         self.steps(3);
     }

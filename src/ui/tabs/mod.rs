@@ -44,11 +44,13 @@ pub enum Tab {
     Policies,
     /// Invalidations of the deployed distribution (not part of the draft).
     Invalidations,
+    /// The preview edge server on the draft.
+    Preview,
 }
 
 impl Tab {
     /// Every tab, in order.
-    pub const ALL: [Tab; 9] = [
+    pub const ALL: [Tab; 10] = [
         Tab::General,
         Tab::Origins,
         Tab::Behaviors,
@@ -58,6 +60,7 @@ impl Tab {
         Tab::Tags,
         Tab::Policies,
         Tab::Invalidations,
+        Tab::Preview,
     ];
 
     /// The tab that edits the field at `path` (`CacheBehaviors.Items[2].PathPattern`).
@@ -86,6 +89,7 @@ impl std::fmt::Display for Tab {
             Tab::Tags => "Tags",
             Tab::Policies => "Policies",
             Tab::Invalidations => "Invalidations",
+            Tab::Preview => "Preview",
         })
     }
 }
@@ -150,7 +154,7 @@ pub fn show(
         Tab::Security => security::show(ui, config, form, view),
         Tab::Logging => logging::show(ui, config, form),
         // Drawn by the app: tags and invalidations are remote values, not part of the draft.
-        Tab::Tags | Tab::Invalidations => {}
+        Tab::Tags | Tab::Invalidations | Tab::Preview => {}
         Tab::Policies => policies::show(ui, config, form, view, policies),
     }
 }
