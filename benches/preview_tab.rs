@@ -29,6 +29,12 @@ const SAMPLE: &str = "E1SAMPLE000001";
 const FRAMES: usize = 200;
 
 fn main() {
+    // `cargo test --all-targets` runs bench targets too, without `--bench`: minutes of load do
+    // not belong there.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("preview_tab: a load benchmark; run it with `cargo bench --bench preview_tab`");
+        return;
+    }
     let rounds: usize = env("ROUNDS", 3);
     let dur = std::env::var("DUR").unwrap_or_else(|_| "10s".into());
     let conns: usize = env("CONNS", 50);

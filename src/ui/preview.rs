@@ -725,11 +725,17 @@ impl Preview {
                                 }
                             });
                         }
-                        ui.label(if p.as_os_str().is_empty() {
-                            "no folder chosen".to_string()
+                        if p.as_os_str().is_empty() {
+                            ui.label("no folder chosen");
                         } else {
-                            format!("served like S3 from {}", p.display())
-                        });
+                            // The folder's name; its whole path on hover.
+                            let name = p
+                                .file_name()
+                                .map(|n| n.to_string_lossy().to_string())
+                                .unwrap_or_else(|| p.display().to_string());
+                            ui.label(format!("served like S3 from the folder {name}"))
+                                .on_hover_text(p.display().to_string());
+                        }
                     });
                 }
             });
@@ -1289,13 +1295,26 @@ mod tests {
         assert_eq!(log.view().len(), LOG_CAPACITY);
         log.filter = "Miss".into();
         assert_eq!(log.view().len(), LOG_CAPACITY / 2);
-        // New rows are filtered as they come, old ones leave the view with the ring.
+        // New rows are filtered as they come, old ones leave the view with the ring: the row
+        // pushed out is `/p/10`, a Hit, so the Misses grow by the new one.
         log.push(row("/new", "Miss", 404));
         let v = log.view().to_vec();
-        assert_eq!(v.len(), LOG_CAPACITY / 2);
+        assert_eq!(v.len(), LOG_CAPACITY / 2 + 1);
+        // One more pushes out `/p/11`, a Miss: it leaves the view.
+        log.push(row("/hit", "Hit", 200));
+        assert_eq!(log.view().len(), LOG_CAPACITY / 2);
         assert_eq!(&*log.row(*v.last().unwrap()).unwrap().url, "/new");
-        log.filter = "404".into();
+        let v = log.view().to_vec();
+        assert!(v.iter().all(|&i| log.row(i).is_some()));
+        log.filter = "/new".into();
         assert_eq!(log.view().len(), 1);
+        // A status matches its rows (and paths that contain the number).
+        log.filter = "404".into();
+        let v = log.view().to_vec();
+        assert!(
+            v.iter()
+                .any(|&i| log.row(i).is_some_and(|r| r.status == 404))
+        );
     }
 
     #[test]
