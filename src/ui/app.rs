@@ -828,6 +828,12 @@ impl ConsoleApp {
                     self.banner_error(format!("Custom {} policies could not be listed: {e}", kind_words(kind)));
                 }
                 self.policies.entry(kind).or_insert(Remote::Idle).finish(r);
+                // The running preview resolves custom policies from what is listed now.
+                if let Some(run) = &self.preview.running {
+                    run.control()
+                        .set_policies(super::preview::policy_set(&self.policies));
+                    let _ = run.control().swap(run.config.clone());
+                }
             }
             Msg::PolicySaved(Ok(p)) => {
                 let kind = p.config.kind();
@@ -1718,6 +1724,12 @@ impl ConsoleApp {
                             .as_ref()
                             .map(|r| r.distribution.domain_name.clone())
                             .unwrap_or_else(|| format!("{}.cloudfront.net", id.to_lowercase()));
+                        // Custom policies the draft may name: listed once, for the preview.
+                        for kind in cfconsole_control::PolicyKind::ALL {
+                            if policies.get(&kind).is_none_or(|r| matches!(r, Remote::Idle)) {
+                                commands.push(Command::LoadPolicies(kind));
+                            }
+                        }
                         let set = super::preview::policy_set(policies);
                         self.preview.show(ui, &id, &domain, &draft.config, &set);
                     } else if tab == Tab::Tags {
