@@ -347,11 +347,14 @@ fn certificate(c: &DistributionConfig, out: &mut Vec<Finding>) {
             "SSLSupportMethod is required with a custom certificate; use `sni-only`",
         ));
     }
-    // The API says not to set it with the default certificate; `get-distribution-config` of
-    // older distributions still shows `vip` there, and sending that back is accepted, so: warn.
+    // With the default certificate AWS itself writes `"SSLSupportMethod": "vip"` (beside
+    // `MinimumProtocolVersion: TLSv1` and `CertificateSource: cloudfront`) in every
+    // `get-distribution-config`, and sending it back costs nothing: no finding for `vip` there,
+    // or every unedited AWS output would carry one. Another method was written by someone and
+    // has no effect: warn.
     if default
         && !custom
-        && let Some(m) = v.ssl_support_method
+        && let Some(m) = v.ssl_support_method.filter(|m| *m != SSLSupportMethod::Vip)
     {
         out.push(Finding::warning(
             format!("{P}.SSLSupportMethod"),
@@ -359,6 +362,15 @@ fn certificate(c: &DistributionConfig, out: &mut Vec<Finding>) {
                 "SSLSupportMethod `{m}` has no effect with the default CloudFront certificate; \
                  remove it (it applies to custom certificates)"
             ),
+        ));
+    }
+    // With a custom certificate `vip` is the dedicated-IP option, which AWS bills per month.
+    if custom && v.ssl_support_method == Some(SSLSupportMethod::Vip) {
+        out.push(Finding::warning(
+            format!("{P}.SSLSupportMethod"),
+            "`vip` serves the custom certificate from dedicated IP addresses at every edge \
+             location, billed $600 a month (prorated); use `sni-only` unless viewers without \
+             SNI support must be served",
         ));
     }
     let min = v.minimum_protocol_version;
@@ -677,9 +689,20 @@ mod tests {
                     c.aliases = None;
                     c.viewer_certificate = Some(ViewerCertificate {
                         cloud_front_default_certificate: Some(true),
-                        ssl_support_method: Some(SSLSupportMethod::Vip),
+                        ssl_support_method: Some(SSLSupportMethod::SniOnly),
                         ..Default::default()
                     })
+                },
+                "ViewerCertificate.SSLSupportMethod",
+                Warning,
+                None,
+            ),
+            (
+                "S-4 vip with a custom certificate costs a dedicated IP",
+                |c| {
+                    let v = c.viewer_certificate.as_mut().unwrap();
+                    v.ssl_support_method = Some(SSLSupportMethod::Vip);
+                    v.minimum_protocol_version = Some(MinimumProtocolVersion::TLSv1);
                 },
                 "ViewerCertificate.SSLSupportMethod",
                 Warning,
@@ -894,6 +917,41 @@ mod tests {
             brk(&mut c);
             assert_has(row, &validate(&c), path, *sev, *code);
         }
+    }
+
+    /// What `get-distribution-config` prints for a distribution on the default certificate,
+    /// `vip` included, is AWS's own filler and gives no finding.
+    #[test]
+    fn the_default_certificate_as_aws_writes_it_gives_no_finding() {
+        let mut c = valid();
+        c.aliases = None;
+        c.viewer_certificate = Some(ViewerCertificate {
+            cloud_front_default_certificate: Some(true),
+            ssl_support_method: Some(SSLSupportMethod::Vip),
+            minimum_protocol_version: Some(MinimumProtocolVersion::TLSv1),
+            certificate_source: Some(CertificateSource::Cloudfront),
+            ..Default::default()
+        });
+        let findings = validate(&c);
+        let at_cert: Vec<_> = findings
+            .iter()
+            .filter(|f| f.path.starts_with("ViewerCertificate"))
+            .collect();
+        assert!(at_cert.is_empty(), "{at_cert:?}");
+
+        // The same `vip` with an ACM certificate is the dedicated-IP option: a warning naming
+        // the cost.
+        let mut c = valid();
+        let v = c.viewer_certificate.as_mut().unwrap();
+        v.ssl_support_method = Some(SSLSupportMethod::Vip);
+        v.minimum_protocol_version = Some(MinimumProtocolVersion::TLSv1);
+        let findings = validate(&c);
+        let f = findings
+            .iter()
+            .find(|f| f.path == "ViewerCertificate.SSLSupportMethod")
+            .unwrap_or_else(|| panic!("{findings:?}"));
+        assert_eq!(f.severity, Warning);
+        assert!(f.message.contains("$600"), "{f}");
     }
 
     #[test]
