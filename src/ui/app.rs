@@ -1726,7 +1726,10 @@ impl ConsoleApp {
                             .unwrap_or_else(|| format!("{}.cloudfront.net", id.to_lowercase()));
                         // Custom policies the draft may name: listed once, for the preview.
                         for kind in cfconsole_control::PolicyKind::ALL {
-                            if policies.get(&kind).is_none_or(|r| matches!(r, Remote::Idle)) {
+                            if policies
+                                .get(&kind)
+                                .is_none_or(|r| matches!(r, Remote::Idle))
+                            {
                                 commands.push(Command::LoadPolicies(kind));
                             }
                         }
