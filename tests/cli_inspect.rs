@@ -131,3 +131,18 @@ fn export_bare_drops_the_wrapper_and_iac_formats_write_files() {
     assert!(!o.status.success());
     assert!(text(&o.stderr).contains("expected one of: cli-json, cloudformation, terraform"));
 }
+
+#[test]
+fn export_of_a_multi_tenant_distribution_to_terraform_fails_and_says_what_to_do() {
+    let f = fixture("multi-tenant-template.json");
+    let o = run(&["export", f.to_str().unwrap(), "--format", "terraform"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(o.stdout.is_empty(), "{}", text(&o.stdout));
+    let err = text(&o.stderr);
+    assert!(err.contains("ConnectionMode"), "{err}");
+    assert!(err.contains("multi-tenant"), "{err}");
+    assert!(err.contains("--format cloudformation"), "{err}");
+
+    let o = run(&["export", f.to_str().unwrap(), "--format", "cloudformation"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}

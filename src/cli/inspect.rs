@@ -131,6 +131,8 @@ pub fn run_diff(args: DiffArgs) -> ExitCode {
 }
 
 /// Writes the export; tells on stderr what was withheld and what the format cannot express.
+/// Exit 2, writing nothing, when the file cannot be read or the format cannot hold the
+/// distribution at all (a multi-tenant one in Terraform).
 pub fn run_export(args: ExportArgs) -> ExitCode {
     let mut doc = match read_document(&args.file) {
         Ok(d) => d,
@@ -146,7 +148,10 @@ pub fn run_export(args: ExportArgs) -> ExitCode {
         include_secrets: args.include_secrets,
         resource_name: args.resource_name,
     };
-    let out = export(&doc, args.format, &opts);
+    let out = match export(&doc, args.format, &opts) {
+        Ok(out) => out,
+        Err(e) => return fail(&format!("{}: {e}", args.file.display())),
+    };
     if let Some(path) = &args.output {
         if let Err(e) = std::fs::write(path, &out.text) {
             return fail(&format!("{}: cannot write: {e}", path.display()));

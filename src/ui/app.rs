@@ -1042,14 +1042,17 @@ impl ConsoleApp {
                         ExportFormat::Terraform => "tf",
                     }
                 );
-                let out = cfconsole_model::export(
+                let out = match cfconsole_model::export(
                     &doc,
                     format,
                     &ExportOptions {
                         include_secrets,
                         ..Default::default()
                     },
-                );
+                ) {
+                    Ok(out) => out,
+                    Err(e) => return self.banner_error(e.to_string()),
+                };
                 let dialogs = self.options.dialogs.clone();
                 self.spawn("exporting", async move {
                     let Some(path) = dialogs.save_file("Export the draft", &name).await else {

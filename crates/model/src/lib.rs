@@ -31,7 +31,7 @@ pub use describe::{
 pub use diff::{Change, ChangeKind};
 pub use document::{Document, Form, ParseError};
 pub use enums::UnknownValue;
-pub use export::{Export, ExportFormat, ExportOptions, export};
+pub use export::{Export, ExportError, ExportFormat, ExportOptions, export};
 pub use finding::{Finding, Severity};
 pub use invalidation::InvalidationPath;
 pub use list::List;

@@ -554,7 +554,7 @@ mod tests {
     use serde_json::{Value, json};
 
     fn template(opts: &ExportOptions) -> (Value, super::Export) {
-        let out = export(&sample(), ExportFormat::CloudFormation, opts);
+        let out = export(&sample(), ExportFormat::CloudFormation, opts).expect("exports");
         let v: Value = serde_json::from_str(&out.text).expect("template is JSON");
         (v, out)
     }
@@ -679,7 +679,8 @@ mod tests {
             &doc,
             ExportFormat::CloudFormation,
             &ExportOptions::default(),
-        );
+        )
+        .expect("exports");
         let v: Value = serde_json::from_str(&out.text).unwrap();
         let c = config(&v);
         assert!(c.get("Logging").is_none());

@@ -4,7 +4,8 @@
 //! Each format is a pure function of the document. Origin custom header values are withheld
 //! unless asked for (the API marks them sensitive: they usually carry the shared secret an origin
 //! checks), and members a format cannot express are listed in [`Export::notes`] instead of being
-//! dropped silently, so the caller can warn before anyone relies on the file.
+//! dropped silently, so the caller can warn before anyone relies on the file. A distribution a
+//! format cannot hold at all (a multi-tenant one in Terraform) is an [`ExportError`].
 
 mod cloudformation;
 mod terraform;
@@ -105,11 +106,29 @@ pub struct Export {
 /// string to the origin, so the text says what to do.
 pub const REDACTED_PLACEHOLDER: &str = "REDACTED:set-before-publishing";
 
-/// Exports `doc` in `format`.
-pub fn export(doc: &Document, format: ExportFormat, opts: &ExportOptions) -> Export {
+/// Why a document cannot be exported in a format at all: the file would create something other
+/// than the distribution (a note would not do: deploying the file would do the wrong thing).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot export to {format}: {path}: {message}")]
+pub struct ExportError {
+    /// The format asked for.
+    pub format: ExportFormat,
+    /// The member that makes the export impossible (`ConnectionMode`).
+    pub path: String,
+    /// What is wrong and what to do instead.
+    pub message: String,
+}
+
+/// Exports `doc` in `format`. Members a format cannot express are notes on the [`Export`]; an
+/// error means the format cannot hold this distribution at all.
+pub fn export(
+    doc: &Document,
+    format: ExportFormat,
+    opts: &ExportOptions,
+) -> Result<Export, ExportError> {
     match format {
-        ExportFormat::CliJson => cli_json(doc, opts),
-        ExportFormat::CloudFormation => cloudformation::export(doc, opts),
+        ExportFormat::CliJson => Ok(cli_json(doc, opts)),
+        ExportFormat::CloudFormation => Ok(cloudformation::export(doc, opts)),
         ExportFormat::Terraform => terraform::export(doc, opts),
     }
 }
@@ -360,7 +379,7 @@ pub(crate) mod tests {
     #[test]
     fn cli_json_with_secrets_is_the_input() {
         let doc = sample();
-        let out = export(&doc, ExportFormat::CliJson, &with_secrets());
+        let out = export(&doc, ExportFormat::CliJson, &with_secrets()).expect("exports");
         let back: serde_json::Value = serde_json::from_str(&out.text).unwrap();
         assert_eq!(
             back,
@@ -372,7 +391,8 @@ pub(crate) mod tests {
 
     #[test]
     fn cli_json_withholds_header_values() {
-        let out = export(&sample(), ExportFormat::CliJson, &ExportOptions::default());
+        let out =
+            export(&sample(), ExportFormat::CliJson, &ExportOptions::default()).expect("exports");
         assert!(!out.text.contains("s3cr3t"), "{}", out.text);
         assert!(out.text.contains(REDACTED_PLACEHOLDER));
         assert_eq!(
@@ -394,7 +414,7 @@ pub(crate) mod tests {
     fn cli_json_keeps_the_wrapper_form() {
         let text = format!(r#"{{"ETag": "E1", "DistributionConfig": {SAMPLE}}}"#);
         let doc = Document::from_json(&text).unwrap();
-        let out = export(&doc, ExportFormat::CliJson, &ExportOptions::default());
+        let out = export(&doc, ExportFormat::CliJson, &ExportOptions::default()).expect("exports");
         let v: serde_json::Value = serde_json::from_str(&out.text).unwrap();
         assert_eq!(v["ETag"], "E1");
         assert_eq!(

@@ -6,9 +6,13 @@
 //!
 //! The HCL is written by a small builder that escapes strings (including Terraform's `${` and
 //! `%{` template sequences) and aligns `=` the way `terraform fmt` does. Members the provider's
-//! resource lacks are reported as notes.
+//! resource lacks are reported as notes; a multi-tenant distribution, which is another resource type
+//! in Terraform, is refused.
 
-use super::{Export, ExportOptions, Secret, UniqueNames, response_code, secrets, words};
+use super::{
+    Export, ExportError, ExportFormat, ExportOptions, Secret, UniqueNames, response_code, secrets,
+    words,
+};
 use crate::behavior::BehaviorView;
 use crate::document::Document;
 use crate::shapes::{
@@ -18,8 +22,9 @@ use crate::shapes::{
 
 const RESOURCE_TYPE: &str = "aws_cloudfront_distribution";
 
-pub(super) fn export(doc: &Document, opts: &ExportOptions) -> Export {
+pub(super) fn export(doc: &Document, opts: &ExportOptions) -> Result<Export, ExportError> {
     let config = &doc.config;
+    multi_tenant(config)?;
     let mut cx = Cx {
         notes: Vec::new(),
         redacted: Vec::new(),
@@ -55,11 +60,38 @@ pub(super) fn export(doc: &Document, opts: &ExportOptions) -> Export {
     });
     let mut text = String::new();
     file.render(0, &mut text);
-    Export {
+    Ok(Export {
         text,
         redacted: cx.redacted,
         notes: cx.notes,
-    }
+    })
+}
+
+/// The Terraform AWS provider's resource for a multi-tenant distribution.
+const MULTI_TENANT_RESOURCE_TYPE: &str = "aws_cloudfront_multitenant_distribution";
+
+/// A multi-tenant distribution (`ConnectionMode: tenant-only`, or a `TenantConfig`) is another
+/// resource type in Terraform, with other arguments. Written as `aws_cloudfront_distribution` it
+/// would create an ordinary distribution, so it is refused rather than noted.
+fn multi_tenant(c: &DistributionConfig) -> Result<(), ExportError> {
+    let path = if c.connection_mode == Some(ConnectionMode::TenantOnly) {
+        "ConnectionMode"
+    } else if c.tenant_config.is_some() {
+        "TenantConfig"
+    } else {
+        return Ok(());
+    };
+    Err(ExportError {
+        format: ExportFormat::Terraform,
+        path: path.to_string(),
+        message: format!(
+            "a multi-tenant distribution (ConnectionMode `tenant-only`, TenantConfig) is the \
+             `{MULTI_TENANT_RESOURCE_TYPE}` resource in Terraform, which this export does not \
+             write; as `{RESOURCE_TYPE}` it would create an ordinary distribution. Export it as \
+             CloudFormation (`--format cloudformation`) or CLI JSON (`--format cli-json`) \
+             instead"
+        ),
+    })
 }
 
 /// The resource label: the requested name in snake case (`MyDistribution` → `my_distribution`),
@@ -209,25 +241,6 @@ impl Cx {
             r.block("cache_tag_config", &[], |b| {
                 b.attr("header_name", t.header_name.as_str())
             });
-        }
-
-        if let Some(t) = &c.tenant_config
-            && t.parameter_definitions
-                .as_ref()
-                .is_some_and(|p| !p.is_empty())
-        {
-            self.note(
-                "TenantConfig",
-                "multi-tenant distributions are the aws_cloudfront_multitenant_distribution \
-                 resource, not this one; left out",
-            );
-        }
-        if c.connection_mode == Some(ConnectionMode::TenantOnly) {
-            self.note(
-                "ConnectionMode",
-                "tenant-only distributions are the aws_cloudfront_multitenant_distribution \
-                 resource, not this one; left out",
-            );
         }
     }
 
@@ -712,7 +725,7 @@ mod tests {
     use super::*;
 
     fn tf(opts: &ExportOptions) -> Export {
-        export(&sample(), ExportFormat::Terraform, opts)
+        export(&sample(), ExportFormat::Terraform, opts).expect("exports")
     }
 
     #[test]
@@ -865,7 +878,8 @@ mod tests {
                 "SelectionCriteria": "media-quality-based"}]},
             "CacheTagConfig": {"HeaderName": "x-tag"}}"#;
         let doc = Document::from_json(text).unwrap();
-        let out = export(&doc, ExportFormat::Terraform, &ExportOptions::default());
+        let out =
+            export(&doc, ExportFormat::Terraform, &ExportOptions::default()).expect("exports");
         assert!(
             out.text.contains("restriction_type = \"none\""),
             "{}",
@@ -917,7 +931,8 @@ mod tests {
                    "ConnectionFunctionAssociation": {"Id": "cf-1"}"#,
             );
         let doc = Document::from_json(&text).unwrap();
-        let out = export(&doc, ExportFormat::Terraform, &ExportOptions::default());
+        let out =
+            export(&doc, ExportFormat::Terraform, &ExportOptions::default()).expect("exports");
         let t = &out.text;
         assert!(
             t.contains(
@@ -943,6 +958,59 @@ mod tests {
             "{:?}",
             out.notes
         );
+    }
+
+    /// A multi-tenant distribution would be created as an ordinary one by
+    /// `aws_cloudfront_distribution`: the export is refused with what to do instead.
+    #[test]
+    fn a_multi_tenant_distribution_is_refused_not_noted() {
+        let base = super::super::tests::SAMPLE;
+        for (member, path) in [
+            (r#""ConnectionMode": "tenant-only""#, "ConnectionMode"),
+            (
+                r#""ConnectionMode": "tenant-only", "TenantConfig": {"ParameterDefinitions": [
+                    {"Name": "tenantName", "Definition": {"StringSchema": {"Required": true}}}]}"#,
+                "ConnectionMode",
+            ),
+            (r#""TenantConfig": {}"#, "TenantConfig"),
+        ] {
+            let text = base.replacen(
+                r#""IsIPV6Enabled": true"#,
+                &format!(r#""IsIPV6Enabled": true, {member}"#),
+                1,
+            );
+            assert_ne!(text, base);
+            let doc = Document::from_json(&text).unwrap();
+            let e =
+                export(&doc, ExportFormat::Terraform, &ExportOptions::default()).expect_err(member);
+            assert_eq!(e.format, ExportFormat::Terraform);
+            assert_eq!(e.path, path, "{member}");
+            for words in [
+                "multi-tenant",
+                "aws_cloudfront_multitenant_distribution",
+                "--format cloudformation",
+                "--format cli-json",
+            ] {
+                assert!(e.message.contains(words), "{words}: {e}");
+            }
+            assert!(
+                e.to_string().starts_with("cannot export to terraform: "),
+                "{e}"
+            );
+            // The formats the message names do export it.
+            for format in [ExportFormat::CloudFormation, ExportFormat::CliJson] {
+                export(&doc, format, &ExportOptions::default()).expect("exports");
+            }
+        }
+        // A direct distribution exports as before.
+        let doc = Document::from_json(&base.replacen(
+            r#""IsIPV6Enabled": true"#,
+            r#""IsIPV6Enabled": true, "ConnectionMode": "direct""#,
+            1,
+        ))
+        .unwrap();
+        assert_eq!(doc.config.connection_mode, Some(ConnectionMode::Direct));
+        export(&doc, ExportFormat::Terraform, &ExportOptions::default()).expect("exports");
     }
 
     #[test]
