@@ -62,6 +62,33 @@ fn parse_failures_are_one_error() {
 }
 
 #[test]
+fn every_parse_error_is_a_line() {
+    let f = fixture("s3-origin-minimal.json");
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+    v["Enabled"] = "true".into();
+    v["DefaultCacheBehavior"]["Compress"] = "false".into();
+    v["Origins"]["Items"][0]["ConnectionAttempts"] = "3".into();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("strings.json");
+    std::fs::write(&file, v.to_string()).unwrap();
+    let out = validate(&[file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out);
+    assert_eq!(t.lines().count(), 3, "{t}");
+    assert!(t.lines().all(|l| l.starts_with("error: ")), "{t}");
+    for path in [
+        "Enabled",
+        "Origins.Items[0].ConnectionAttempts",
+        "DefaultCacheBehavior.Compress",
+    ] {
+        assert!(
+            t.contains(&format!("error: {path}: wrong type")),
+            "{path}: {t}"
+        );
+    }
+}
+
+#[test]
 fn json_output() {
     let f = fixture("invalid-quantity-mismatch.json");
     let out = validate(&["--format", "json", f.to_str().unwrap()]);

@@ -52,8 +52,8 @@ pub fn validate(args: ValidateArgs) -> ExitCode {
     for file in &args.policies {
         let name = file.display().to_string();
         let read = std::fs::read_to_string(file)
-            .map_err(|e| Finding::error_uncoded("", format!("cannot read: {e}")))
-            .and_then(|text| PolicySet::from_json(&text).map_err(Finding::from));
+            .map_err(|e| vec![Finding::error_uncoded("", format!("cannot read: {e}"))])
+            .and_then(|text| PolicySet::from_json(&text).map_err(|e| e.into_findings()));
         match read {
             Ok(set) => {
                 let findings = validate_policies(&set);
@@ -62,7 +62,7 @@ pub fn validate(args: ValidateArgs) -> ExitCode {
                 }
                 policies.merge(set);
             }
-            Err(f) => results.push((name, vec![f])),
+            Err(f) => results.push((name, f)),
         }
     }
     for file in &args.files {
@@ -70,7 +70,8 @@ pub fn validate(args: ValidateArgs) -> ExitCode {
         let findings = match std::fs::read_to_string(file) {
             Err(e) => vec![Finding::error_uncoded("", format!("cannot read: {e}"))],
             Ok(text) => match Document::from_json(&text) {
-                Err(e) => vec![Finding::from(e)],
+                // Every parse error, one line each (ten string booleans are ten lines).
+                Err(e) => e.into_findings(),
                 Ok(doc) => validate_with(&doc.config, &policies),
             },
         };

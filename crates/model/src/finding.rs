@@ -91,8 +91,26 @@ impl std::fmt::Display for Finding {
     }
 }
 
+/// The first error only (saying how many more there are); [`crate::ParseError::into_findings`]
+/// gives one finding per error.
 impl From<crate::ParseError> for Finding {
     fn from(e: crate::ParseError) -> Self {
-        Finding::error_uncoded(e.path, e.message)
+        let more = e.further.len();
+        let mut f = Finding::error_uncoded(e.path, e.message);
+        if more > 0 {
+            f.message
+                .push_str(&format!(" (and {more} more error(s) in the document)"));
+        }
+        f
+    }
+}
+
+impl crate::ParseError {
+    /// One error finding per parse error, the first one first.
+    pub fn into_findings(self) -> Vec<Finding> {
+        std::iter::once((self.path, self.message))
+            .chain(self.further.into_iter().map(|e| (e.path, e.message)))
+            .map(|(path, message)| Finding::error_uncoded(path, message))
+            .collect()
     }
 }

@@ -174,6 +174,7 @@ impl PolicySet {
                 e.line(),
                 e.column()
             ),
+            further: Vec::new(),
         })?;
         let mut set = PolicySet::default();
         set.add_value(value, "", false)?;
@@ -211,6 +212,7 @@ impl PolicySet {
                               `get-origin-request-policy`, `get-response-headers-policy` or a \
                               `list-*-policies` command prints"
                         .into(),
+                    further: Vec::new(),
                 });
             }
         };
@@ -283,6 +285,7 @@ impl PolicySet {
                              output of `aws cloudfront get-{}` (which includes the Id)",
                             kebab_get(&key)
                         ),
+                        further: Vec::new(),
                     });
                 }
                 _ => {
@@ -292,6 +295,7 @@ impl PolicySet {
                             "unknown member `{key}`; expected CachePolicy, OriginRequestPolicy, \
                              ResponseHeadersPolicy, their *List forms, or ETag"
                         ),
+                        further: Vec::new(),
                     });
                 }
             }
@@ -302,6 +306,7 @@ impl PolicySet {
                 message: "no policy found: expected CachePolicy, OriginRequestPolicy, \
                           ResponseHeadersPolicy or a *PolicyList member"
                     .into(),
+                further: Vec::new(),
             });
         }
         Ok(())

@@ -144,6 +144,8 @@ fn unknown_member_is_a_parse_error() {
         .expect("read fixture");
     let e = Document::from_json(&text).expect_err("IPV6Enabled must be rejected");
     assert!(e.to_string().contains("IPV6Enabled"), "{e}");
+    // The rest of the file is sound: one error (`cfconsole validate` prints one line).
+    assert_eq!(e.count(), 1, "{e}");
 }
 
 #[test]
