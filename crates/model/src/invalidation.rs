@@ -198,6 +198,16 @@ pub(crate) fn needs_encoding(c: char) -> bool {
     !c.is_ascii() || c.is_ascii_control() || " \"#<>\\^`{|}".contains(c)
 }
 
+/// The byte a percent-encoding's two hex digits stand for. Exactly two ASCII hex digits:
+/// `u8::from_str_radix` alone would also take `+F`, which is no percent-encoding.
+fn hex_byte(h: &[u8]) -> Option<u8> {
+    let digit = |b: u8| (b as char).to_digit(16);
+    match h {
+        [a, b] => Some((digit(*a)? * 16 + digit(*b)?) as u8),
+        _ => None,
+    }
+}
+
 /// Unreserved characters (RFC 3986 §2.3): encoding them changes nothing for a browser, but
 /// CloudFront compares the encoded form, so an encoded one never matches (spec I-4).
 fn is_unreserved(b: u8) -> bool {
@@ -238,9 +248,7 @@ pub fn lint_path(field: &str, path: &str) -> Vec<Finding> {
         let pos = at + off;
         at = pos + 1;
         let hex = bytes.get(pos + 1..pos + 3);
-        let decoded = hex
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        let decoded = hex.and_then(hex_byte);
         let text = hex.map(String::from_utf8_lossy).unwrap_or_default();
         match decoded {
             None => out.push(Finding::warning(
@@ -473,7 +481,8 @@ pub fn cost(already_this_month: u64, new_paths: u64) -> Cost {
 ///   percent-encoded, a `%` that starts no encoding becomes `%25`, and an encoded unreserved
 ///   character is decoded (I-4: CloudFront compares the encoded form).
 ///
-/// The result always parses and lints without warnings (a test checks it).
+/// The result always parses and lints without warnings (a property test checks it); a path
+/// that would be longer than [`MAX_PATH_LEN`] once fixed has no fix.
 pub fn fix_path(path: &str) -> Option<String> {
     let trimmed = path.trim();
     if trimmed.is_empty() {
@@ -494,10 +503,7 @@ pub fn fix_path(path: &str) -> Option<String> {
             break;
         }
         if c == '%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = bytes.get(i + 1..i + 3).and_then(hex_byte);
             match hex {
                 Some(b) if is_unreserved(b) => {
                     out.push(b as char);
@@ -522,6 +528,10 @@ pub fn fix_path(path: &str) -> Option<String> {
             out.push(c);
         }
         i += len;
+    }
+    // spec I-1: encoding can lengthen a path past the limit; that is no fix.
+    if out.chars().count() > MAX_PATH_LEN {
+        return None;
     }
     (out != path).then_some(out)
 }

@@ -179,9 +179,10 @@ impl PathPattern {
         self.tokens.iter().all(|t| matches!(t, Token::Lit(_)))
     }
 
-    /// True when the pattern matches every path (`*`, `/*`, `**`, …).
+    /// True when the pattern matches every path (`*`, `/*`, `**`, …). `/` alone has no token
+    /// left after its optional leading `/` (P-4) and matches only the root.
     pub fn matches_everything(&self) -> bool {
-        self.tokens.iter().all(|t| *t == Token::Any)
+        !self.tokens.is_empty() && self.tokens.iter().all(|t| *t == Token::Any)
     }
 
     /// Does `path` match? `path` is the raw URL path without the query string (spec P-3).
