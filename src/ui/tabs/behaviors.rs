@@ -130,12 +130,19 @@ pub fn show(
     let before = items.clone();
     let n = items.len();
     let mut action: Option<(usize, i32)> = None; // (index, -1 up / +1 down / 0 remove)
+    let mut dragged: Option<(usize, usize)> = None; // (from, onto)
     for (i, b) in items.iter_mut().enumerate() {
         let base = format!("CacheBehaviors.Items[{i}]");
         let open = view.behavior == Some(i) || form.wants_focus_under(&base);
         let worst = form.checks.under(&base).map(|f| f.severity).max();
-        egui::Frame::group(ui.style()).show(ui, |ui| {
+        let card = egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.horizontal(|ui| {
+                // Drag a card by its handle and drop it on another to take that place.
+                ui.dnd_drag_source(egui::Id::unique(("behavior-drag", i)), i, |ui| {
+                    ui.label(RichText::new(format!("Drag behavior {}", i + 1)).weak())
+                })
+                .response
+                .on_hover_text("Drag onto another behavior to take its place in the order");
                 ui.label(RichText::new(format!("{}", i + 1)).strong())
                     .on_hover_text("Precedence: the first pattern that matches serves the request");
                 let line = format!(
@@ -200,6 +207,38 @@ pub fn show(
             });
             behavior_form(ui, form, &base, behavior_mut!(b), &targets, policies);
         });
+        let r = card.response;
+        if r.dnd_hover_payload::<usize>()
+            .is_some_and(|from| *from != i)
+        {
+            ui.painter().rect_stroke(
+                r.rect,
+                4.0,
+                egui::Stroke::new(2.0, ui.visuals().selection.stroke.color),
+                egui::StrokeKind::Outside,
+            );
+        }
+        if let Some(from) = r.dnd_release_payload::<usize>()
+            && *from != i
+        {
+            dragged = Some((*from, i));
+        }
+    }
+    if let Some((from, onto)) = dragged {
+        let b = items.remove(from);
+        items.insert(onto, b);
+        view.behavior = view.behavior.map(|v| {
+            if v == from {
+                onto
+            } else if from < v && v <= onto {
+                v - 1
+            } else if onto <= v && v < from {
+                v + 1
+            } else {
+                v
+            }
+        });
+        form.mark("CacheBehaviors");
     }
     if let Some((i, d)) = action {
         match d {
