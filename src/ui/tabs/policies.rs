@@ -18,6 +18,14 @@ use cfconsole_model::{
     OriginRequestPolicyCookieBehavior, OriginRequestPolicyHeaderBehavior,
     OriginRequestPolicyQueryStringBehavior, ParametersInCacheKeyAndForwardedToOrigin,
 };
+use cfconsole_model::{
+    FrameOptionsList, ReferrerPolicyList, ResponseHeadersPolicyAccessControlAllowMethodsValues,
+    ResponseHeadersPolicyConfig, ResponseHeadersPolicyContentSecurityPolicy,
+    ResponseHeadersPolicyContentTypeOptions, ResponseHeadersPolicyCorsConfig,
+    ResponseHeadersPolicyCustomHeader, ResponseHeadersPolicyFrameOptions,
+    ResponseHeadersPolicyReferrerPolicy, ResponseHeadersPolicyRemoveHeader,
+    ResponseHeadersPolicyServerTimingHeadersConfig, ResponseHeadersPolicyStrictTransportSecurity,
+};
 use eframe::egui::{self, RichText, Ui};
 
 use super::ViewState;
@@ -52,11 +60,19 @@ pub fn show(
         .flatten()
         .collect();
     if let Some(editing) = &mut view.policies.editing {
-        editor(ui, form, editing);
+        // The model's checks of the policy, shown at its fields and listed above Save.
+        let findings = policy_findings(&editing.1);
+        let checks = Checks::of(findings.clone());
+        editor(ui, &checks, editing);
+        let errors = findings.iter().filter(|f| f.is_error()).count();
+        for f in &findings {
+            form::finding_text(ui, f);
+        }
         ui.horizontal(|ui| {
             let name_ok = !editing.1.name().trim().is_empty();
             if ui
-                .add_enabled(name_ok, egui::Button::new("Save policy"))
+                .add_enabled(name_ok && errors == 0, egui::Button::new("Save policy"))
+                .on_disabled_hover_text("Fix the findings above first")
                 .clicked()
             {
                 form.command = Some(Command::SavePolicy(
@@ -128,9 +144,7 @@ pub fn show(
                 for line in describe(&p.config) {
                     ui.label(line);
                 }
-                if !matches!(p.config, PolicyConfig::ResponseHeaders(_))
-                    && ui.button(format!("Edit {}", p.config.name())).clicked()
-                {
+                if ui.button(format!("Edit {}", p.config.name())).clicked() {
                     view.policies.editing =
                         Some((Some((p.id.clone(), p.etag.clone())), p.config.clone()));
                 }
@@ -169,6 +183,12 @@ pub fn show(
                 }
             }
             PolicyKind::ResponseHeaders => {
+                if ui.button("New response headers policy").clicked() {
+                    view.policies.editing = Some((
+                        None,
+                        PolicyConfig::ResponseHeaders(new_response_headers_policy()),
+                    ));
+                }
                 for p in managed_response_headers_policies() {
                     managed(
                         ui,
@@ -247,17 +267,12 @@ fn new_origin_request_policy() -> OriginRequestPolicyConfig {
     }
 }
 
-fn editor(
-    ui: &mut Ui,
-    form: &mut FormCtx<'_>,
-    editing: &mut (Option<(String, String)>, PolicyConfig),
-) {
-    // The policy is not part of the distribution: its fields have no findings of the draft.
-    let empty = Checks::default();
+fn editor(ui: &mut Ui, checks: &Checks, editing: &mut (Option<(String, String)>, PolicyConfig)) {
+    // The policy is not part of the distribution: its fields carry the policy's own findings.
     let mut focus = None;
     let mut revealed = Default::default();
     let mut f = FormCtx {
-        checks: &empty,
+        checks,
         focus: &mut focus,
         edited: None,
         revealed: &mut revealed,
@@ -266,7 +281,8 @@ fn editor(
     let title = match (&editing.0, &editing.1) {
         (Some(_), p) => format!("Edit {}", p.name()),
         (None, PolicyConfig::Cache(_)) => "New cache policy".to_string(),
-        (None, _) => "New origin request policy".to_string(),
+        (None, PolicyConfig::OriginRequest(_)) => "New origin request policy".to_string(),
+        (None, PolicyConfig::ResponseHeaders(_)) => "New response headers policy".to_string(),
     };
     form::section(ui, &title);
     match &mut editing.1 {
@@ -434,14 +450,472 @@ fn editor(
                 );
             });
         }
-        PolicyConfig::ResponseHeaders(p) => {
-            ui.label(format!(
-                "{}: response headers policies are shown read-only here.",
-                p.name
-            ));
+        PolicyConfig::ResponseHeaders(p) => response_headers_form(ui, &mut f, p),
+    }
+}
+
+/// The model's findings for a policy being edited, with paths as the editor's fields name them
+/// (`Policy.MinTTL`, `Policy.Headers`, `Policy.CorsConfig.AccessControlAllowOrigins`).
+pub fn policy_findings(config: &PolicyConfig) -> Vec<cfconsole_model::Finding> {
+    use cfconsole_model::{CachePolicy, OriginRequestPolicy, PolicySet, ResponseHeadersPolicy};
+    let id = "edited".to_string();
+    let mut set = PolicySet::default();
+    match config.clone() {
+        PolicyConfig::Cache(c) => {
+            set.cache.insert(
+                id.clone(),
+                CachePolicy {
+                    id,
+                    last_modified_time: String::new(),
+                    cache_policy_config: c,
+                },
+            );
+        }
+        PolicyConfig::OriginRequest(c) => {
+            set.origin_request.insert(
+                id.clone(),
+                OriginRequestPolicy {
+                    id,
+                    last_modified_time: String::new(),
+                    origin_request_policy_config: c,
+                },
+            );
+        }
+        PolicyConfig::ResponseHeaders(c) => {
+            set.response_headers.insert(
+                id.clone(),
+                ResponseHeadersPolicy {
+                    id,
+                    last_modified_time: String::new(),
+                    response_headers_policy_config: c,
+                },
+            );
         }
     }
-    let _ = form;
+    cfconsole_model::validate_policies(&set)
+        .into_iter()
+        .map(|mut f| {
+            f.path = editor_path(&f.path);
+            f
+        })
+        .collect()
+}
+
+/// `CachePolicy[edited].CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig.Headers.Items[0]`
+/// → `Policy.Headers`; response headers policy members keep their names under `Policy.`.
+fn editor_path(model: &str) -> String {
+    let member = model.split_once("Config.").map_or(model, |(_, m)| m);
+    let member = member
+        .strip_prefix("ParametersInCacheKeyAndForwardedToOrigin.")
+        .unwrap_or(member);
+    for (prefix, field) in [
+        ("HeadersConfig", "Headers"),
+        ("CookiesConfig", "Cookies"),
+        ("QueryStringsConfig", "QueryStrings"),
+        ("EnableAcceptEncodingGzip", "Gzip"),
+        ("EnableAcceptEncodingBrotli", "Brotli"),
+    ] {
+        if member.starts_with(prefix) {
+            return format!("Policy.{field}");
+        }
+    }
+    // `CorsConfig.AccessControlAllowOrigins.Items[2]` → the list's field.
+    let member = member.split(".Items[").next().unwrap_or(member);
+    format!("Policy.{member}")
+}
+
+fn new_response_headers_policy() -> ResponseHeadersPolicyConfig {
+    ResponseHeadersPolicyConfig {
+        name: String::new(),
+        ..Default::default()
+    }
+}
+
+/// A list of strings as chips, `None` when empty.
+fn string_list(
+    ui: &mut Ui,
+    f: &mut FormCtx<'_>,
+    label: &str,
+    help: &str,
+    path: &str,
+    list: &mut Option<List<String>>,
+) {
+    let mut items: Vec<String> = list
+        .as_ref()
+        .map(|l| l.items().to_vec())
+        .unwrap_or_default();
+    if form::chips(ui, f, label, help, path, &mut items, "value").changed() {
+        *list = (!items.is_empty()).then(|| List::new(items));
+    }
+}
+
+fn response_headers_form(ui: &mut Ui, f: &mut FormCtx<'_>, p: &mut ResponseHeadersPolicyConfig) {
+    form::grid(ui, "rhp", |ui| {
+        form::text(
+            ui,
+            f,
+            "Policy name",
+            "Name: unique in the account",
+            "Policy.Name",
+            &mut p.name,
+        );
+        form::opt_text(
+            ui,
+            f,
+            "Policy comment",
+            "Comment",
+            "Policy.Comment",
+            &mut p.comment,
+        );
+        // CORS.
+        let mut cors = p.cors_config.is_some();
+        if form::check(
+            ui,
+            f,
+            "CORS headers",
+            "CorsConfig: Access-Control-* headers on responses",
+            "Policy.CorsConfig",
+            &mut cors,
+        )
+        .changed()
+        {
+            p.cors_config = cors.then(|| ResponseHeadersPolicyCorsConfig {
+                access_control_allow_origins: List::new(vec!["*".into()]),
+                access_control_allow_headers: List::new(vec!["*".into()]),
+                access_control_allow_methods: List::new(vec![
+                    ResponseHeadersPolicyAccessControlAllowMethodsValues::GET,
+                    ResponseHeadersPolicyAccessControlAllowMethodsValues::HEAD,
+                    ResponseHeadersPolicyAccessControlAllowMethodsValues::OPTIONS,
+                ]),
+                access_control_allow_credentials: false,
+                access_control_expose_headers: None,
+                access_control_max_age_sec: Some(600),
+                origin_override: true,
+            });
+        }
+        if let Some(c) = p.cors_config.as_mut() {
+            let mut origins = c.access_control_allow_origins.items().to_vec();
+            if form::chips(
+                ui,
+                f,
+                "Allowed origins",
+                "AccessControlAllowOrigins: `*` or https://example.com",
+                "Policy.CorsConfig.AccessControlAllowOrigins",
+                &mut origins,
+                "origin",
+            )
+            .changed()
+            {
+                c.access_control_allow_origins = List::new(origins);
+            }
+            let mut headers = c.access_control_allow_headers.items().to_vec();
+            if form::chips(
+                ui,
+                f,
+                "Allowed headers",
+                "AccessControlAllowHeaders",
+                "Policy.CorsConfig.AccessControlAllowHeaders",
+                &mut headers,
+                "header",
+            )
+            .changed()
+            {
+                c.access_control_allow_headers = List::new(headers);
+            }
+            let mut methods: Vec<String> = c
+                .access_control_allow_methods
+                .items()
+                .iter()
+                .map(|m| m.as_str().to_string())
+                .collect();
+            if form::chips(
+                ui,
+                f,
+                "Allowed methods",
+                "AccessControlAllowMethods: GET, POST, OPTIONS, PUT, DELETE, PATCH, HEAD or ALL",
+                "Policy.CorsConfig.AccessControlAllowMethods",
+                &mut methods,
+                "method",
+            )
+            .changed()
+            {
+                let parsed: Vec<_> = methods
+                    .iter()
+                    .filter_map(|m| {
+                        ResponseHeadersPolicyAccessControlAllowMethodsValues::VARIANTS
+                            .iter()
+                            .copied()
+                            .find(|v| v.as_str().eq_ignore_ascii_case(m.trim()))
+                    })
+                    .collect();
+                c.access_control_allow_methods = List::new(parsed);
+            }
+            form::check(
+                ui,
+                f,
+                "Allow credentials",
+                "AccessControlAllowCredentials",
+                "Policy.CorsConfig.AccessControlAllowCredentials",
+                &mut c.access_control_allow_credentials,
+            );
+            string_list(
+                ui,
+                f,
+                "Exposed headers",
+                "AccessControlExposeHeaders",
+                "Policy.CorsConfig.AccessControlExposeHeaders",
+                &mut c.access_control_expose_headers,
+            );
+            form::opt_number(
+                ui,
+                f,
+                "CORS max age (s)",
+                "AccessControlMaxAgeSec",
+                "Policy.CorsConfig.AccessControlMaxAgeSec",
+                &mut c.access_control_max_age_sec,
+            );
+            form::check(
+                ui,
+                f,
+                "CORS overrides the origin's",
+                "OriginOverride",
+                "Policy.CorsConfig.OriginOverride",
+                &mut c.origin_override,
+            );
+        }
+        // Security headers.
+        let sec = p
+            .security_headers_config
+            .get_or_insert_with(Default::default);
+        let mut hsts = sec.strict_transport_security.is_some();
+        if form::check(
+            ui,
+            f,
+            "Strict-Transport-Security",
+            "StrictTransportSecurity (HSTS)",
+            "Policy.SecurityHeadersConfig.StrictTransportSecurity",
+            &mut hsts,
+        )
+        .changed()
+        {
+            sec.strict_transport_security =
+                hsts.then_some(ResponseHeadersPolicyStrictTransportSecurity {
+                    r#override: true,
+                    include_subdomains: Some(true),
+                    preload: None,
+                    access_control_max_age_sec: 31_536_000,
+                });
+        }
+        if let Some(h) = sec.strict_transport_security.as_mut() {
+            form::number(
+                ui,
+                f,
+                "HSTS max age (s)",
+                "AccessControlMaxAgeSec",
+                "Policy.SecurityHeadersConfig.StrictTransportSecurity.AccessControlMaxAgeSec",
+                &mut h.access_control_max_age_sec,
+            );
+            form::opt_check(
+                ui,
+                f,
+                "HSTS includeSubDomains",
+                "IncludeSubdomains",
+                "Policy.SecurityHeadersConfig.StrictTransportSecurity.IncludeSubdomains",
+                &mut h.include_subdomains,
+                false,
+            );
+            form::opt_check(
+                ui,
+                f,
+                "HSTS preload",
+                "Preload",
+                "Policy.SecurityHeadersConfig.StrictTransportSecurity.Preload",
+                &mut h.preload,
+                false,
+            );
+        }
+        let mut nosniff = sec.content_type_options.is_some();
+        if form::check(
+            ui,
+            f,
+            "X-Content-Type-Options: nosniff",
+            "ContentTypeOptions",
+            "Policy.SecurityHeadersConfig.ContentTypeOptions",
+            &mut nosniff,
+        )
+        .changed()
+        {
+            sec.content_type_options =
+                nosniff.then_some(ResponseHeadersPolicyContentTypeOptions { r#override: true });
+        }
+        let mut frame = sec.frame_options.is_some();
+        if form::check(
+            ui,
+            f,
+            "X-Frame-Options",
+            "FrameOptions",
+            "Policy.SecurityHeadersConfig.FrameOptions",
+            &mut frame,
+        )
+        .changed()
+        {
+            sec.frame_options = frame.then_some(ResponseHeadersPolicyFrameOptions {
+                r#override: true,
+                frame_option: FrameOptionsList::SAMEORIGIN,
+            });
+        }
+        if let Some(fo) = sec.frame_options.as_mut() {
+            form::combo(
+                ui,
+                f,
+                "Frame option",
+                "FrameOption",
+                "Policy.SecurityHeadersConfig.FrameOptions.FrameOption",
+                &mut fo.frame_option,
+                FrameOptionsList::VARIANTS,
+                |v| v.as_str().to_string(),
+            );
+        }
+        let mut referrer = sec.referrer_policy.is_some();
+        if form::check(
+            ui,
+            f,
+            "Referrer-Policy",
+            "ReferrerPolicy",
+            "Policy.SecurityHeadersConfig.ReferrerPolicy",
+            &mut referrer,
+        )
+        .changed()
+        {
+            sec.referrer_policy = referrer.then_some(ResponseHeadersPolicyReferrerPolicy {
+                r#override: true,
+                referrer_policy: ReferrerPolicyList::StrictOriginWhenCrossOrigin,
+            });
+        }
+        if let Some(r) = sec.referrer_policy.as_mut() {
+            form::combo(
+                ui,
+                f,
+                "Referrer policy",
+                "ReferrerPolicy",
+                "Policy.SecurityHeadersConfig.ReferrerPolicy.ReferrerPolicy",
+                &mut r.referrer_policy,
+                ReferrerPolicyList::VARIANTS,
+                |v| v.as_str().to_string(),
+            );
+        }
+        let mut csp = sec
+            .content_security_policy
+            .as_ref()
+            .map(|c| c.content_security_policy.clone());
+        if form::opt_text(
+            ui,
+            f,
+            "Content-Security-Policy",
+            "ContentSecurityPolicy: the header's value",
+            "Policy.SecurityHeadersConfig.ContentSecurityPolicy",
+            &mut csp,
+        )
+        .changed()
+        {
+            sec.content_security_policy = csp.map(|v| ResponseHeadersPolicyContentSecurityPolicy {
+                r#override: true,
+                content_security_policy: v,
+            });
+        }
+        if *sec == Default::default() {
+            p.security_headers_config = None;
+        }
+        // Server-Timing.
+        let mut timing = p
+            .server_timing_headers_config
+            .as_ref()
+            .is_some_and(|t| t.enabled);
+        if form::check(
+            ui,
+            f,
+            "Server-Timing header",
+            "ServerTimingHeadersConfig",
+            "Policy.ServerTimingHeadersConfig",
+            &mut timing,
+        )
+        .changed()
+        {
+            p.server_timing_headers_config =
+                timing.then_some(ResponseHeadersPolicyServerTimingHeadersConfig {
+                    enabled: true,
+                    sampling_rate: Some(100.0),
+                });
+        }
+        // Headers removed.
+        let mut removed: Vec<String> = p
+            .remove_headers_config
+            .as_ref()
+            .map(|l| l.items().iter().map(|h| h.header.clone()).collect())
+            .unwrap_or_default();
+        if form::chips(
+            ui,
+            f,
+            "Headers removed",
+            "RemoveHeadersConfig: headers taken out of responses",
+            "Policy.RemoveHeadersConfig",
+            &mut removed,
+            "header",
+        )
+        .changed()
+        {
+            p.remove_headers_config = (!removed.is_empty()).then(|| {
+                List::new(
+                    removed
+                        .into_iter()
+                        .map(|header| ResponseHeadersPolicyRemoveHeader { header })
+                        .collect(),
+                )
+            });
+        }
+    });
+    // Custom headers: name, value, override.
+    ui.label(RichText::new("Custom headers").strong());
+    let mut rows: Vec<ResponseHeadersPolicyCustomHeader> = p
+        .custom_headers_config
+        .as_ref()
+        .map(|l| l.items().to_vec())
+        .unwrap_or_default();
+    let before = rows.clone();
+    let mut remove = None;
+    for (i, h) in rows.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            let l = ui.label(format!("Custom header {} name", i + 1));
+            ui.add(egui::TextEdit::singleline(&mut h.header).desired_width(180.0))
+                .labelled_by(l.id);
+            let l = ui.label(format!("Custom header {} value", i + 1));
+            ui.add(egui::TextEdit::singleline(&mut h.value).desired_width(220.0))
+                .labelled_by(l.id);
+            ui.checkbox(
+                &mut h.r#override,
+                format!("Custom header {} overrides the origin's", i + 1),
+            );
+            if ui
+                .button(format!("Remove custom header {}", i + 1))
+                .clicked()
+            {
+                remove = Some(i);
+            }
+        });
+    }
+    if let Some(i) = remove {
+        rows.remove(i);
+    }
+    if ui.button("Add custom header").clicked() {
+        rows.push(ResponseHeadersPolicyCustomHeader {
+            header: String::new(),
+            value: String::new(),
+            r#override: true,
+        });
+    }
+    if rows != before {
+        p.custom_headers_config = (!rows.is_empty()).then(|| List::new(rows));
+    }
 }
 
 fn names(ui: &mut Ui, f: &mut FormCtx<'_>, label: &str, list: &mut Option<List<String>>) {
