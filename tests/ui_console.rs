@@ -619,9 +619,7 @@ fn the_preview_serves_the_draft_misses_then_hits_follows_edits_and_invalidates()
 
     // Invalidate from the cache browser: the next request misses.
     c.wait(|c| c.h.query_by_label("Select /index.html").is_some());
-    // The cache browser is at the foot of the tab: ticked as a screen reader would.
-    c.h.get_by_label("Select /index.html").click_accesskit();
-    c.steps(3);
+    c.click("Select /index.html");
     assert_eq!(
         c.app().preview.selected.len(),
         1,
@@ -645,7 +643,169 @@ fn the_preview_serves_the_draft_misses_then_hits_follows_edits_and_invalidates()
             .is_some_and(|n| n.starts_with("Invalidated: 1"))
     });
     assert_eq!(send(&mut c, "/index.html"), "Miss from cloudfront");
-    c.h.get_by_label("Stop preview").click_accesskit();
-    c.steps(3);
+    c.click("Stop preview");
     assert!(c.app().preview.running.is_none());
+}
+
+#[test]
+fn a_behavior_is_dragged_to_a_new_place() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.tab("Behaviors");
+    c.click("Add behavior");
+    c.set_text("Path pattern", "/api/*");
+    c.click("Add behavior");
+    c.set_text("Path pattern", "/img/*");
+    let order = |c: &Console| -> Vec<String> {
+        c.draft()
+            .config
+            .cache_behaviors
+            .as_ref()
+            .unwrap()
+            .items()
+            .iter()
+            .map(|b| b.path_pattern.clone())
+            .collect()
+    };
+    assert_eq!(order(&c), ["/css/*", "/api/*", "/img/*"]);
+    // Close the open card so that all three are in view.
+    c.h.get_all_by_label_contains("/img/* -> ")
+        .next()
+        .expect("the third card")
+        .click();
+    c.steps(5);
+    // Press on the third card's handle, move onto the first card, release.
+    let from = c.h.get_by_label("Drag behavior 3").rect().center();
+    let onto = c.h.get_by_label("Drag behavior 1").rect().center() + egui::vec2(200.0, 0.0);
+    let press = |pos, pressed| egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: egui::Modifiers::default(),
+    };
+    c.h.event(egui::Event::PointerMoved(from));
+    c.step();
+    c.h.event(press(from, true));
+    c.step();
+    for k in 1..=10 {
+        let t = k as f32 / 10.0;
+        c.h.event(egui::Event::PointerMoved(from + (onto - from) * t));
+        c.step();
+    }
+    c.h.event(press(onto, false));
+    c.steps(3);
+    assert_eq!(order(&c), ["/img/*", "/css/*", "/api/*"]);
+    assert!(c.draft().can_undo(), "the move is one undoable edit");
+}
+
+#[test]
+fn custom_policies_of_every_kind_are_checked_at_the_field_and_saved() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.tab("Policies");
+    c.wait(|c| c.h.query_by_label("New response headers policy").is_some());
+    // A cache policy whose TTLs are out of order: the finding is at the field, Save refuses.
+    c.click("New cache policy");
+    c.set_text("Policy name", "ttl-order");
+    c.set_text("Policy minimum TTL (s)", "100");
+    c.set_text("Policy maximum TTL (s)", "10");
+    // At the field and in the list above Save.
+    assert!(
+        c.h.get_all_by_label_contains("InvalidTTLOrder").count() >= 2,
+        "the TTL order finding is shown: {}",
+        c.tree()
+    );
+    assert!(
+        c.h.get_by_label("Save policy")
+            .accesskit_node()
+            .is_disabled()
+    );
+    c.click("Close the policy editor");
+    // A response headers policy with CORS and HSTS, created through the control plane.
+    c.click("New response headers policy");
+    c.set_text("Policy name", "site-security");
+    c.click("CORS headers");
+    c.click("Strict-Transport-Security");
+    assert!(
+        !c.h.get_by_label("Save policy")
+            .accesskit_node()
+            .is_disabled(),
+        "nothing to fix: {:?}",
+        cfconsole::ui::tabs::policies::policy_findings(
+            &c.app().view.policies.editing.as_ref().unwrap().1
+        )
+    );
+    c.click("Save policy");
+    c.wait(|c| {
+        c.app()
+            .banners
+            .iter()
+            .any(|(_, m)| m.starts_with("Saved policy site-security"))
+    });
+    let saved = c
+        .block_on(
+            c.plane()
+                .list_policies(cfconsole_control::PolicyKind::ResponseHeaders),
+        )
+        .unwrap();
+    let p = saved
+        .iter()
+        .find(|p| p.config.name() == "site-security")
+        .expect("saved");
+    let cfconsole_control::PolicyConfig::ResponseHeaders(rhp) = &p.config else {
+        panic!("a response headers policy");
+    };
+    assert!(rhp.cors_config.is_some());
+    assert_eq!(
+        rhp.security_headers_config
+            .as_ref()
+            .and_then(|s| s.strict_transport_security.as_ref())
+            .map(|h| h.access_control_max_age_sec),
+        Some(31_536_000)
+    );
+}
+
+#[test]
+fn the_general_form_is_reachable_by_keyboard_and_reads_in_light_theme() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    // From the first field, Tab alone reaches a later one, and typing edits it.
+    c.h.get_by_label("Comment").focus();
+    c.step();
+    let mut presses = 0;
+    while !c
+        .h
+        .get_by_label("Default root object")
+        .accesskit_node()
+        .is_focused()
+    {
+        presses += 1;
+        assert!(
+            presses < 40,
+            "Tab never reached Default root object: {}",
+            c.tree()
+        );
+        c.h.key_press(egui::Key::Tab);
+        c.step();
+    }
+    c.h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    c.step();
+    c.h.event(egui::Event::Text("home.html".into()));
+    c.steps(2);
+    assert_eq!(
+        c.draft().config.default_root_object.as_deref(),
+        Some("home.html")
+    );
+    // The system's light theme (once the edit is saved, so the status bar holds still).
+    c.wait(|c| c.draft().save_due.is_none() && c.app().jobs().next().is_none());
+    c.h.ctx.set_theme(egui::Theme::Light);
+    c.snapshot("general_light");
+}
+
+#[test]
+fn the_window_reads_at_2x_scale() {
+    // A 2x display: the same 1280x800 points on 2560x1600 pixels.
+    let mut c = Console::local_at_scale(2.0);
+    c.wait_for_draft(SAMPLE);
+    c.snapshot("general_2x");
 }

@@ -38,6 +38,12 @@ pub struct Console {
 impl Console {
     /// A console on a fresh local workspace.
     pub fn local() -> Self {
+        Self::local_at_scale(1.0)
+    }
+
+    /// A console on a fresh local workspace, drawn at `scale` pixels per point (2.0: a HiDPI
+    /// display showing the same 1280x800 points on 2560x1600 pixels).
+    pub fn local_at_scale(scale: f32) -> Self {
         let ws = Arc::new(tempfile::tempdir().expect("temp workspace"));
         // A fixed folder name inside the temp folder: labels (and snapshots) show only the name.
         let backend = BackendChoice::Local(Some(ws.path().join("workspace")));
@@ -47,6 +53,7 @@ impl Console {
             Arc::new(tempfile::tempdir().expect("temp data")),
             None,
             None,
+            scale,
         )
     }
 
@@ -65,7 +72,7 @@ impl Console {
             key: "aws:moto".into(),
         };
         let data = Arc::new(tempfile::tempdir().expect("temp data"));
-        Self::start(backend, ws, data, None, Some(plane))
+        Self::start(backend, ws, data, None, Some(plane), 1.0)
     }
 
     fn start(
@@ -74,6 +81,7 @@ impl Console {
         data: Arc<tempfile::TempDir>,
         rt: Option<Arc<tokio::runtime::Runtime>>,
         plane: Option<Backend>,
+        scale: f32,
     ) -> Self {
         let rt = rt.unwrap_or_else(|| {
             Arc::new(
@@ -101,6 +109,7 @@ impl Console {
         let app = ConsoleApp::new(rt.handle().clone(), options, State::default());
         let h = Harness::builder()
             .with_size([1280.0, 800.0])
+            .with_pixels_per_point(scale)
             .build_ui_state(|ui, app: &mut ConsoleApp| app.show(ui), app);
         Self {
             h,
@@ -120,6 +129,7 @@ impl Console {
             self.data.clone(),
             Some(self.rt.clone()),
             None,
+            1.0,
         )
     }
 
@@ -206,10 +216,9 @@ impl Console {
     /// appearing, a scroll) for a few frames.
     #[track_caller]
     pub fn click(&mut self, label: &str) {
-        // A click lands where the widget is drawn: bring it into the window first.
-        self.h.get_by_label(label).scroll_to_me();
-        self.h.step();
-        self.h.get_by_label(label).click();
+        // The click a screen reader or keyboard user gives (AccessKit's Click action): it reaches
+        // the widget wherever it is scrolled, as a pointer click at its drawn place would not.
+        self.h.get_by_label(label).click_accesskit();
         self.steps(3);
     }
 
