@@ -809,3 +809,39 @@ fn the_window_reads_at_2x_scale() {
     c.wait_for_draft(SAMPLE);
     c.snapshot("general_2x");
 }
+
+#[test]
+fn an_origin_group_shows_a_failover_code_cloudfront_refuses_and_lets_it_go() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.tab("Origins");
+    c.click("Add origin");
+    c.set_text("Origin domain", "backup.example.com");
+    c.click("Add origin group");
+    // An imported group with a code CloudFront does not fail over on.
+    {
+        let app = c.h.state_mut();
+        let d = app.current_draft_mut().unwrap();
+        let g = &mut d.config.origin_groups.as_mut().unwrap().items_mut()[0];
+        g.failover_criteria.status_codes = cfconsole_model::List::new(vec![418, 500]);
+        d.commit("OriginGroups", std::time::Instant::now());
+    }
+    c.steps(3);
+    let finding = |c: &Console| {
+        c.draft()
+            .findings()
+            .iter()
+            .any(|f| f.path.contains("FailoverCriteria") && f.is_error())
+    };
+    assert!(finding(&c), "418 is refused: {:?}", c.draft().findings());
+    assert!(c.h.query_by_label("418").is_some(), "418 is shown, ticked");
+    c.click("418");
+    assert!(!finding(&c), "unticking 418 clears the finding");
+    assert_eq!(
+        c.draft().config.origin_groups.as_ref().unwrap().items()[0]
+            .failover_criteria
+            .status_codes
+            .items(),
+        [500]
+    );
+}

@@ -178,15 +178,25 @@ pub fn show(ui: &mut Ui, c: &mut DistributionConfig, form: &mut FormCtx<'_>, vie
                         );
                     }
                 }
-                let l = ui.label("Failover status codes");
+                ui.label("Failover status codes");
                 ui.horizontal_wrapped(|ui| {
                     let mut codes = g.failover_criteria.status_codes.items().to_vec();
                     let mut changed = false;
-                    for code in FAILOVER_CODES {
+                    // Codes CloudFront accepts, and any other the configuration holds (an
+                    // imported 418, say), so that it can be unticked.
+                    let mut shown: Vec<_> = FAILOVER_CODES.to_vec();
+                    for c in &codes {
+                        if !shown.contains(c) {
+                            shown.push(*c);
+                        }
+                    }
+                    for code in shown {
                         let mut on = codes.contains(&code);
+                        // Each code is its own checkbox, named by its number (the row's
+                        // label names the set).
                         if ui
                             .checkbox(&mut on, code.to_string())
-                            .labelled_by(l.id)
+                            .on_hover_text(format!("Fail over to the next member on {code}"))
                             .changed()
                         {
                             if on {
@@ -204,8 +214,24 @@ pub fn show(ui: &mut Ui, c: &mut DistributionConfig, form: &mut FormCtx<'_>, vie
                     }
                 });
                 ui.end_row();
+                // The failover codes' findings at the codes.
+                let codes_path = format!("{base}.FailoverCriteria");
+                if form.checks.under(&codes_path).next().is_some() {
+                    ui.label("");
+                    ui.vertical(|ui| {
+                        for f in form.checks.under(&codes_path) {
+                            form::finding_text(ui, f);
+                        }
+                    });
+                    ui.end_row();
+                }
             });
-            for f in form.checks.under(&base) {
+            let codes_path = format!("{base}.FailoverCriteria");
+            for f in form
+                .checks
+                .under(&base)
+                .filter(|f| !f.path.starts_with(&codes_path))
+            {
                 form::finding_text(ui, f);
             }
             if ui.button(format!("Remove origin group {}", g.id)).clicked() {
