@@ -228,6 +228,42 @@ async fn k2_unresolved_policy_refuses_start_naming_behavior_and_id() {
     );
 }
 
+/// spec T-9: a refused config is reported with each finding exactly as `cfconsole validate`
+/// prints it, CloudFront's error code included, so a script can tell why the start failed.
+#[tokio::test]
+async fn t9_a_refused_config_prints_each_finding_as_validate_does_with_its_code() {
+    let cfg = config(
+        json!({"CachePolicyId": null, "MinTTL": 100, "DefaultTTL": 100, "MaxTTL": 10,
+            "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"},
+                "Headers": {"Quantity": 0}, "QueryStringCacheKeys": {"Quantity": 0}}}),
+        json!({}),
+    );
+    let doc = cfconsole_model::Document::from_json(&cfg.to_string()).unwrap();
+    let expected: Vec<String> = cfconsole_model::validate(&doc.config)
+        .iter()
+        .filter(|f| f.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert!(!expected.is_empty());
+    let err = cfconsole_edge::Edge::start(cfconsole_edge::EdgeConfig::new(doc.config, DOMAIN))
+        .await
+        .err()
+        .expect("refused");
+    assert!(matches!(err, cfconsole_edge::StartError::Invalid(_)));
+    let text = err.to_string();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("the configuration cannot be previewed:"));
+    let rest: Vec<&str> = lines.collect();
+    assert_eq!(rest, expected, "one validate line per finding");
+    assert!(
+        rest.iter()
+            .any(|l| l.starts_with("error: DefaultCacheBehavior.MinTTL: ")
+                && l.contains("MaxTTL 10")
+                && l.ends_with("(InvalidTTLOrder)")),
+        "{text}"
+    );
+}
+
 /// spec K-6/§6: a custom cache policy the distribution uses must be one CloudFront accepts; an
 /// invalid policy it does not use is no reason to refuse.
 #[tokio::test]
