@@ -1029,6 +1029,45 @@ async fn c1_c2_c9_brotli_preferred_gzip_otherwise_and_etag_weakened() {
     e.edge.stop().await;
 }
 
+/// spec K-8: a viewer that accepts none of the enabled codings and one that sends no
+/// Accept-Encoding both get the uncompressed object: neither is in the key, so they share one
+/// entry. The origin still hears `identity` from the first.
+#[tokio::test]
+async fn k8_accepting_none_of_the_codings_and_sending_no_accept_encoding_share_an_entry() {
+    let body = "compress me please ".repeat(100);
+    let b2 = body.clone();
+    let o = Origin::start(move |_| Scripted::ok(&b2).header("cache-control", "max-age=60")).await;
+    let e = edge(config(json!({"Compress": true}), json!({})), &o).await;
+    let r = e
+        .req("GET", "/k8", &[("accept-encoding", "deflate")], "")
+        .await;
+    assert_eq!(r.x_cache(), "Miss from cloudfront");
+    assert_eq!((r.h("content-encoding"), r.body.len()), (None, body.len()));
+    assert_eq!(
+        o.last().headers.get("accept-encoding").unwrap(),
+        "identity",
+        "K-8: the origin gets identity"
+    );
+    let r = e.req("GET", "/k8", &[], "").await;
+    assert_eq!(
+        r.x_cache(),
+        "Hit from cloudfront",
+        "K-8: no Accept-Encoding shares the entry of `deflate` only"
+    );
+    assert_eq!((r.h("content-encoding"), r.body.len()), (None, body.len()));
+    let r = e
+        .req(
+            "GET",
+            "/k8",
+            &[("accept-encoding", "deflate, identity")],
+            "",
+        )
+        .await;
+    assert_eq!(r.x_cache(), "Hit from cloudfront");
+    assert_eq!(o.hits(), 1, "K-8: one origin fetch for both");
+    e.edge.stop().await;
+}
+
 // ---- §12 headers ----
 
 #[tokio::test]
