@@ -1029,6 +1029,48 @@ async fn c1_c2_c9_brotli_preferred_gzip_otherwise_and_etag_weakened() {
     e.edge.stop().await;
 }
 
+/// spec C-4: CloudFront compresses only a response whose Content-Length it can read; a chunked
+/// origin response of a compressible type and size is served and cached as the origin sent it.
+#[tokio::test]
+async fn c4_a_chunked_response_without_content_length_is_not_compressed() {
+    let body = "compress me please ".repeat(200);
+    let o = RawOrigin::start(RawReply::ThenClose(chunked_response(
+        &[
+            ("content-type", "text/html"),
+            ("cache-control", "max-age=60"),
+            ("etag", "\"abc\""),
+            ("connection", "close"),
+        ],
+        body.as_bytes(),
+        700,
+    )))
+    .await;
+    let e = edge_with(
+        config(json!({"Compress": true}), json!({})),
+        &[("o1", Override::parse(&o.url()).unwrap())],
+        |_| {},
+    )
+    .await;
+    let gzip = [("accept-encoding", "gzip, br")];
+    let r = e.req("GET", "/chunked", &gzip, "").await;
+    assert_eq!((r.status, r.x_cache()), (200, "Miss from cloudfront"));
+    assert_eq!(r.h("content-encoding"), None, "C-4: no Content-Length");
+    assert_eq!(r.text(), body, "the origin's bytes, whole");
+    assert_eq!(
+        r.h("etag"),
+        Some("\"abc\""),
+        "C-9 applies only when compressing"
+    );
+    let r = e.req("GET", "/chunked", &gzip, "").await;
+    assert_eq!(
+        (r.x_cache(), r.h("content-encoding"), r.body.len()),
+        ("Hit from cloudfront", None, body.len()),
+        "C-8: the uncompressed copy is cached and served"
+    );
+    assert_eq!(o.requests(), 1);
+    e.edge.stop().await;
+}
+
 /// spec K-8: a viewer that accepts none of the enabled codings and one that sends no
 /// Accept-Encoding both get the uncompressed object: neither is in the key, so they share one
 /// entry. The origin still hears `identity` from the first.
