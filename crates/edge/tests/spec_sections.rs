@@ -1236,6 +1236,72 @@ async fn o4_o5_slow_origin_504_and_server_keeps_serving() {
     e.edge.stop().await;
 }
 
+/// An edge whose origin `o1` is `url` with OriginReadTimeout 1 s, ConnectionAttempts 2 and
+/// ConnectionTimeout 10 s, every method allowed, nothing cached.
+async fn slow_origin_edge(url: &str) -> TestEdge {
+    let cfg = config(
+        json!({"CachePolicyId": CACHING_DISABLED,
+            "AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+                "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}),
+        json!({"Origins": {"Quantity": 1, "Items": [{"Id": "o1", "DomainName": "origin.example",
+            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only",
+                "OriginReadTimeout": 1, "OriginKeepaliveTimeout": 5},
+            "ConnectionAttempts": 2, "ConnectionTimeout": 10}]}}),
+    );
+    edge_with(cfg, &[("o1", Override::parse(url).unwrap())], |_| {}).await
+}
+
+/// spec O-4: the response timeout runs from the moment the request is on a connected socket
+/// (ConnectionTimeout is not added to it); a GET that times out is retried until
+/// ConnectionAttempts are spent, each attempt with its own timeout, then 504. A POST is not
+/// retried. Bounds are loose for a loaded machine; the attempt counts are exact.
+#[tokio::test]
+async fn o4_response_timeout_counts_from_the_sent_request_get_retried_post_not() {
+    let o = RawOrigin::start(RawReply::Silent).await;
+    let e = slow_origin_edge(&o.url()).await;
+    let t = std::time::Instant::now();
+    let r = e.get("/never").await;
+    let took = t.elapsed();
+    assert_eq!((r.status, r.x_cache()), (504, "Error from cloudfront"));
+    assert_eq!(
+        o.requests(),
+        2,
+        "O-4: a GET is retried (ConnectionAttempts 2)"
+    );
+    assert!(
+        took >= Duration::from_millis(1900) && took < Duration::from_secs(5),
+        "O-4: two attempts of 1 s each, not ConnectionTimeout + OriginReadTimeout: {took:?}"
+    );
+    let t = std::time::Instant::now();
+    let r = e.req("POST", "/never-post", &[], "payload").await;
+    let took = t.elapsed();
+    assert_eq!(r.status, 504);
+    assert_eq!(o.requests(), 3, "O-4: a POST is sent once");
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(5),
+        "O-4: one attempt of 1 s: {took:?}"
+    );
+    e.edge.stop().await;
+}
+
+/// spec O-4: the response timeout is also the longest gap between packets: headers and part of
+/// the body, then silence, is a timeout (retried for GET) and a 504, not a hang.
+#[tokio::test]
+async fn o4_a_stalled_body_is_a_response_timeout() {
+    let mut reply =
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\n".to_vec();
+    reply.extend_from_slice(b"only ten b");
+    let o = RawOrigin::start(RawReply::ThenStall(reply)).await;
+    let e = slow_origin_edge(&o.url()).await;
+    let t = std::time::Instant::now();
+    let r = e.get("/stalls").await;
+    let took = t.elapsed();
+    assert_eq!(r.status, 504, "O-4/O-5");
+    assert_eq!(o.requests(), 2, "O-4: retried once (ConnectionAttempts 2)");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    e.edge.stop().await;
+}
+
 #[tokio::test]
 async fn folder_origin_serves_like_s3() {
     let dir = tempfile::tempdir().unwrap();
