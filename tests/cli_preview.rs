@@ -177,6 +177,49 @@ fn preview_refuses_an_invalid_config_with_the_findings() {
     );
 }
 
+/// A refused config: each finding on its own line exactly as `cfconsole validate` prints it,
+/// CloudFront's error code included, so a script can tell why the start was refused.
+#[test]
+fn preview_refuses_min_ttl_above_max_ttl_with_the_validate_line_and_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("dist.json");
+    std::fs::write(
+        &config,
+        r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
+                "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}, "Headers": {"Quantity": 0}, "QueryStringCacheKeys": {"Quantity": 0}},
+                "MinTTL": 100, "DefaultTTL": 100, "MaxTTL": 10}}"#,
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cfconsole"))
+        .arg("preview")
+        .arg(&config)
+        .args(["--listen", "127.0.0.1:0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "no listening line");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("error: DefaultCacheBehavior.MinTTL: ")
+                && l.ends_with("(InvalidTTLOrder)")),
+        "{err}"
+    );
+    let validate = Command::new(env!("CARGO_BIN_EXE_cfconsole"))
+        .arg("validate")
+        .arg(&config)
+        .output()
+        .unwrap();
+    let lines = String::from_utf8_lossy(&validate.stdout).into_owned();
+    let errors: Vec<&str> = lines.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert!(!errors.is_empty(), "{lines}");
+    for l in errors {
+        assert!(err.lines().any(|e| e == l), "{l:?} not in:\n{err}");
+    }
+}
+
 #[test]
 fn preview_refuses_an_origin_ca_file_without_a_certificate() {
     let dir = tempfile::tempdir().unwrap();

@@ -122,14 +122,8 @@ pub fn validate(args: ValidateArgs) -> ExitCode {
 }
 
 /// `error: PATH: MESSAGE (CODE)` / `warning: PATH: MESSAGE`; a finding about the whole file
-/// (empty path, such as invalid JSON) drops the path.
+/// (empty path, such as invalid JSON) drops the path. The model's `Display` for [`Finding`], so
+/// `cfconsole preview` prints a refused config's findings exactly as this does.
 fn line(f: &Finding) -> String {
-    if f.path.is_empty() {
-        match f.code {
-            Some(code) => format!("{}: {} ({code})", f.severity, f.message),
-            None => format!("{}: {}", f.severity, f.message),
-        }
-    } else {
-        f.to_string()
-    }
+    f.to_string()
 }

@@ -6,7 +6,7 @@ use std::io::Write as _;
 
 use bytes::Bytes;
 use hyper::HeaderMap;
-use hyper::header::{CONTENT_ENCODING, CONTENT_TYPE};
+use hyper::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
 
 /// spec C-5: the content types CloudFront compresses.
 const COMPRESSIBLE: &[&str] = &[
@@ -69,6 +69,8 @@ pub enum Skip {
     ViewerRefuses,
     AlreadyEncoded,
     Status,
+    /// spec C-4: no valid Content-Length from the origin (a chunked or read-to-close body).
+    NoLength,
     Size,
     ContentType,
 }
@@ -80,6 +82,7 @@ impl Skip {
             Skip::ViewerRefuses => "viewer-refuses",
             Skip::AlreadyEncoded => "already-encoded",
             Skip::Status => "status",
+            Skip::NoLength => "no-content-length",
             Skip::Size => "size",
             Skip::ContentType => "content-type",
         }
@@ -109,7 +112,16 @@ pub fn should_compress(
     if !matches!(status, 200 | 403 | 404) {
         return Err(Skip::Status);
     }
-    if !(MIN_SIZE..=MAX_SIZE).contains(&body_len) {
+    // spec C-4: CloudFront decides on the origin's Content-Length, and without one (a chunked
+    // or read-to-close response) it does not compress at all (Developer Guide, "Serving
+    // compressed files": "If the Content-Length header is missing, CloudFront won't compress").
+    // The preview used to measure the buffered body instead, which compressed chunked
+    // responses; the documentation wins. The body actually received must fit the window too
+    // (a HEAD has none, and a short body is not the object the header announced).
+    let Some(declared) = content_length(headers) else {
+        return Err(Skip::NoLength);
+    };
+    if !(MIN_SIZE..=MAX_SIZE).contains(&declared) || !(MIN_SIZE..=MAX_SIZE).contains(&body_len) {
         return Err(Skip::Size);
     }
     let media = headers
@@ -127,6 +139,24 @@ pub fn should_compress(
         Some(m) if COMPRESSIBLE.contains(&m.as_str()) => Ok(coding),
         _ => Err(Skip::ContentType),
     }
+}
+
+/// spec C-4: the response's Content-Length when present and valid (one value, or several equal
+/// values, of digits only).
+fn content_length(headers: &HeaderMap) -> Option<usize> {
+    let mut found = None;
+    for v in headers.get_all(CONTENT_LENGTH) {
+        let text = v.to_str().ok()?.trim();
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: usize = text.parse().ok()?;
+        if found.is_some_and(|f| f != n) {
+            return None;
+        }
+        found = Some(n);
+    }
+    found
 }
 
 /// Compresses `body` with `coding` ("gzip" or "br"). Errors only on I/O into memory, which
@@ -305,13 +335,47 @@ mod tests {
                 Err(Skip::ContentType),
             ),
         ];
-        for (rule, en, coding, status, headers, len, want) in cases {
+        for (rule, en, coding, status, mut headers, len, want) in cases {
+            // The origin announced the length it sent.
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
             assert_eq!(
                 should_compress(en, coding, status, &headers, len),
                 want,
                 "{rule}"
             );
         }
+    }
+
+    #[test]
+    fn c4_no_valid_content_length_no_compression() {
+        let with = |values: &[&str]| {
+            let mut m = h(Some("text/html"), None);
+            for v in values {
+                m.append(CONTENT_LENGTH, HeaderValue::from_str(v).unwrap());
+            }
+            m
+        };
+        let cases: [(&str, HeaderMap, Result<&str, Skip>); 7] = [
+            ("chunked: none", with(&[]), Err(Skip::NoLength)),
+            ("not a number", with(&["2k"]), Err(Skip::NoLength)),
+            ("signed", with(&["+2000"]), Err(Skip::NoLength)),
+            ("two values", with(&["2000", "2001"]), Err(Skip::NoLength)),
+            ("repeated value", with(&["2000", "2000"]), Ok("gzip")),
+            ("declared too small", with(&["999"]), Err(Skip::Size)),
+            ("valid", with(&["2000"]), Ok("gzip")),
+        ];
+        for (rule, headers, want) in cases {
+            assert_eq!(
+                should_compress(true, Some("gzip"), 200, &headers, 2000),
+                want,
+                "C-4 {rule}"
+            );
+        }
+        // A HEAD answer announces the length but carries no body: nothing to compress.
+        assert_eq!(
+            should_compress(true, Some("gzip"), 200, &with(&["2000"]), 0),
+            Err(Skip::Size)
+        );
     }
 
     #[test]

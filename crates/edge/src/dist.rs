@@ -239,8 +239,20 @@ pub struct Options {
 
 /// Why a configuration cannot be served.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("the configuration cannot be previewed:\n{}", .0.iter().map(|f| format!("  {}: {}", f.path, f.message)).collect::<Vec<_>>().join("\n"))]
+#[error("{}", render_findings(.0))]
 pub struct Invalid(pub Vec<Finding>);
+
+/// A refused config as text: a heading, then one line per finding exactly as
+/// `cfconsole validate` prints it (`error: PATH: MESSAGE (CODE)`, the model's `Display`), so a
+/// script can find the CloudFront error code (`(InvalidTTLOrder)`) that explains the refusal.
+pub fn render_findings(findings: &[Finding]) -> String {
+    let mut s = String::from("the configuration cannot be previewed:");
+    for f in findings {
+        s.push('\n');
+        s.push_str(&f.to_string());
+    }
+    s
+}
 
 /// The one place that decides whether a config may be served: every error of the full
 /// validator (what CloudFront itself would refuse), and every policy id that resolves to

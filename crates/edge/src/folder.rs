@@ -57,6 +57,8 @@ fn xml_error(status: StatusCode, code: &str, message: &str, key: &str) -> Fetche
         HeaderValue::from_static("application/xml"),
     );
     headers.insert(header::SERVER, HeaderValue::from_static("AmazonS3"));
+    // S3 frames its error documents with Content-Length, which C-4 looks at.
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
     Fetched {
         status,
         headers,

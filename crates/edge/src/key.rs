@@ -178,6 +178,17 @@ impl AcceptEncoding {
         }
     }
 
+    /// The value in the cache key (K-8), None when not keyed. A viewer that accepts none of the
+    /// enabled codings (`deflate` only, say) and one that sends no Accept-Encoding both get the
+    /// uncompressed object, so neither is keyed and they share one entry; only the origin
+    /// request tells them apart (`identity` versus nothing).
+    pub fn key_value(self) -> Option<&'static str> {
+        match self {
+            AcceptEncoding::Absent | AcceptEncoding::Identity => None,
+            other => other.header_value(),
+        }
+    }
+
     /// The coding the edge would produce (C-2: Brotli preferred).
     pub fn preferred(self) -> Option<&'static str> {
         match self {
@@ -291,8 +302,8 @@ impl KeyRecipe {
             k.push_str("cookie:");
             k.push_str(&c);
         }
-        if let Some(ae) = input.accept_encoding.header_value() {
-            // K-8: the normalised value is keyed ("identity" keeps uncompressed apart too).
+        if let Some(ae) = input.accept_encoding.key_value() {
+            // K-8: the normalised value is keyed; "identity" and no header are not.
             let _ = write!(k, "\u{1}ae:{ae}");
         }
         if self.options_cached && input.method == hyper::Method::OPTIONS {
@@ -493,11 +504,11 @@ mod tests {
                 false,
             ),
             (
-                "K-8 absent vs identity differ",
+                "K-8 absent and identity share",
                 &enc,
                 ("GET", "/a", None, vec![]),
                 ("GET", "/a", None, vec![("accept-encoding", "deflate")]),
-                false,
+                true,
             ),
             (
                 "M-6 GET and HEAD share",

@@ -13,6 +13,7 @@ use http_body_util::Full;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode};
 use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::capture_connection;
 use hyper_util::rt::TokioExecutor;
 
 use crate::connect::{ConnectFailure, OriginConnector};
@@ -167,8 +168,28 @@ impl OriginError {
     }
 }
 
-/// spec O-3/O-4: sends the request, retrying connection failures (TCP connect and TLS
-/// handshake alike) up to `attempts` times, and timeouts too for GET/HEAD only.
+/// How one attempt failed: the error, and whether the request had reached a connected socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Failed {
+    error: OriginError,
+    /// The request was on a connected socket (the response timeout, O-4, was running).
+    sent: bool,
+}
+
+impl Failed {
+    fn connecting(error: OriginError) -> Self {
+        Self { error, sent: false }
+    }
+    fn responding(error: OriginError) -> Self {
+        Self { error, sent: true }
+    }
+}
+
+/// spec O-3/O-4: sends the request in at most `attempts` attempts. A connection that cannot be
+/// made (refused, DNS, TLS, ConnectionTimeout) is retried for every method: nothing reached the
+/// origin. A response timeout (no first byte, or too long a gap between body chunks, once the
+/// request was sent) is retried for GET and HEAD only, each attempt with its own timeout;
+/// DELETE, OPTIONS, PATCH, POST and PUT get the 504 after one.
 pub async fn fetch(origin: &OriginSpec, req: &OriginRequest) -> Result<Fetched, OriginError> {
     let (scheme, authority) = match &origin.target {
         Target::Folder(root) => {
@@ -189,14 +210,19 @@ pub async fn fetch(origin: &OriginSpec, req: &OriginRequest) -> Result<Fetched, 
     for _ in 0..origin.attempts.max(1) {
         match once(origin, scheme, authority, req).await {
             Ok(f) => return Ok(f),
-            Err(
-                e @ (OriginError::Connect
-                | OriginError::Dns
-                | OriginError::Certificate
-                | OriginError::Tls),
-            ) => last = e,
-            Err(OriginError::Timeout) if idempotent => last = OriginError::Timeout,
-            Err(e) => return Err(e),
+            Err(Failed {
+                error:
+                    e @ (OriginError::Connect
+                    | OriginError::Dns
+                    | OriginError::Certificate
+                    | OriginError::Tls),
+                ..
+            }) => last = e,
+            Err(Failed {
+                error: OriginError::Timeout,
+                sent,
+            }) if !sent || idempotent => last = OriginError::Timeout,
+            Err(f) => return Err(f.error),
         }
     }
     Err(last)
@@ -207,7 +233,7 @@ async fn once(
     scheme: &str,
     authority: &str,
     req: &OriginRequest,
-) -> Result<Fetched, OriginError> {
+) -> Result<Fetched, Failed> {
     let uri = format!(
         "{scheme}://{authority}{}{}",
         origin.origin_path, req.path_and_query
@@ -218,17 +244,60 @@ async fn once(
     if let Some(h) = builder.headers_mut() {
         *h = req.headers.clone();
     }
-    let request = builder
+    let mut request = builder
         .body(Full::new(req.body.clone()))
-        .map_err(|_| OriginError::Protocol)?;
+        .map_err(|_| Failed::connecting(OriginError::Protocol))?;
+    // Tells when the client has a connected socket for this request (new or pooled); hyper
+    // writes the request on it at once.
+    let mut connection = capture_connection(&mut request);
     let started = Instant::now();
-    // The connector enforces ConnectionTimeout; the response must start within read_timeout
-    // after that (O-4).
-    let limit = origin.connect_timeout + origin.read_timeout;
-    let response = match tokio::time::timeout(limit, origin.client.request(request)).await {
-        Err(_) => return Err(OriginError::Timeout),
-        Ok(Err(e)) => return Err(classify(&e)),
-        Ok(Ok(r)) => r,
+    let mut pending = std::pin::pin!(origin.client.request(request));
+    // spec O-3: the connector holds the TCP connect and the TLS handshake to ConnectionTimeout
+    // each and fails by itself; this bound is only a backstop for that phase.
+    let connect_bound = origin.connect_timeout * 2 + Duration::from_secs(1);
+    let early = tokio::select! {
+        biased;
+        r = &mut pending => Some(r),
+        connected = async { connection.wait_for_connection_metadata().await.is_some() } => {
+            if connected {
+                None
+            } else {
+                // No connection was made: the request future is about to fail; let it say why.
+                match tokio::time::timeout(connect_bound, &mut pending).await {
+                    Err(_) => return Err(Failed::connecting(OriginError::Timeout)),
+                    Ok(r) => Some(r),
+                }
+            }
+        }
+        _ = tokio::time::sleep(connect_bound) => {
+            return Err(Failed::connecting(OriginError::Timeout));
+        }
+    };
+    let response = match early {
+        Some(Ok(r)) => r,
+        Some(Err(e)) => {
+            // Failed before the client reported a connection: a connect-phase failure.
+            let kind = classify(&e);
+            return Err(if e.is_connect() {
+                Failed::connecting(kind)
+            } else {
+                Failed::responding(kind)
+            });
+        }
+        // spec O-4: the response timeout starts once the request is on a connected socket, so
+        // ConnectionTimeout is not added to it: the first byte must come within it.
+        None => match tokio::time::timeout(origin.read_timeout, &mut pending).await {
+            Err(_) => return Err(Failed::responding(OriginError::Timeout)),
+            Ok(Err(e)) => {
+                let kind = classify(&e);
+                return Err(if e.is_connect() {
+                    Failed::connecting(kind)
+                } else {
+                    Failed::responding(kind)
+                });
+            }
+            Ok(Ok(r)) => r,
+        },
     };
     let ttfb = started.elapsed();
     let (parts, mut body) = response.into_parts();
@@ -241,7 +310,7 @@ async fn once(
     // connection returns what arrived, marked incomplete (not cached).
     let collected = crate::body::collect(&mut body, expected, origin.read_timeout)
         .await
-        .map_err(|_| OriginError::Timeout)?;
+        .map_err(|_| Failed::responding(OriginError::Timeout))?;
     let mut complete = collected.complete;
     if expected.is_some_and(|n| n != collected.body.len()) && req.method != Method::HEAD {
         complete = false;

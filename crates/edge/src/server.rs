@@ -107,7 +107,7 @@ impl EdgeConfig {
 /// Why the preview did not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("{}", render(.0))]
+    #[error("{}", crate::dist::render_findings(.0))]
     Invalid(Vec<Finding>),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -121,14 +121,6 @@ pub enum StartError {
     },
     #[error("TLS: {0}")]
     Tls(String),
-}
-
-fn render(findings: &[Finding]) -> String {
-    let mut s = String::from("the configuration cannot be previewed:");
-    for f in findings {
-        s.push_str(&format!("\n  {}: {}", f.path, f.message));
-    }
-    s
 }
 
 /// The control surface shared by the in-process handle and the admin API.

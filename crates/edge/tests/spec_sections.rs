@@ -228,6 +228,42 @@ async fn k2_unresolved_policy_refuses_start_naming_behavior_and_id() {
     );
 }
 
+/// spec T-9: a refused config is reported with each finding exactly as `cfconsole validate`
+/// prints it, CloudFront's error code included, so a script can tell why the start failed.
+#[tokio::test]
+async fn t9_a_refused_config_prints_each_finding_as_validate_does_with_its_code() {
+    let cfg = config(
+        json!({"CachePolicyId": null, "MinTTL": 100, "DefaultTTL": 100, "MaxTTL": 10,
+            "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"},
+                "Headers": {"Quantity": 0}, "QueryStringCacheKeys": {"Quantity": 0}}}),
+        json!({}),
+    );
+    let doc = cfconsole_model::Document::from_json(&cfg.to_string()).unwrap();
+    let expected: Vec<String> = cfconsole_model::validate(&doc.config)
+        .iter()
+        .filter(|f| f.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert!(!expected.is_empty());
+    let err = cfconsole_edge::Edge::start(cfconsole_edge::EdgeConfig::new(doc.config, DOMAIN))
+        .await
+        .err()
+        .expect("refused");
+    assert!(matches!(err, cfconsole_edge::StartError::Invalid(_)));
+    let text = err.to_string();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("the configuration cannot be previewed:"));
+    let rest: Vec<&str> = lines.collect();
+    assert_eq!(rest, expected, "one validate line per finding");
+    assert!(
+        rest.iter()
+            .any(|l| l.starts_with("error: DefaultCacheBehavior.MinTTL: ")
+                && l.contains("MaxTTL 10")
+                && l.ends_with("(InvalidTTLOrder)")),
+        "{text}"
+    );
+}
+
 /// spec K-6/§6: a custom cache policy the distribution uses must be one CloudFront accepts; an
 /// invalid policy it does not use is no reason to refuse.
 #[tokio::test]
@@ -993,6 +1029,87 @@ async fn c1_c2_c9_brotli_preferred_gzip_otherwise_and_etag_weakened() {
     e.edge.stop().await;
 }
 
+/// spec C-4: CloudFront compresses only a response whose Content-Length it can read; a chunked
+/// origin response of a compressible type and size is served and cached as the origin sent it.
+#[tokio::test]
+async fn c4_a_chunked_response_without_content_length_is_not_compressed() {
+    let body = "compress me please ".repeat(200);
+    let o = RawOrigin::start(RawReply::ThenClose(chunked_response(
+        &[
+            ("content-type", "text/html"),
+            ("cache-control", "max-age=60"),
+            ("etag", "\"abc\""),
+            ("connection", "close"),
+        ],
+        body.as_bytes(),
+        700,
+    )))
+    .await;
+    let e = edge_with(
+        config(json!({"Compress": true}), json!({})),
+        &[("o1", Override::parse(&o.url()).unwrap())],
+        |_| {},
+    )
+    .await;
+    let gzip = [("accept-encoding", "gzip, br")];
+    let r = e.req("GET", "/chunked", &gzip, "").await;
+    assert_eq!((r.status, r.x_cache()), (200, "Miss from cloudfront"));
+    assert_eq!(r.h("content-encoding"), None, "C-4: no Content-Length");
+    assert_eq!(r.text(), body, "the origin's bytes, whole");
+    assert_eq!(
+        r.h("etag"),
+        Some("\"abc\""),
+        "C-9 applies only when compressing"
+    );
+    let r = e.req("GET", "/chunked", &gzip, "").await;
+    assert_eq!(
+        (r.x_cache(), r.h("content-encoding"), r.body.len()),
+        ("Hit from cloudfront", None, body.len()),
+        "C-8: the uncompressed copy is cached and served"
+    );
+    assert_eq!(o.requests(), 1);
+    e.edge.stop().await;
+}
+
+/// spec K-8: a viewer that accepts none of the enabled codings and one that sends no
+/// Accept-Encoding both get the uncompressed object: neither is in the key, so they share one
+/// entry. The origin still hears `identity` from the first.
+#[tokio::test]
+async fn k8_accepting_none_of_the_codings_and_sending_no_accept_encoding_share_an_entry() {
+    let body = "compress me please ".repeat(100);
+    let b2 = body.clone();
+    let o = Origin::start(move |_| Scripted::ok(&b2).header("cache-control", "max-age=60")).await;
+    let e = edge(config(json!({"Compress": true}), json!({})), &o).await;
+    let r = e
+        .req("GET", "/k8", &[("accept-encoding", "deflate")], "")
+        .await;
+    assert_eq!(r.x_cache(), "Miss from cloudfront");
+    assert_eq!((r.h("content-encoding"), r.body.len()), (None, body.len()));
+    assert_eq!(
+        o.last().headers.get("accept-encoding").unwrap(),
+        "identity",
+        "K-8: the origin gets identity"
+    );
+    let r = e.req("GET", "/k8", &[], "").await;
+    assert_eq!(
+        r.x_cache(),
+        "Hit from cloudfront",
+        "K-8: no Accept-Encoding shares the entry of `deflate` only"
+    );
+    assert_eq!((r.h("content-encoding"), r.body.len()), (None, body.len()));
+    let r = e
+        .req(
+            "GET",
+            "/k8",
+            &[("accept-encoding", "deflate, identity")],
+            "",
+        )
+        .await;
+    assert_eq!(r.x_cache(), "Hit from cloudfront");
+    assert_eq!(o.hits(), 1, "K-8: one origin fetch for both");
+    e.edge.stop().await;
+}
+
 // ---- §12 headers ----
 
 #[tokio::test]
@@ -1116,6 +1233,72 @@ async fn o4_o5_slow_origin_504_and_server_keeps_serving() {
     );
     assert_eq!(r.h("server"), Some("CloudFront"));
     assert_eq!(e.get("/ok").await.text(), "fast");
+    e.edge.stop().await;
+}
+
+/// An edge whose origin `o1` is `url` with OriginReadTimeout 1 s, ConnectionAttempts 2 and
+/// ConnectionTimeout 10 s, every method allowed, nothing cached.
+async fn slow_origin_edge(url: &str) -> TestEdge {
+    let cfg = config(
+        json!({"CachePolicyId": CACHING_DISABLED,
+            "AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+                "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}),
+        json!({"Origins": {"Quantity": 1, "Items": [{"Id": "o1", "DomainName": "origin.example",
+            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only",
+                "OriginReadTimeout": 1, "OriginKeepaliveTimeout": 5},
+            "ConnectionAttempts": 2, "ConnectionTimeout": 10}]}}),
+    );
+    edge_with(cfg, &[("o1", Override::parse(url).unwrap())], |_| {}).await
+}
+
+/// spec O-4: the response timeout runs from the moment the request is on a connected socket
+/// (ConnectionTimeout is not added to it); a GET that times out is retried until
+/// ConnectionAttempts are spent, each attempt with its own timeout, then 504. A POST is not
+/// retried. Bounds are loose for a loaded machine; the attempt counts are exact.
+#[tokio::test]
+async fn o4_response_timeout_counts_from_the_sent_request_get_retried_post_not() {
+    let o = RawOrigin::start(RawReply::Silent).await;
+    let e = slow_origin_edge(&o.url()).await;
+    let t = std::time::Instant::now();
+    let r = e.get("/never").await;
+    let took = t.elapsed();
+    assert_eq!((r.status, r.x_cache()), (504, "Error from cloudfront"));
+    assert_eq!(
+        o.requests(),
+        2,
+        "O-4: a GET is retried (ConnectionAttempts 2)"
+    );
+    assert!(
+        took >= Duration::from_millis(1900) && took < Duration::from_secs(5),
+        "O-4: two attempts of 1 s each, not ConnectionTimeout + OriginReadTimeout: {took:?}"
+    );
+    let t = std::time::Instant::now();
+    let r = e.req("POST", "/never-post", &[], "payload").await;
+    let took = t.elapsed();
+    assert_eq!(r.status, 504);
+    assert_eq!(o.requests(), 3, "O-4: a POST is sent once");
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(5),
+        "O-4: one attempt of 1 s: {took:?}"
+    );
+    e.edge.stop().await;
+}
+
+/// spec O-4: the response timeout is also the longest gap between packets: headers and part of
+/// the body, then silence, is a timeout (retried for GET) and a 504, not a hang.
+#[tokio::test]
+async fn o4_a_stalled_body_is_a_response_timeout() {
+    let mut reply =
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\n".to_vec();
+    reply.extend_from_slice(b"only ten b");
+    let o = RawOrigin::start(RawReply::ThenStall(reply)).await;
+    let e = slow_origin_edge(&o.url()).await;
+    let t = std::time::Instant::now();
+    let r = e.get("/stalls").await;
+    let took = t.elapsed();
+    assert_eq!(r.status, 504, "O-4/O-5");
+    assert_eq!(o.requests(), 2, "O-4: retried once (ConnectionAttempts 2)");
+    assert!(took < Duration::from_secs(5), "{took:?}");
     e.edge.stop().await;
 }
 

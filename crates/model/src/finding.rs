@@ -81,9 +81,15 @@ impl Finding {
 }
 
 impl std::fmt::Display for Finding {
-    /// `error: PATH: MESSAGE (CODE)`, the CLI's line format.
+    /// `error: PATH: MESSAGE (CODE)` / `warning: PATH: MESSAGE`, the line `cfconsole validate`
+    /// prints and `cfconsole preview` repeats when it refuses a config. A finding about the
+    /// whole document (empty path, such as invalid JSON) drops the path.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}: {}", self.severity, self.path, self.message)?;
+        write!(f, "{}: ", self.severity)?;
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)?;
         if let Some(code) = self.code {
             write!(f, " ({code})")?;
         }
@@ -112,5 +118,26 @@ impl crate::ParseError {
             .chain(self.further.into_iter().map(|e| (e.path, e.message)))
             .map(|(path, message)| Finding::error_uncoded(path, message))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Finding;
+
+    #[test]
+    fn display_is_the_validate_line() {
+        let f = Finding::error("DefaultCacheBehavior.MinTTL", "InvalidTTLOrder", "too big");
+        assert_eq!(
+            f.to_string(),
+            "error: DefaultCacheBehavior.MinTTL: too big (InvalidTTLOrder)"
+        );
+        let w = Finding::warning("Comment", "empty");
+        assert_eq!(w.to_string(), "warning: Comment: empty");
+        let whole = Finding::error_uncoded("", "expected value at line 1 column 1");
+        assert_eq!(
+            whole.to_string(),
+            "error: expected value at line 1 column 1"
+        );
     }
 }

@@ -378,3 +378,93 @@ pub async fn raw(addr: SocketAddr, bytes: &[u8]) -> String {
     let _ = tokio::time::timeout(Duration::from_secs(3), s.read_to_end(&mut out)).await;
     String::from_utf8_lossy(&out).to_string()
 }
+
+/// What a [`RawOrigin`] does once it has read a request head.
+#[derive(Debug, Clone)]
+pub enum RawReply {
+    /// Writes nothing and keeps the connection open (a stalled or firewalled origin).
+    Silent,
+    /// Writes these bytes, then keeps the connection open without writing more.
+    ThenStall(Vec<u8>),
+    /// Writes these bytes and closes the connection.
+    ThenClose(Vec<u8>),
+}
+
+/// An origin on 127.0.0.1:0 that speaks raw bytes, for what a scripted hyper origin cannot do:
+/// never answer, stall halfway, answer chunked. Counts the request heads it read.
+pub struct RawOrigin {
+    pub addr: SocketAddr,
+    requests: Arc<AtomicUsize>,
+}
+
+impl RawOrigin {
+    pub async fn start(reply: RawReply) -> RawOrigin {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let count = requests.clone();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let count = count.clone();
+                let reply = reply.clone();
+                tokio::spawn(async move {
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => head.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    count.fetch_add(1, Ordering::SeqCst);
+                    let bytes = match &reply {
+                        RawReply::Silent => None,
+                        RawReply::ThenStall(b) => Some((b, false)),
+                        RawReply::ThenClose(b) => Some((b, true)),
+                    };
+                    if let Some((b, close)) = bytes {
+                        let _ = stream.write_all(b).await;
+                        let _ = stream.flush().await;
+                        if close {
+                            let _ = stream.shutdown().await;
+                            return;
+                        }
+                    }
+                    // Hold the connection until the edge gives up on it.
+                    while let Ok(n) = stream.read(&mut buf).await {
+                        if n == 0 {
+                            break;
+                        }
+                    }
+                });
+            }
+        });
+        RawOrigin { addr, requests }
+    }
+
+    /// Request heads read so far (one per attempt: each attempt is a new connection).
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// An HTTP/1.1 response with a chunked body of `body` in chunks of `chunk` bytes.
+pub fn chunked_response(headers: &[(&str, &str)], body: &[u8], chunk: usize) -> Vec<u8> {
+    let mut out = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n".to_vec();
+    for (n, v) in headers {
+        out.extend_from_slice(format!("{n}: {v}\r\n").as_bytes());
+    }
+    out.extend_from_slice(b"\r\n");
+    for c in body.chunks(chunk.max(1)) {
+        out.extend_from_slice(format!("{:x}\r\n", c.len()).as_bytes());
+        out.extend_from_slice(c);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"0\r\n\r\n");
+    out
+}
