@@ -80,8 +80,9 @@ pub enum EdgeError {
     UrlTooLong,
     /// spec H-12 / issue: the request headers exceed 20,480 bytes (CloudFront answers 494).
     HeadersTooLarge,
-    /// A viewer request body over the preview's buffer limit (`pipeline::MAX_VIEWER_BODY`):
-    /// a preview limit, not CloudFront's (see the constant).
+    /// A HEAD or OPTIONS request body over the preview's buffer limit
+    /// (`pipeline::MAX_VIEWER_BODY`): a preview limit, not CloudFront's, for the bodies the
+    /// preview still holds whole (see the constant). Streamed bodies have no limit.
     BodyTooLarge,
     /// spec S-9.
     GeoBlocked,
@@ -166,7 +167,7 @@ impl EdgeError {
             EdgeError::GetWithBody => "Bad request. A GET request with a body is not allowed.",
             EdgeError::UrlTooLong => "Bad request. The URL is longer than 8,192 bytes.",
             EdgeError::BodyTooLarge => {
-                "The request body is larger than 32 MiB. This is a limit of the local preview, which holds a body in memory before sending it to the origin; CloudFront itself accepts larger bodies."
+                "The request body is larger than 32 MiB. This is a limit of the local preview, which holds the body of a HEAD or OPTIONS request in memory before sending it to the origin; CloudFront itself accepts larger bodies."
             }
             EdgeError::HeadersTooLarge => {
                 "Bad request. The request headers are larger than 20,480 bytes."

@@ -95,6 +95,8 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
     let key = percent_encoding::percent_decode_str(full.trim_start_matches('/'))
         .decode_utf8_lossy()
         .to_string();
+    // The request body is never read here: a streamed viewer body (POST, PUT, …) is dropped
+    // unread with the request, so the 405 costs no memory whatever the body's size.
     if !matches!(req.method, Method::GET | Method::HEAD) {
         return xml_error(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -6,10 +6,16 @@
 //! protocol policy and, for `match-viewer` and S3 origins, the viewer's protocol (O-2).
 
 use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::body::{Frame, SizeHint};
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode};
 use hyper_util::client::legacy::Client;
@@ -56,7 +62,7 @@ pub struct OriginSpec {
     /// preview: every HTTPS attempt fails as a handshake failure would (502), with a message
     /// saying why. A list with TLSv1.2 allows 1.2 and 1.3 (CloudFront negotiates 1.3 too).
     pub legacy_tls_only: bool,
-    client: Client<OriginConnector, Full<Bytes>>,
+    client: Client<OriginConnector, SentBody>,
 }
 
 impl std::fmt::Debug for OriginSpec {
@@ -109,6 +115,162 @@ impl OriginSpec {
     }
 }
 
+/// Errors of a request body on its way to an origin.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A viewer's request body as it streams to an origin.
+pub type StreamBody = UnsyncBoxBody<Bytes, BoxError>;
+
+/// The body as the origin client sends it, whatever [`OriginBody`] it came from.
+type SentBody = UnsyncBoxBody<Bytes, BoxError>;
+
+/// The body of a request to an origin.
+#[derive(Clone, Default)]
+pub enum OriginBody {
+    #[default]
+    Empty,
+    /// A body held whole (see `pipeline::MAX_VIEWER_BODY` for which ones still are).
+    Full(Bytes),
+    /// A viewer body streamed through as it arrives, never held whole. It can be sent once:
+    /// it stays unread across connection attempts that fail before the request is written
+    /// (O-3), and is taken when the first attempt that reaches the origin starts sending it.
+    Stream(Arc<Streamed>),
+}
+
+impl std::fmt::Debug for OriginBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OriginBody::Empty => f.write_str("Empty"),
+            OriginBody::Full(b) => write!(f, "Full({} bytes)", b.len()),
+            OriginBody::Stream(s) => write!(f, "Stream({:?})", s.hint.exact()),
+        }
+    }
+}
+
+impl OriginBody {
+    /// A viewer body to stream. Its size hint is what the viewer declared: exact with a
+    /// `Content-Length` (sent on, H-4), unknown when chunked (sent chunked).
+    pub fn stream(body: StreamBody) -> Self {
+        let hint = hyper::body::Body::size_hint(&body);
+        OriginBody::Stream(Arc::new(Streamed {
+            slot: Mutex::new(Some(body)),
+            hint,
+            started: AtomicBool::new(false),
+            base: tokio::time::Instant::now(),
+            last: AtomicU64::new(0),
+        }))
+    }
+
+    /// The length to send as `Content-Length` (spec H-4): a held body's length, a streamed
+    /// body's declared length; None for no body or a chunked one.
+    pub fn content_length(&self) -> Option<u64> {
+        match self {
+            OriginBody::Empty => None,
+            OriginBody::Full(b) if b.is_empty() => None,
+            OriginBody::Full(b) => Some(b.len() as u64),
+            OriginBody::Stream(s) => s.hint.exact(),
+        }
+    }
+
+    /// A streamed body began to be sent: the request can no longer be retried (O-3).
+    fn started(&self) -> bool {
+        matches!(self, OriginBody::Stream(s) if s.started.load(Ordering::Acquire))
+    }
+
+    /// When the streamed body last moved (a chunk sent, or its end): spec O-4's response
+    /// timeout counts from there while the body is being sent.
+    fn last_progress(&self) -> Option<tokio::time::Instant> {
+        match self {
+            OriginBody::Stream(s) if s.started.load(Ordering::Acquire) => {
+                Some(s.base + Duration::from_millis(s.last.load(Ordering::Acquire)))
+            }
+            _ => None,
+        }
+    }
+
+    /// The body for one attempt.
+    fn for_attempt(&self) -> SentBody {
+        match self {
+            OriginBody::Empty => Empty::new().map_err(|e| match e {}).boxed_unsync(),
+            OriginBody::Full(b) => Full::new(b.clone()).map_err(|e| match e {}).boxed_unsync(),
+            OriginBody::Stream(s) => Lazy {
+                shared: s.clone(),
+                body: None,
+            }
+            .boxed_unsync(),
+        }
+    }
+}
+
+/// The shared state of a streamed body across attempts.
+pub struct Streamed {
+    /// The unread body until an attempt starts sending it.
+    slot: Mutex<Option<StreamBody>>,
+    hint: SizeHint,
+    started: AtomicBool,
+    base: tokio::time::Instant,
+    /// Milliseconds after `base` of the last chunk (or the end) sent.
+    last: AtomicU64,
+}
+
+impl Streamed {
+    fn moved(&self) {
+        let ms = self.base.elapsed().as_millis() as u64;
+        self.last.store(ms, Ordering::Release);
+    }
+}
+
+/// One attempt's view of a streamed body: it takes the body out of the shared slot only when
+/// the connection asks for the first chunk, i.e. once the request head is written on a
+/// connected socket. An attempt whose connection fails never polls it, so the next attempt
+/// still finds the body whole (spec O-3).
+struct Lazy {
+    shared: Arc<Streamed>,
+    body: Option<StreamBody>,
+}
+
+impl hyper::body::Body for Lazy {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        let this = self.get_mut();
+        if this.body.is_none() {
+            this.shared.started.store(true, Ordering::Release);
+            this.shared.moved();
+            let taken = this
+                .shared
+                .slot
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .take();
+            match taken {
+                Some(b) => this.body = Some(b),
+                None => return Poll::Ready(Some(Err("the request body was already sent".into()))),
+            }
+        }
+        let Some(body) = this.body.as_mut() else {
+            return Poll::Ready(None);
+        };
+        let polled = Pin::new(body).poll_frame(cx);
+        if polled.is_ready() {
+            this.shared.moved();
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        false
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.shared.hint
+    }
+}
+
 /// A request to an origin, fully built by the pipeline.
 #[derive(Debug, Clone)]
 pub struct OriginRequest {
@@ -116,7 +278,7 @@ pub struct OriginRequest {
     /// Viewer path (after D-1), without OriginPath, plus the forwarded query.
     pub path_and_query: String,
     pub headers: HeaderMap,
-    pub body: Bytes,
+    pub body: OriginBody,
     /// The viewer came over HTTPS: picks the scheme for `match-viewer` and S3 origins (O-2).
     pub viewer_https: bool,
 }
@@ -189,7 +351,9 @@ impl Failed {
 /// made (refused, DNS, TLS, ConnectionTimeout) is retried for every method: nothing reached the
 /// origin. A response timeout (no first byte, or too long a gap between body chunks, once the
 /// request was sent) is retried for GET and HEAD only, each attempt with its own timeout;
-/// DELETE, OPTIONS, PATCH, POST and PUT get the 504 after one.
+/// DELETE, OPTIONS, PATCH, POST and PUT get the 504 after one. A streamed viewer body
+/// ([`OriginBody::Stream`]) cannot be sent twice: once an attempt started sending it, its
+/// failure is the answer (502/504), whatever the attempts left.
 pub async fn fetch(origin: &OriginSpec, req: &OriginRequest) -> Result<Fetched, OriginError> {
     let (scheme, authority) = match &origin.target {
         Target::Folder(root) => {
@@ -208,7 +372,14 @@ pub async fn fetch(origin: &OriginSpec, req: &OriginRequest) -> Result<Fetched, 
     let idempotent = matches!(req.method, Method::GET | Method::HEAD);
     let mut last = OriginError::Connect;
     for _ in 0..origin.attempts.max(1) {
-        match once(origin, scheme, authority, req).await {
+        let result = once(origin, scheme, authority, req).await;
+        if let Err(f) = result
+            && req.body.started()
+        {
+            // spec O-3: the body is partly sent (and gone); there is nothing left to retry with.
+            return Err(f.error);
+        }
+        match result {
             Ok(f) => return Ok(f),
             Err(Failed {
                 error:
@@ -245,7 +416,7 @@ async fn once(
         *h = req.headers.clone();
     }
     let mut request = builder
-        .body(Full::new(req.body.clone()))
+        .body(req.body.for_attempt())
         .map_err(|_| Failed::connecting(OriginError::Protocol))?;
     // Tells when the client has a connected socket for this request (new or pooled); hyper
     // writes the request on it at once.
@@ -285,8 +456,10 @@ async fn once(
             });
         }
         // spec O-4: the response timeout starts once the request is on a connected socket, so
-        // ConnectionTimeout is not added to it: the first byte must come within it.
-        None => match tokio::time::timeout(origin.read_timeout, &mut pending).await {
+        // ConnectionTimeout is not added to it: the first byte must come within it. While a
+        // streamed body is being sent it counts from the body's last chunk (a long upload is not
+        // a silent origin).
+        None => match wait_response(origin.read_timeout, req, &mut pending).await {
             Err(_) => return Err(Failed::responding(OriginError::Timeout)),
             Ok(Err(e)) => {
                 let kind = classify(&e);
@@ -322,6 +495,25 @@ async fn once(
         complete,
         ttfb,
     })
+}
+
+/// spec O-4: waits for the response head at most `limit` after the request was sent, or after
+/// the streamed body last moved, whichever is later.
+async fn wait_response<F: std::future::Future + Unpin>(
+    limit: Duration,
+    req: &OriginRequest,
+    pending: &mut F,
+) -> Result<F::Output, tokio::time::error::Elapsed> {
+    let mut deadline = tokio::time::Instant::now() + limit;
+    loop {
+        match tokio::time::timeout_at(deadline, &mut *pending).await {
+            Ok(r) => return Ok(r),
+            Err(elapsed) => match req.body.last_progress() {
+                Some(t) if t + limit > deadline => deadline = t + limit,
+                _ => return Err(elapsed),
+            },
+        }
+    }
 }
 
 fn classify(e: &hyper_util::client::legacy::Error) -> OriginError {

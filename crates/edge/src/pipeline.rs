@@ -12,7 +12,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full};
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, Request, Response, StatusCode, Version};
 
@@ -25,7 +25,7 @@ use crate::headers::{self as hdr, PolicyContext};
 use crate::key::{AcceptEncoding, CacheKey, KeyInput, select_cookies, select_query};
 use crate::lock::Collapser;
 use crate::log::{Logger, Record};
-use crate::origin::{self, Fetched, OriginError, OriginRequest};
+use crate::origin::{self, Fetched, OriginBody, OriginError, OriginRequest};
 use crate::outcome::ResultType;
 use crate::range::{self, Range};
 use crate::store::{Entry, Store};
@@ -199,7 +199,7 @@ struct Ctx<'a> {
     query: Option<String>,
     /// Viewer headers, hop-by-hop stripped, with generated CloudFront-* headers (H-9).
     headers: HeaderMap,
-    body: Bytes,
+    body: OriginBody,
     rid: String,
     now: SystemTime,
     accept_encoding: AcceptEncoding,
@@ -212,7 +212,7 @@ struct OwnedCtx {
     path: String,
     query: Option<String>,
     headers: HeaderMap,
-    body: Bytes,
+    body: OriginBody,
     rid: String,
     now: SystemTime,
     accept_encoding: AcceptEncoding,
@@ -267,7 +267,8 @@ pub async fn handle<B>(
     req: Request<B>,
 ) -> Response<Full<Bytes>>
 where
-    B: hyper::body::Body<Data = Bytes>,
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<origin::BoxError>,
 {
     let started = Instant::now();
     let now = shared.clock.now();
@@ -338,7 +339,8 @@ async fn process<B>(
     rid: &str,
 ) -> (Reply, usize)
 where
-    B: hyper::body::Body<Data = Bytes>,
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<origin::BoxError>,
 {
     // spec §1.1: unknown Host → 403; the preview is not an open proxy.
     // Checked under the read lock (no clone on the hit path); written once at start.
@@ -412,16 +414,42 @@ where
     // (§1.1, H-11/H-12, S-9, V-1/V-2, M-4) costs no more than its head, however large the body
     // it declares (hyper closes the connection after answering when a body is left unread), and
     // its logged request size (cs-bytes) is the head alone.
-    let body = match crate::body::read_limited(&parts.headers, body, MAX_VIEWER_BODY).await {
-        Ok(b) => b,
-        Err(crate::body::LimitError::TooLarge) => {
-            return (tag(Reply::edge(EdgeError::BodyTooLarge, rid)), 0);
+    let received = Arc::new(AtomicU64::new(0));
+    let body = if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        // The methods a fill may collapse (K-11), refresh in the background (T-10) or send to
+        // a secondary origin (F-3) need their body more than once: held whole, up to
+        // MAX_VIEWER_BODY (GET bodies are refused above, H-11).
+        match crate::body::read_limited(&parts.headers, body, MAX_VIEWER_BODY).await {
+            Ok(b) if b.is_empty() => OriginBody::Empty,
+            Ok(b) => {
+                received.store(b.len() as u64, Ordering::Relaxed);
+                OriginBody::Full(b)
+            }
+            Err(crate::body::LimitError::TooLarge) => {
+                return (tag(Reply::edge(EdgeError::BodyTooLarge, rid)), 0);
+            }
+            Err(crate::body::LimitError::Unreadable) => {
+                return (tag(Reply::edge(EdgeError::BadRequest, rid)), 0);
+            }
         }
-        Err(crate::body::LimitError::Unreadable) => {
-            return (tag(Reply::edge(EdgeError::BadRequest, rid)), 0);
-        }
+    } else if body.is_end_stream() {
+        OriginBody::Empty
+    } else {
+        // spec M-5: POST, PUT, PATCH and DELETE go straight to one origin (no cache, no
+        // collapsing, no failover): their body streams through as the viewer sends it, with
+        // memory bounded whatever its size, counted for cs-bytes as it passes.
+        let counter = received.clone();
+        OriginBody::stream(
+            body.map_frame(move |f| {
+                if let Some(d) = f.data_ref() {
+                    counter.fetch_add(d.len() as u64, Ordering::Relaxed);
+                }
+                f
+            })
+            .map_err(Into::into)
+            .boxed_unsync(),
+        )
     };
-    let body_len = body.len();
     let ViewerRequest {
         headers,
         query,
@@ -455,6 +483,9 @@ where
         // spec M-5 / K-10 `*`: straight to the origin, never stored.
         direct(shared, dist, behavior, &cx).await
     };
+    // A streamed body has been read as far as the origin took it by the time it answered
+    // (an origin answering early may still be reading the rest).
+    let body_len = received.load(Ordering::Relaxed) as usize;
     (tag(reply), body_len)
 }
 
@@ -581,12 +612,13 @@ pub(crate) fn cache_key(
     })
 }
 
-/// The largest viewer request body the preview accepts (32 MiB). A preview limit, not
-/// CloudFront's: CloudFront streams a body to a custom origin, while the preview holds it in
-/// memory so that a connection failure can be retried with it (O-3), its length sent with it
-/// (H-4 `Content-Length`) and collapsed or background requests can share it. Above this the
+/// The largest viewer request body the preview holds in memory (32 MiB). A preview limit, not
+/// CloudFront's, and only for the bodies that are still held: those of GET, HEAD and OPTIONS
+/// requests, which a fill may collapse (K-11) or refresh in the background (T-10), and an
+/// origin group may send to its secondary (F-3), so they must be replayable. Above this such a
 /// viewer gets 413 ([`EdgeError::BodyTooLarge`]) instead of the preview's memory growing with
-/// the body.
+/// the body. POST, PUT, PATCH and DELETE bodies are streamed to the origin as they arrive
+/// ([`OriginBody::Stream`]) and have no limit.
 pub const MAX_VIEWER_BODY: usize = 32 * 1024 * 1024;
 
 /// spec K-12/H-10: the signed-URL parameters never reach the key or the origin. (The signature
@@ -731,8 +763,9 @@ fn origin_request(dist: &Dist, b: &Behavior, cx: &Ctx<'_>, cacheable: bool) -> O
         pq.push('?');
         pq.push_str(&q);
     }
-    if !cx.body.is_empty() {
-        out.insert(header::CONTENT_LENGTH, HeaderValue::from(cx.body.len()));
+    // spec H-4: the length the viewer declared; a chunked viewer body goes chunked.
+    if let Some(n) = cx.body.content_length() {
+        out.insert(header::CONTENT_LENGTH, HeaderValue::from(n));
     }
     OriginRequest {
         method: cx.method.clone(),
@@ -1450,7 +1483,7 @@ async fn error_page(
         method: Method::GET,
         path_and_query: page.clone(),
         headers,
-        body: Bytes::new(),
+        body: OriginBody::Empty,
         // spec O-2: the error page comes over the protocol the viewer used.
         viewer_https,
     };

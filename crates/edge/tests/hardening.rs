@@ -1,5 +1,7 @@
 //! Resource bounds and the admin API's caller checks: request bodies are read only when they go
-//! to an origin and never past a limit, and the admin API refuses what a web page could send it.
+//! to an origin, a POST/PUT/PATCH/DELETE body streams through to it (never held whole), the few
+//! bodies still held are never read past a limit, and the admin API refuses what a web page
+//! could send it.
 
 mod common;
 
@@ -87,9 +89,24 @@ async fn post(
     len: u64,
     declare: bool,
 ) -> (u16, Arc<AtomicU64>) {
+    let (st, read, _) = send_body(e, Method::POST, host, path, len, declare).await;
+    (st, read)
+}
+
+/// A request with a generated body of `len` bytes, straight into the pipeline: status, bytes
+/// read of the body, response body.
+async fn send_body(
+    e: &TestEdge,
+    method: Method,
+    host: &str,
+    path: &str,
+    len: u64,
+    declare: bool,
+) -> (u16, Arc<AtomicU64>, String) {
+    use http_body_util::BodyExt;
     let (body, read) = Counting::new(len);
     let mut b = Request::builder()
-        .method(Method::POST)
+        .method(method)
         .uri(path)
         .header("host", host);
     if declare {
@@ -109,7 +126,9 @@ async fn post(
         b.body(body).unwrap(),
     )
     .await;
-    (r.status().as_u16(), read)
+    let st = r.status().as_u16();
+    let text = r.into_body().collect().await.unwrap().to_bytes();
+    (st, read, String::from_utf8_lossy(&text).to_string())
 }
 
 #[tokio::test]
@@ -166,17 +185,56 @@ async fn a_redirect_is_answered_over_a_socket_before_the_body_is_sent() {
 }
 
 #[tokio::test]
-async fn a_body_for_the_origin_over_the_preview_limit_gets_413() {
+async fn a_post_over_the_held_body_limit_streams_and_an_options_body_over_it_gets_413() {
     let o = Origin::start(|s| Scripted::ok(&format!("got {}", s.body.len()))).await;
     let e = body_edge(&o).await;
     let over = MAX_VIEWER_BODY as u64 + 1;
-    let (st, read) = post(&e, DOMAIN, "/api/x", over, true).await;
+    // M-5: a POST body streams to the origin, whatever its size, declared (H-4: with its
+    // Content-Length) or chunked.
+    for declare in [true, false] {
+        let (st, read, text) = send_body(&e, Method::POST, DOMAIN, "/api/x", over, declare).await;
+        assert_eq!(
+            (st, text.as_str(), read.load(Ordering::Relaxed)),
+            (200, format!("got {over}").as_str(), over),
+            "a POST body over MAX_VIEWER_BODY reaches the origin whole (declared: {declare})"
+        );
+        let seen = o.last();
+        let framing = (
+            seen.headers
+                .get("content-length")
+                .map(|v| v.to_str().unwrap().to_string()),
+            seen.headers
+                .get("transfer-encoding")
+                .map(|v| v.to_str().unwrap().to_string()),
+        );
+        if declare {
+            assert_eq!(framing, (Some(over.to_string()), None), "H-4");
+        } else {
+            assert_eq!(
+                framing,
+                (None, Some("chunked".into())),
+                "chunked goes chunked"
+            );
+        }
+    }
+    assert_eq!(o.hits(), 2);
+    // An OPTIONS body is still held (F-3: it may go to a secondary origin too): refused unread
+    // above the limit when declared, cut off at the limit when chunked.
+    let (st, read, _) = send_body(&e, Method::OPTIONS, DOMAIN, "/api/x", over, true).await;
     assert_eq!(
         (st, read.load(Ordering::Relaxed)),
         (413, 0),
         "a declared length over the limit is refused unread"
     );
-    let (st, read) = post(&e, DOMAIN, "/api/x", over + CHUNK as u64, false).await;
+    let (st, read, _) = send_body(
+        &e,
+        Method::OPTIONS,
+        DOMAIN,
+        "/api/x",
+        over + CHUNK as u64,
+        false,
+    )
+    .await;
     assert_eq!(
         st, 413,
         "an undeclared (chunked) body is cut off at the limit"
@@ -185,13 +243,308 @@ async fn a_body_for_the_origin_over_the_preview_limit_gets_413() {
         read.load(Ordering::Relaxed) <= (MAX_VIEWER_BODY + CHUNK) as u64,
         "read no further than the limit"
     );
-    assert_eq!(o.hits(), 0);
+    assert_eq!(o.hits(), 2);
     let r = e.req("POST", "/api/x", &[], "a=1").await;
     assert_eq!(
         (r.status, r.text().as_str()),
         (200, "got 3"),
         "a small body still reaches the origin"
     );
+    e.edge.stop().await;
+}
+
+/// An origin on raw sockets that reads a request with a `Content-Length` body, counting the
+/// bytes as they arrive (and holding none of them), and answers 200 with the count when the
+/// body came whole.
+#[derive(Clone, Default)]
+struct Sink {
+    /// The first body bytes arrived while the client was still sending.
+    early: Arc<std::sync::atomic::AtomicBool>,
+    /// Per request: its head (lower case), body bytes received, whether the body came whole.
+    ended: Arc<std::sync::Mutex<Vec<(String, u64, bool)>>>,
+    conns: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Sink {
+    fn ended(&self) -> Vec<(String, u64, bool)> {
+        self.ended.lock().unwrap().clone()
+    }
+
+    async fn serve<S>(self, mut s: S, client_done: Arc<std::sync::atomic::AtomicBool>)
+    where
+        S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut buf = Vec::new();
+        let mut chunk = vec![0u8; CHUNK];
+        let head_end = loop {
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i + 4;
+            }
+            match s.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        };
+        let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
+        let len: u64 = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        let mut got = (buf.len() - head_end) as u64;
+        drop(buf);
+        let mut first = got > 0;
+        if first && !client_done.load(Ordering::SeqCst) {
+            self.early.store(true, Ordering::SeqCst);
+        }
+        while got < len {
+            match s.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    got += n as u64;
+                    if !first {
+                        first = true;
+                        if !client_done.load(Ordering::SeqCst) {
+                            self.early.store(true, Ordering::SeqCst);
+                        }
+                    }
+                }
+            }
+        }
+        let whole = got == len;
+        self.ended.lock().unwrap().push((head, got, whole));
+        if whole {
+            let body = got.to_string();
+            let _ = s
+                .write_all(
+                    format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .as_bytes(),
+                )
+                .await;
+            let _ = s.shutdown().await;
+        }
+    }
+
+    /// Plain HTTP on 127.0.0.1:0.
+    async fn start(client_done: Arc<std::sync::atomic::AtomicBool>) -> (Sink, String) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let sink = Sink::default();
+        let s2 = sink.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                s2.conns.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(s2.clone().serve(stream, client_done.clone()));
+            }
+        });
+        (sink, url)
+    }
+}
+
+/// An edge whose `/api/*` behavior (allow-all, all methods, CachingDisabled) goes to `url`,
+/// OriginReadTimeout 2 s.
+async fn edge_to(
+    url: &str,
+    attempts: u32,
+    tweak: impl FnOnce(&mut cfconsole_edge::EdgeConfig),
+) -> TestEdge {
+    let all: serde_json::Value = serde_json::from_str(ALL_METHODS).unwrap();
+    let cfg = config(
+        json!({"CachePolicyId": CACHING_DISABLED}),
+        json!({"Origins": {"Quantity": 1, "Items": [{"Id": "o1", "DomainName": "origin.example",
+            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "match-viewer",
+                "OriginReadTimeout": 2, "OriginKeepaliveTimeout": 5},
+            "ConnectionAttempts": attempts, "ConnectionTimeout": 2}]},
+            "CacheBehaviors": {"Quantity": 1, "Items": [
+            {"PathPattern": "/api/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_DISABLED, "AllowedMethods": all}]}}),
+    );
+    edge_with(cfg, &[("o1", Override::parse(url).unwrap())], tweak).await
+}
+
+/// Sends a POST of `len` zero bytes with its Content-Length over a real socket, 64 KiB at a
+/// time, and marks `done` once the last byte is written; then reads the response head.
+async fn upload(
+    addr: std::net::SocketAddr,
+    len: u64,
+    done: &std::sync::atomic::AtomicBool,
+) -> String {
+    use tokio::io::AsyncWriteExt;
+    let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+    c.write_all(
+        format!("POST /api/upload HTTP/1.1\r\nHost: {DOMAIN}\r\nContent-Length: {len}\r\n\r\n")
+            .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut left = len;
+    while left > 0 {
+        let n = (CHUNK as u64).min(left) as usize;
+        c.write_all(&ZEROS[..n]).await.unwrap();
+        left -= n as u64;
+    }
+    done.store(true, Ordering::SeqCst);
+    read_response(&mut c).await
+}
+
+#[tokio::test]
+async fn a_256_mib_post_streams_to_the_origin_as_it_arrives() {
+    const LEN: u64 = 256 * 1024 * 1024;
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (sink, url) = Sink::start(done.clone()).await;
+    let e = edge_to(&url, 1, |_| {}).await;
+    let head = tokio::time::timeout(
+        std::time::Duration::from_secs(180),
+        upload(e.edge.http_addr.unwrap(), LEN, &done),
+    )
+    .await
+    .expect("the upload is answered");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let ended = sink.ended();
+    assert_eq!(ended.len(), 1, "one origin request");
+    let (origin_head, got, whole) = &ended[0];
+    assert_eq!(
+        (*got, *whole),
+        (LEN, true),
+        "the origin received the whole body"
+    );
+    assert!(
+        origin_head.contains(&format!("content-length: {LEN}\r\n")),
+        "H-4: the viewer's Content-Length is kept: {origin_head}"
+    );
+    // The edge holds at most a few buffers of it: the origin was reading the body while the
+    // client had most of it still to send (socket buffers hold a few MiB, not 256).
+    assert!(
+        sink.early.load(Ordering::SeqCst),
+        "the body reached the origin before the client finished sending it"
+    );
+    // cs-bytes counts the streamed body as it passed.
+    let logged = e.edge.control().recent_requests();
+    let rec = logged
+        .iter()
+        .find(|r| r.method == "POST")
+        .expect("the POST is logged");
+    assert!(
+        rec.cs_bytes > LEN && rec.cs_bytes < LEN + 1024,
+        "cs-bytes: head plus the whole body, got {}",
+        rec.cs_bytes
+    );
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn a_post_body_survives_a_failed_connection_attempt() {
+    // spec O-3: the first connection fails in its TLS handshake (a connection failure, retried
+    // for every method: nothing was sent); the second attempt delivers the unread body whole.
+    let ca = {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        (cert, key)
+    };
+    let leaf_key = rcgen::KeyPair::generate().unwrap();
+    let leaf = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&leaf_key, &ca.0, &ca.1)
+        .unwrap();
+    let tls = cfconsole_edge::tls::server_config(
+        &cfconsole_edge::tls::CertPem {
+            cert: leaf.pem(),
+            key: leaf_key.serialize_pem(),
+        },
+        cfconsole_edge::tls::ViewerTls::default(),
+    )
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let sink = Sink::default();
+    let s2 = sink.clone();
+    let d2 = done.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            if s2.conns.fetch_add(1, Ordering::SeqCst) == 0 {
+                drop(stream); // the first attempt's handshake fails
+                continue;
+            }
+            let (s3, d3, acceptor) = (s2.clone(), d2.clone(), acceptor.clone());
+            tokio::spawn(async move {
+                if let Ok(t) = acceptor.accept(stream).await {
+                    s3.serve(t, d3).await;
+                }
+            });
+        }
+    });
+    let ca_pem = ca.0.pem();
+    let e = edge_to(&format!("https://localhost:{port}"), 2, move |c| {
+        c.origin_ca = vec![ca_pem];
+    })
+    .await;
+    const LEN: u64 = 4 * 1024 * 1024 + 123;
+    let head = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        upload(e.edge.http_addr.unwrap(), LEN, &done),
+    )
+    .await
+    .expect("the upload is answered");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        sink.conns.load(Ordering::SeqCst) >= 2,
+        "O-3: a second connection attempt"
+    );
+    let ended = sink.ended();
+    assert_eq!(ended.len(), 1);
+    assert_eq!(
+        (ended[0].1, ended[0].2),
+        (LEN, true),
+        "the whole body, once"
+    );
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn a_viewer_gone_mid_body_ends_the_origin_request_short() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (sink, url) = Sink::start(done.clone()).await;
+    let e = edge_to(&url, 1, |_| {}).await;
+    const LEN: usize = 1024 * 1024;
+    let mut c = tokio::net::TcpStream::connect(e.edge.http_addr.unwrap())
+        .await
+        .unwrap();
+    c.write_all(
+        format!("POST /api/upload HTTP/1.1\r\nHost: {DOMAIN}\r\nContent-Length: {LEN}\r\n\r\n")
+            .as_bytes(),
+    )
+    .await
+    .unwrap();
+    for _ in 0..(LEN / 2 / CHUNK) {
+        c.write_all(&ZEROS).await.unwrap();
+    }
+    c.shutdown().await.unwrap();
+    // The edge answers or closes; it does not wait for the rest.
+    let mut buf = vec![0u8; 4096];
+    tokio::time::timeout(std::time::Duration::from_secs(5), c.read(&mut buf))
+        .await
+        .expect("the edge answers or closes within 5 s, it does not hang")
+        .ok();
+    let t0 = std::time::Instant::now();
+    while sink.ended().is_empty() && t0.elapsed() < std::time::Duration::from_secs(5) {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let ended = sink.ended();
+    assert_eq!(ended.len(), 1, "the origin's request body ended");
+    assert!(
+        ended[0].1 < LEN as u64 && !ended[0].2,
+        "the origin saw its request body end short: {} of {LEN}",
+        ended[0].1
+    );
+    drop(c);
     e.edge.stop().await;
 }
 
