@@ -1,0 +1,104 @@
+//! The checks a request passes before anything is fetched (spec §1.1, S-9, D-1/D-2, P-1/P-3,
+//! V-1/V-2): the viewer's country, the route to a behavior, the viewer protocol policy and its
+//! redirect.
+
+use bytes::Bytes;
+use hyper::header::{self, HeaderValue};
+use hyper::{HeaderMap, Method, StatusCode, Version};
+
+use crate::dist::{Behavior, Dist, strip_port};
+use crate::errors::EdgeError;
+use crate::outcome::ResultType;
+
+use super::{Reply, Shared};
+
+/// spec S-9: the viewer's country: its own `CloudFront-Viewer-Country` (no GeoIP locally), else
+/// the `--viewer-country` stand-in.
+pub(crate) fn viewer_country(received: &HeaderMap, fallback: Option<&str>) -> Option<String> {
+    received
+        .get("cloudfront-viewer-country")
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_ascii_uppercase())
+        .or_else(|| fallback.map(str::to_string))
+}
+
+/// spec D-1/D-2/§19-4 then P-1/P-3: the path after the default root object replaced exactly
+/// `/`, and the index in [`Dist::behaviors`] of the first behavior matching it (the default,
+/// last, when none does).
+pub(crate) fn route(dist: &Dist, raw_path: &str) -> (String, usize) {
+    let path = match (&dist.default_root, raw_path) {
+        (Some(root), "/") => format!("/{root}"),
+        _ => raw_path.to_string(),
+    };
+    let bi = dist
+        .compiled
+        .select(&path)
+        .unwrap_or(dist.behaviors.len() - 1);
+    (path, bi)
+}
+
+/// What the viewer protocol policy does with a request (spec V-1, V-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Protocol {
+    Serve,
+    /// 403 from the edge: `https-only` over HTTP (V-1), or an HTTP/1.0 request other than
+    /// GET/HEAD under `redirect-to-https` (it cannot follow a 307).
+    Refuse,
+    /// `redirect-to-https` over HTTP: 301 for GET/HEAD, 307 for the other methods (V-2).
+    Redirect(StatusCode),
+}
+
+/// spec V-1/V-2: the viewer protocol policy of behavior `b` for one request.
+pub(crate) fn viewer_protocol(
+    b: &Behavior,
+    https: bool,
+    version: Version,
+    method: &Method,
+) -> Protocol {
+    if https {
+        return Protocol::Serve;
+    }
+    match b.viewer_protocol_policy {
+        "https-only" => Protocol::Refuse,
+        "redirect-to-https" => {
+            let get = matches!(*method, Method::GET | Method::HEAD);
+            if version == Version::HTTP_10 && !get {
+                Protocol::Refuse
+            } else if get {
+                Protocol::Redirect(StatusCode::MOVED_PERMANENTLY)
+            } else {
+                Protocol::Redirect(StatusCode::TEMPORARY_REDIRECT)
+            }
+        }
+        _ => Protocol::Serve,
+    }
+}
+
+/// spec V-2: 301 for GET/HEAD, 307 for the other methods (HTTP/1.1+), to the HTTPS URL.
+pub(super) fn redirect(
+    shared: &Shared,
+    status: StatusCode,
+    host: &str,
+    path_and_query: &str,
+    rid: &str,
+) -> Reply {
+    let name = strip_port(host);
+    // §19-10 decision: same host and path; the port becomes the HTTPS listener's.
+    let location = match *shared.https_port.read().unwrap_or_else(|e| e.into_inner()) {
+        Some(443) | None => format!("https://{name}{path_and_query}"),
+        Some(p) => format!("https://{name}:{p}{path_and_query}"),
+    };
+    let mut reply = Reply::edge(EdgeError::BadRequest, rid);
+    reply.status = status;
+    reply.body = Bytes::from(format!(
+        "<html>\n<head><title>{status}</title></head>\n<body>\n<center><h1>{status}</h1></center>\n<hr><center>CloudFront</center>\n</body>\n</html>\n"
+    ));
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        reply.headers.insert(header::LOCATION, v);
+    }
+    // spec V-3: result type Redirect.
+    reply.result = ResultType::Redirect;
+    reply.response_result = ResultType::Redirect;
+    reply.detail = "Redirect";
+    reply
+}

@@ -1,0 +1,261 @@
+//! The origin request (spec §12 H-1…H-7), sending it to an origin or an origin group with
+//! failover (§14 F-1…F-3), and the non-cacheable path that forwards straight to it (M-5).
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use bytes::Bytes;
+use hyper::header::{self, HeaderValue};
+use hyper::{HeaderMap, Method};
+
+use crate::dist::{Behavior, Dist};
+use crate::headers as hdr;
+use crate::key::{select_cookies, select_query};
+use crate::origin::{self, Fetched, OriginError, OriginRequest};
+use crate::outcome::ResultType;
+
+use super::error_page::{error_page, with_error_page};
+use super::{Ctx, Reply, Shared, version_str};
+
+/// Headers that a cacheable request never forwards: the edge answers conditionals and ranges
+/// itself from its entries (R-6 decision: viewer validators are evaluated against the cached
+/// object). A ranged miss gets its one valid range back, in canonical form (G-2, see `fill`).
+pub(super) const EDGE_ANSWERED: &[&str] = &[
+    "if-match",
+    "if-none-match",
+    "if-modified-since",
+    "if-range",
+    "if-unmodified-since",
+    "range",
+    "request-range",
+];
+
+/// spec §12 H-1…H-7, K-3…K-10: the origin request for this behavior.
+pub(super) fn origin_request(
+    dist: &Dist,
+    b: &Behavior,
+    cx: &Ctx<'_>,
+    cacheable: bool,
+) -> OriginRequest {
+    let mut out = HeaderMap::with_capacity(cx.headers.len() + 6);
+    let options_cached = b.cached.contains(&Method::OPTIONS);
+    for (name, value) in cx.headers.iter() {
+        let n = name.as_str();
+        if hdr::ALWAYS_REMOVED.contains(&n)
+            || n.starts_with("x-edge-")
+            || n.starts_with("x-amz-cf-")
+        {
+            continue;
+        }
+        let configured = b.names_header(n);
+        let forward = match n {
+            // H-1: Host only when forwarded; otherwise the origin's domain (set per origin).
+            "host" => configured,
+            // K-7 and K-8 are rebuilt below.
+            "cookie" | "x-forwarded-for" | "via" => false,
+            "accept-encoding" if b.key.gzip || b.key.br => false,
+            // H-6: Authorization per method.
+            "authorization" => match cx.method {
+                Method::GET | Method::HEAD => configured,
+                Method::OPTIONS if options_cached => configured,
+                _ => true,
+            },
+            _ if cacheable && EDGE_ANSWERED.contains(&n) => false,
+            // H-9: CloudFront-* only when named.
+            _ if n.starts_with("cloudfront-") => configured,
+            _ if configured => true,
+            // §19-12 decision: legacy forwards the header table and other custom headers;
+            // policies forward only what they list plus framing, validators and cache control.
+            _ if b.forward.legacy => {
+                hdr::ALWAYS_FORWARDED_LEGACY.contains(&n)
+                    || !hdr::REMOVED_UNLESS_CONFIGURED.contains(&n)
+            }
+            _ => hdr::ALWAYS_FORWARDED_POLICY.contains(&n),
+        };
+        if forward {
+            out.append(name.clone(), value.clone());
+        }
+    }
+    if let Some(c) = select_cookies(&cx.headers, &b.forward.cookies)
+        && let Ok(v) = HeaderValue::from_str(&c)
+    {
+        out.insert(header::COOKIE, v);
+    }
+    // spec K-8: the normalised Accept-Encoding (identity when the viewer accepts none).
+    if (b.key.gzip || b.key.br)
+        && let Some(ae) = cx.accept_encoding.header_value()
+    {
+        out.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(ae));
+    }
+    // spec H-3: X-Forwarded-For appended, Via, X-Amz-Cf-Id, User-Agent.
+    let ip = cx.conn.peer.ip().to_string();
+    let xff = match cx
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(prev) => format!("{prev}, {ip}"),
+        None => ip,
+    };
+    if let Ok(v) = HeaderValue::from_str(&xff) {
+        out.insert("x-forwarded-for", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{} {} (CloudFront)",
+        version_str(cx.version),
+        dist.via
+    )) {
+        out.insert(header::VIA, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&cx.rid) {
+        out.insert("x-amz-cf-id", v);
+    }
+    if !out.contains_key(header::USER_AGENT) {
+        out.insert(
+            header::USER_AGENT,
+            HeaderValue::from_static("Amazon CloudFront"),
+        );
+    }
+    // spec H-2/K-4: path after D-1, query only as selected.
+    let mut pq = cx.path.clone();
+    if let Some(q) = select_query(cx.query.as_deref(), &b.forward.query) {
+        pq.push('?');
+        pq.push_str(&q);
+    }
+    // spec H-4: the length the viewer declared; a chunked viewer body goes chunked.
+    if let Some(n) = cx.body.content_length() {
+        out.insert(header::CONTENT_LENGTH, HeaderValue::from(n));
+    }
+    OriginRequest {
+        method: cx.method.clone(),
+        path_and_query: pq,
+        headers: out,
+        body: cx.body.clone(),
+        viewer_https: cx.conn.https,
+    }
+}
+
+/// Sends to a behavior's target: an origin, or an origin group with failover (spec §14).
+pub(super) async fn send(
+    shared: &Shared,
+    dist: &Dist,
+    target: &str,
+    req: &OriginRequest,
+) -> Result<Fetched, OriginError> {
+    if let Some(group) = dist.groups.get(target) {
+        let primary = send_one(shared, dist, &group.primary, req).await;
+        // spec F-3: only GET, HEAD and OPTIONS fail over.
+        if !matches!(req.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            return primary;
+        }
+        // spec F-2: a listed status, a connection failure or a timeout.
+        let fail = match &primary {
+            Ok(f) => group.codes.contains(&f.status.as_u16()),
+            Err(_) => true,
+        };
+        if fail {
+            return send_one(shared, dist, &group.secondary, req).await;
+        }
+        return primary;
+    }
+    send_one(shared, dist, target, req).await
+}
+
+pub(super) async fn send_one(
+    shared: &Shared,
+    dist: &Dist,
+    origin_id: &str,
+    req: &OriginRequest,
+) -> Result<Fetched, OriginError> {
+    let Some(o) = dist.origins.get(origin_id) else {
+        return Err(OriginError::Connect);
+    };
+    shared.origin_requests.fetch_add(1, Ordering::Relaxed);
+    let mut req = req.clone();
+    if !req.headers.contains_key(header::HOST) {
+        // spec H-1: the origin's DomainName.
+        if let Ok(v) = HeaderValue::from_str(&o.domain_name) {
+            req.headers.insert(header::HOST, v);
+        }
+    }
+    // spec H-7: custom headers overwrite the viewer's.
+    for (n, v) in &o.custom_headers {
+        req.headers.insert(n.clone(), v.clone());
+    }
+    origin::fetch(o, &req).await
+}
+
+/// Non-cacheable requests (M-5): forwarded with their body, never stored.
+pub(super) async fn direct(
+    shared: &Arc<Shared>,
+    dist: &Arc<Dist>,
+    b: &Behavior,
+    cx: &Ctx<'_>,
+) -> Reply {
+    let req = origin_request(dist, b, cx, false);
+    let started = Instant::now();
+    let res = send(shared, dist, &b.target, &req).await;
+    let upstream_ms = Some(started.elapsed().as_millis());
+    let mut reply = match res {
+        Ok(f) if f.status.as_u16() >= 400 => {
+            let status = f.status.as_u16();
+            let mut headers = f.headers;
+            hdr::strip_hop_by_hop(&mut headers);
+            let mut r = Reply {
+                status: f.status,
+                headers,
+                body: f.body,
+                result: ResultType::Error,
+                response_result: ResultType::Error,
+                detail: "Error",
+                edge: false,
+                behavior: None,
+                age: None,
+                range: None,
+                upstream_ms,
+            };
+            if let Some((s, h, body)) =
+                error_page(shared, dist, status, cx.now, cx.conn.https).await
+            {
+                r.status = s;
+                r.headers = h;
+                r.body = body;
+            }
+            r
+        }
+        Ok(f) => {
+            let mut headers = f.headers;
+            hdr::strip_hop_by_hop(&mut headers);
+            let mut r = Reply {
+                status: f.status,
+                headers,
+                body: f.body,
+                result: ResultType::Miss,
+                response_result: ResultType::Miss,
+                detail: "Miss",
+                edge: false,
+                behavior: None,
+                age: None,
+                range: None,
+                upstream_ms,
+            };
+            if cx.method == Method::HEAD {
+                r.body = Bytes::new();
+            }
+            r
+        }
+        Err(e) => {
+            with_error_page(
+                shared,
+                dist,
+                Reply::edge(e.edge_error(), &cx.rid),
+                cx.now,
+                cx.conn.https,
+            )
+            .await
+        }
+    };
+    reply.upstream_ms = upstream_ms;
+    reply
+}
