@@ -102,3 +102,18 @@ pub(super) fn redirect(
     reply.detail = "Redirect";
     reply
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::headers;
+    use super::*;
+
+    #[test]
+    fn s9_viewer_country_header_else_the_stand_in() {
+        let own = headers(&[("cloudfront-viewer-country", " de ")]);
+        assert_eq!(viewer_country(&own, Some("US")).as_deref(), Some("DE"));
+        let none = HeaderMap::new();
+        assert_eq!(viewer_country(&none, Some("US")).as_deref(), Some("US"));
+        assert_eq!(viewer_country(&none, None), None);
+    }
+}

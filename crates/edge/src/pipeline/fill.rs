@@ -490,3 +490,69 @@ pub(super) async fn partial(
         upstream_ms,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use hyper::StatusCode;
+
+    use super::super::testing::{entry, stored_at};
+    use super::*;
+
+    /// The test entry's expiry (stored for 60 s).
+    fn expiry() -> SystemTime {
+        stored_at() + Duration::from_secs(60)
+    }
+
+    #[test]
+    fn r4_r5_expired_copy_stands_in_without_stale_if_error() {
+        let e = entry(&[]);
+        for after in [0, 1, 86_400 * 365] {
+            let now = expiry() + Duration::from_secs(after);
+            assert!(stale_usable(&e, now), "{after} s after expiry");
+        }
+    }
+
+    #[test]
+    fn t5_stale_if_error_0_returns_the_error() {
+        let mut e = entry(&[]);
+        e.stale_if_error = Some(0);
+        assert!(!stale_usable(&e, expiry()));
+        assert!(!stale_usable(&e, expiry() + Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn t10_stale_if_error_window_bounds_the_copy() {
+        let mut e = entry(&[]);
+        e.stale_if_error = Some(30);
+        assert!(stale_usable(&e, expiry()));
+        assert!(stale_usable(&e, expiry() + Duration::from_secs(29)));
+        assert!(!stale_usable(&e, expiry() + Duration::from_secs(30)));
+        assert!(!stale_usable(&e, expiry() + Duration::from_secs(3_600)));
+    }
+
+    #[test]
+    fn t10_stale_while_revalidate_does_not_widen_stale_if_error() {
+        let mut e = entry(&[]);
+        e.stale_if_error = Some(10);
+        e.stale_while_revalidate = Some(3_600);
+        assert!(!stale_usable(&e, expiry() + Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn r4_only_a_cached_200_stands_in() {
+        let mut error = entry(&[]);
+        error.error = true;
+        assert!(!stale_usable(&error, expiry()), "error-cached entry (E-3)");
+        for status in [
+            StatusCode::PARTIAL_CONTENT,
+            StatusCode::MOVED_PERMANENTLY,
+            StatusCode::NOT_FOUND,
+        ] {
+            let mut e = entry(&[]);
+            e.status = status;
+            assert!(!stale_usable(&e, expiry()), "{status}");
+        }
+    }
+}

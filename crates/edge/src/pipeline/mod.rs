@@ -47,6 +47,8 @@ mod error_page;
 mod fill;
 mod origin_request;
 mod respond;
+#[cfg(test)]
+mod testing;
 mod viewer;
 
 pub(crate) use admission::{Protocol, route, viewer_country, viewer_protocol};

@@ -80,3 +80,34 @@ pub(super) fn strip_signed_url_params(query: Option<&str>) -> Option<String> {
         .collect();
     (!kept.is_empty()).then(|| kept.join("&"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn k12_h10_signed_url_parameters_are_stripped() {
+        for (query, expected) in [
+            (None, None),
+            (Some("a=1&b=2"), Some("a=1&b=2")),
+            (
+                Some("a=1&Expires=2&Signature=x&Key-Pair-Id=k&b=2"),
+                Some("a=1&b=2"),
+            ),
+            (Some("Policy=p&Signature=s&Key-Pair-Id=k"), None),
+            (Some("Expires&a"), Some("a")),
+            (Some("a=1&&b"), Some("a=1&b")),
+            (Some(""), None),
+            // Parameter names are case-sensitive: only CloudFront's exact names go.
+            (Some("expires=1&signature=2"), Some("expires=1&signature=2")),
+            // Only the names: a value that looks like one is kept.
+            (Some("x=Signature"), Some("x=Signature")),
+        ] {
+            assert_eq!(
+                strip_signed_url_params(query).as_deref(),
+                expected,
+                "{query:?}"
+            );
+        }
+    }
+}
