@@ -8,6 +8,7 @@ pub mod body;
 pub mod cf_headers;
 pub mod clock;
 pub mod compress;
+pub mod conn;
 pub mod connect;
 pub mod dist;
 pub mod errors;

@@ -19,7 +19,6 @@
 //! - `conditional`: serving an entry: conditionals, `If-Range`, ranges and HEAD.
 //! - `respond`: the reply, CloudFront's response headers and the access log record.
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Instant, SystemTime};
@@ -29,7 +28,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::header::{self, HeaderValue};
 use hyper::{HeaderMap, Method, Request, Response, Version};
 
-use crate::cf_headers::{self, Handshake, ViewerFacts};
+use crate::cf_headers::{self, ViewerFacts};
 use crate::clock::Clock;
 use crate::dist::Dist;
 use crate::errors::EdgeError;
@@ -51,6 +50,7 @@ mod respond;
 mod testing;
 mod viewer;
 
+pub use crate::conn::Conn;
 pub(crate) use admission::{Protocol, route, viewer_country, viewer_protocol};
 pub(crate) use viewer::{ViewerRequest, cache_key, viewer_request};
 
@@ -59,17 +59,6 @@ use error_page::with_error_page;
 use fill::cached;
 use origin_request::direct;
 use respond::{Reply, finish};
-
-/// The connection a request arrived on.
-#[derive(Debug, Clone)]
-pub struct Conn {
-    pub peer: SocketAddr,
-    pub local: SocketAddr,
-    pub https: bool,
-    /// The TLS handshake: ssl-protocol and ssl-cipher for the log, and spec H-9's
-    /// CloudFront-Viewer-TLS and -JA3-Fingerprint.
-    pub handshake: Option<Arc<Handshake>>,
-}
 
 /// What every request shares: the distribution in force, the cache, the clock and the log.
 pub struct Shared {
@@ -222,15 +211,6 @@ impl OwnedCtx {
             now: self.now,
             accept_encoding: self.accept_encoding,
         }
-    }
-}
-
-pub(crate) fn version_str(v: Version) -> &'static str {
-    match v {
-        Version::HTTP_10 => "1.0",
-        Version::HTTP_2 => "2.0",
-        Version::HTTP_3 => "3.0",
-        _ => "1.1",
     }
 }
 

@@ -16,7 +16,8 @@ use crate::origin::{self, Fetched, OriginError, OriginRequest};
 use crate::outcome::ResultType;
 
 use super::error_page::{error_page, with_error_page};
-use super::{Ctx, Reply, Shared, version_str};
+use super::{Ctx, Reply, Shared};
+use crate::conn::version_str;
 
 /// Headers that a cacheable request never forwards: the edge answers conditionals and ranges
 /// itself from its entries (R-6 decision: viewer validators are evaluated against the cached
