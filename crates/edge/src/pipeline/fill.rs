@@ -388,7 +388,7 @@ pub(super) async fn fill(
                 );
             }
             let err = e.edge_error();
-            let status = err.status();
+            let status = err.status().as_u16();
             let (st, headers, body) = origin_error_response(shared, dist, err, cx, now).await;
             // spec O-5/E-3: 502/504 are error-cached for ErrorCachingMinTTL.
             let min = dist.errors.min_ttl(status);

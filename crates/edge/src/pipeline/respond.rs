@@ -41,7 +41,7 @@ impl Reply {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
         Reply {
-            status: StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST),
+            status: err.status(),
             headers,
             body: Bytes::from(err.body(rid)),
             result: ResultType::Error,
