@@ -28,6 +28,10 @@ fn tools() -> bool {
 
 /// Runs `script` (bash) under a fresh Xvfb screen, with `$BIN`, `$WS` and `$DATA` set.
 fn under_xvfb(dir: &Path, script: &str) -> std::process::Output {
+    // One Xvfb at a time: two `xvfb-run -a` started together can race for the same display
+    // number, and the loser's window never appears.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     Command::new("xvfb-run")
         .args(["-a", "-s", "-screen 0 1280x800x24", "bash", "-euc", script])
         .env("BIN", BIN)
