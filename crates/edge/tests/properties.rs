@@ -651,7 +651,14 @@ fn viewer_ranges_and_conditions_end_to_end() {
         (origin, e)
     });
     let addr = e.edge.http_addr.unwrap();
-    let mut runner = proptest::test_runner::TestRunner::new(cases(96));
+    // A fixed seed: the same 96 requests every run, so the coverage check below (a 200, a 206
+    // and a 304 among them) cannot fail by the luck of the draw.
+    let mut runner = proptest::test_runner::TestRunner::new_with_rng(
+        cases(96),
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
     let strategy = (
         prop::collection::vec(viewer_header(), 0..4),
         prop::sample::select(vec!["/hot", "/hot", "/other"]),
