@@ -1736,8 +1736,7 @@ impl ConsoleApp {
                                 commands.push(Command::LoadPolicies(kind));
                             }
                         }
-                        let set = super::preview::policy_set(policies);
-                        self.preview.show(ui, &id, &domain, &draft.config, &set);
+                        self.preview.show(ui, &id, &domain, &draft.config, policies);
                     } else if tab == Tab::Tags {
                         tabs::tags::show(
                             ui,

@@ -621,7 +621,7 @@ impl Preview {
         dist: &str,
         domain: &str,
         config: &DistributionConfig,
-        policies: &PolicySet,
+        policies: &Policies,
     ) {
         ui.label(
             RichText::new(
@@ -654,7 +654,7 @@ impl Preview {
         dist: &str,
         domain: &str,
         config: &DistributionConfig,
-        policies: &PolicySet,
+        policies: &Policies,
     ) {
         let running_here = self.serves(dist);
         // Origins and where they go.
@@ -752,7 +752,7 @@ impl Preview {
                     )
                     .clicked()
                 {
-                    self.start(dist, domain, config.clone(), policies.clone());
+                    self.start(dist, domain, config.clone(), policy_set(policies));
                 }
             } else if self.starting {
                 ui.spinner();
@@ -764,7 +764,7 @@ impl Preview {
                     None => "Start preview".to_string(),
                 };
                 if ui.button(label).clicked() {
-                    self.start(dist, domain, config.clone(), policies.clone());
+                    self.start(dist, domain, config.clone(), policy_set(policies));
                 }
             }
         });
@@ -1216,13 +1216,15 @@ impl Preview {
     }
 }
 
-/// The custom policies the app has loaded, as the edge wants them.
-pub fn policy_set(
-    records: &HashMap<
-        cfconsole_control::PolicyKind,
-        super::app::Remote<Vec<cfconsole_control::PolicyRecord>>,
-    >,
-) -> PolicySet {
+/// The custom policies the app has loaded, by kind.
+pub type Policies = HashMap<
+    cfconsole_control::PolicyKind,
+    super::app::Remote<Vec<cfconsole_control::PolicyRecord>>,
+>;
+
+/// The custom policies the app has loaded, as the edge wants them (built when the preview
+/// starts or the list changes, not per frame).
+pub fn policy_set(records: &Policies) -> PolicySet {
     use cfconsole_control::PolicyConfig;
     let mut set = PolicySet::default();
     for r in records.values().filter_map(|r| r.value()).flatten() {
