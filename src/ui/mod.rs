@@ -21,6 +21,24 @@ use std::time::{Duration, Instant};
 
 pub use app::{ConsoleApp, Options};
 
+/// Runs `fut` on `rt` and sends its result on `tx`, waking the window when it arrives: how the
+/// tabs that own their tasks (Invalidations, Preview) hear back from them.
+pub(crate) fn spawn_reply<E: Send + 'static>(
+    rt: &tokio::runtime::Handle,
+    tx: &std::sync::mpsc::Sender<E>,
+    ctx: &Option<eframe::egui::Context>,
+    fut: impl Future<Output = E> + Send + 'static,
+) {
+    let tx = tx.clone();
+    let ctx = ctx.clone();
+    rt.spawn(async move {
+        let _ = tx.send(fut.await);
+        if let Some(c) = ctx {
+            c.request_repaint();
+        }
+    });
+}
+
 /// The window's title and the app id used for its persisted state.
 pub const APP_ID: &str = "cfconsole";
 

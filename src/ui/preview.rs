@@ -431,14 +431,7 @@ impl Preview {
     }
 
     fn spawn(&self, fut: impl Future<Output = Event> + Send + 'static) {
-        let tx = self.tx.clone();
-        let ctx = self.ctx.clone();
-        self.rt.spawn(async move {
-            let _ = tx.send(fut.await);
-            if let Some(c) = ctx {
-                c.request_repaint();
-            }
-        });
+        super::spawn_reply(&self.rt, &self.tx, &self.ctx, fut);
     }
 
     /// True while the preview serves `dist`.
