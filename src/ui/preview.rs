@@ -1218,42 +1218,9 @@ pub type Policies = HashMap<
 /// The custom policies the app has loaded, as the edge wants them (built when the preview
 /// starts or the list changes, not per frame).
 pub fn policy_set(records: &Policies) -> PolicySet {
-    use cfconsole_control::PolicyConfig;
     let mut set = PolicySet::default();
     for r in records.values().filter_map(|r| r.value()).flatten() {
-        match &r.config {
-            PolicyConfig::Cache(c) => {
-                set.cache.insert(
-                    r.id.clone(),
-                    cfconsole_model::CachePolicy {
-                        id: r.id.clone(),
-                        last_modified_time: r.last_modified.clone(),
-                        cache_policy_config: c.clone(),
-                    },
-                );
-            }
-            PolicyConfig::OriginRequest(c) => {
-                set.origin_request.insert(
-                    r.id.clone(),
-                    cfconsole_model::OriginRequestPolicy {
-                        id: r.id.clone(),
-                        last_modified_time: r.last_modified.clone(),
-                        origin_request_policy_config: c.clone(),
-                    },
-                );
-            }
-            PolicyConfig::ResponseHeaders(c) => {
-                set.response_headers.insert(
-                    r.id.clone(),
-                    cfconsole_model::ResponseHeadersPolicy {
-                        id: r.id.clone(),
-                        last_modified_time: r.last_modified.clone(),
-                        response_headers_policy_config: c.clone(),
-                    },
-                );
-            }
-        }
-        set.etags.insert(r.id.clone(), r.etag.clone());
+        r.add_to(&mut set);
     }
     set
 }

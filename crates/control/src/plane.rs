@@ -4,8 +4,9 @@
 
 use async_trait::async_trait;
 use cfconsole_model::{
-    CachePolicyConfig, Distribution, DistributionConfig, Invalidation, InvalidationBatch,
-    InvalidationSummary, OriginRequestPolicyConfig, ResponseHeadersPolicyConfig,
+    CachePolicy, CachePolicyConfig, Distribution, DistributionConfig, Invalidation,
+    InvalidationBatch, InvalidationSummary, OriginRequestPolicy, OriginRequestPolicyConfig,
+    PolicySet, ResponseHeadersPolicy, ResponseHeadersPolicyConfig,
 };
 
 use crate::error::Result;
@@ -193,6 +194,49 @@ pub struct PolicyRecord {
     pub etag: String,
     /// The configuration.
     pub config: PolicyConfig,
+}
+
+impl PolicyRecord {
+    /// Adds the policy to `set` under its id, with its ETag when it has one: how the preview
+    /// and the validator look policies up.
+    pub fn add_to(&self, set: &mut PolicySet) {
+        let (id, last_modified_time) = (self.id.clone(), self.last_modified.clone());
+        match &self.config {
+            PolicyConfig::Cache(c) => {
+                set.cache.insert(
+                    self.id.clone(),
+                    CachePolicy {
+                        id,
+                        last_modified_time,
+                        cache_policy_config: c.clone(),
+                    },
+                );
+            }
+            PolicyConfig::OriginRequest(c) => {
+                set.origin_request.insert(
+                    self.id.clone(),
+                    OriginRequestPolicy {
+                        id,
+                        last_modified_time,
+                        origin_request_policy_config: c.clone(),
+                    },
+                );
+            }
+            PolicyConfig::ResponseHeaders(c) => {
+                set.response_headers.insert(
+                    self.id.clone(),
+                    ResponseHeadersPolicy {
+                        id,
+                        last_modified_time,
+                        response_headers_policy_config: c.clone(),
+                    },
+                );
+            }
+        }
+        if !self.etag.is_empty() {
+            set.etags.insert(self.id.clone(), self.etag.clone());
+        }
+    }
 }
 
 /// The control plane. Both backends implement it; the GUI holds `Arc<dyn ControlPlane>`.

@@ -457,41 +457,14 @@ fn editor(ui: &mut Ui, checks: &Checks, editing: &mut (Option<(String, String)>,
 /// The model's findings for a policy being edited, with paths as the editor's fields name them
 /// (`Policy.MinTTL`, `Policy.Headers`, `Policy.CorsConfig.AccessControlAllowOrigins`).
 pub fn policy_findings(config: &PolicyConfig) -> Vec<cfconsole_model::Finding> {
-    use cfconsole_model::{CachePolicy, OriginRequestPolicy, PolicySet, ResponseHeadersPolicy};
-    let id = "edited".to_string();
-    let mut set = PolicySet::default();
-    match config.clone() {
-        PolicyConfig::Cache(c) => {
-            set.cache.insert(
-                id.clone(),
-                CachePolicy {
-                    id,
-                    last_modified_time: String::new(),
-                    cache_policy_config: c,
-                },
-            );
-        }
-        PolicyConfig::OriginRequest(c) => {
-            set.origin_request.insert(
-                id.clone(),
-                OriginRequestPolicy {
-                    id,
-                    last_modified_time: String::new(),
-                    origin_request_policy_config: c,
-                },
-            );
-        }
-        PolicyConfig::ResponseHeaders(c) => {
-            set.response_headers.insert(
-                id.clone(),
-                ResponseHeadersPolicy {
-                    id,
-                    last_modified_time: String::new(),
-                    response_headers_policy_config: c,
-                },
-            );
-        }
+    let mut set = cfconsole_model::PolicySet::default();
+    PolicyRecord {
+        id: "edited".into(),
+        last_modified: String::new(),
+        etag: String::new(),
+        config: config.clone(),
     }
+    .add_to(&mut set);
     cfconsole_model::validate_policies(&set)
         .into_iter()
         .map(|mut f| {
