@@ -659,15 +659,16 @@ impl Preview {
             .map(|o| (o.id.clone(), o.domain_name.clone()))
             .collect();
         for (id, domain_name) in &origins {
-            let local = self
-                .workspace
-                .as_ref()
-                .map(|w| w.join(id))
-                .filter(|d| domain_name.ends_with(".localhost") && d.is_dir());
-            let target = self
-                .targets
-                .entry(id.clone())
-                .or_insert_with(|| local.map(Target::Folder).unwrap_or(Target::Real));
+            // The default is worked out once, when the origin is first shown: the folder check
+            // touches the disk, which a frame should not.
+            let workspace = &self.workspace;
+            let target = self.targets.entry(id.clone()).or_insert_with(|| {
+                workspace
+                    .as_ref()
+                    .map(|w| w.join(id))
+                    .filter(|d| domain_name.ends_with(".localhost") && d.is_dir())
+                    .map_or(Target::Real, Target::Folder)
+            });
             let kind = match target {
                 Target::Real => 0,
                 Target::Url(_) => 1,
