@@ -124,7 +124,7 @@ pub struct Behavior {
     /// `CacheBehaviors.Items[i]` index, None for the default.
     pub index: Option<usize>,
     /// The path pattern, `*` for the default.
-    pub label: String,
+    pub label: Arc<str>,
     pub target: String,
     pub viewer_protocol_policy: &'static str,
     pub allowed: Vec<Method>,
@@ -364,7 +364,7 @@ fn methods(list: &[cfconsole_model::Method]) -> Vec<Method> {
 
 fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavior, Finding> {
     let field = &v.path;
-    let label = v.path_pattern.unwrap_or("*").to_string();
+    let label: Arc<str> = Arc::from(v.path_pattern.unwrap_or("*"));
     let (allowed, cached) = match v.allowed_methods {
         Some(a) => (
             methods(&a.items),
@@ -840,8 +840,15 @@ impl Dist {
     /// spec §1.1 / issue: the preview answers only for the distribution's domain, its aliases
     /// (wildcard aliases `*.example.com` included), localhost and its own listener address.
     pub fn host_allowed(&self, host: &str, listener_hosts: &[String]) -> bool {
-        let host = host.to_ascii_lowercase();
-        let name = strip_port(&host);
+        // Lower-cased only when it has capitals (a copy per request otherwise).
+        let lower;
+        let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = host.to_ascii_lowercase();
+            lower.as_str()
+        } else {
+            host
+        };
+        let name = strip_port(host);
         if name == self.domain
             || name == "localhost"
             || listener_hosts

@@ -3,7 +3,7 @@
 //! redirect.
 
 use bytes::Bytes;
-use hyper::header::{self, HeaderValue};
+use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode, Version};
 
 use crate::dist::{Behavior, Dist, strip_port};
@@ -15,8 +15,9 @@ use super::{Reply, Shared};
 /// spec S-9: the viewer's country: its own `CloudFront-Viewer-Country` (no GeoIP locally), else
 /// the `--viewer-country` stand-in.
 pub(crate) fn viewer_country(received: &HeaderMap, fallback: Option<&str>) -> Option<String> {
+    const VIEWER_COUNTRY: HeaderName = HeaderName::from_static("cloudfront-viewer-country");
     received
-        .get("cloudfront-viewer-country")
+        .get(VIEWER_COUNTRY)
         .and_then(|v| v.to_str().ok())
         .map(|s| s.trim().to_ascii_uppercase())
         .or_else(|| fallback.map(str::to_string))
