@@ -76,24 +76,17 @@ pub struct LogRow {
 }
 
 impl LogRow {
-    fn from_record(r: &Record, behaviors: &mut HashMap<String, Arc<str>>) -> Self {
-        let behavior = match behaviors.get(&r.behavior) {
-            Some(b) => b.clone(),
-            None => {
-                let b: Arc<str> = r.behavior.as_str().into();
-                behaviors.insert(r.behavior.clone(), b.clone());
-                b
-            }
-        };
-        let url = match &r.query {
-            Some(q) => format!("{}?{q}", r.path),
-            None => r.path.clone(),
+    fn from_record(r: &Record) -> Self {
+        let url = match r.query() {
+            Some(q) => format!("{}?{q}", r.path()),
+            None => r.path().to_string(),
         };
         Self {
             at: r.at,
             method: r.method.as_str().into(),
             url: url.into(),
-            behavior,
+            // The edge's label is shared: rows of one behavior point at one string.
+            behavior: r.behavior.clone(),
             result: r.result_type,
             status: r.status,
             bytes: r.sc_bytes,
@@ -127,7 +120,6 @@ pub struct Log {
     dropped: u64,
     filtered_for: String,
     filtered_upto: u64,
-    behaviors: HashMap<String, Arc<str>>,
 }
 
 impl Log {
@@ -138,8 +130,7 @@ impl Log {
                 self.rows.pop_front();
                 self.dropped += 1;
             }
-            self.rows
-                .push_back(LogRow::from_record(r, &mut self.behaviors));
+            self.rows.push_back(LogRow::from_record(r));
             self.total += 1;
         }
     }

@@ -3,11 +3,16 @@
 //! background task through a bounded channel with a buffered writer, so a slow disk never slows
 //! a hit; when the channel is full the record is dropped and counted rather than blocking.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
+use bytes::Bytes;
+use hyper::header::HeaderValue;
+use hyper::{Method, Uri};
 use serde::Serialize;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
@@ -15,65 +20,164 @@ use tokio::sync::mpsc;
 /// spec L-1: the two header lines.
 pub const HEADER: &str = "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end\n";
 
-/// One request, as the log and the UI see it.
+/// One request, as the log and the UI see it. Built on every request, so it shares what it can
+/// (the behavior's label, the POP, the request id, the cached entry's Content-Type) and copies
+/// only what the viewer sent: a value sliced from the connection's read buffer would keep that
+/// whole buffer alive for as long as the in-memory log holds the record. `GET /requests` prints
+/// it as JSON with the field names below (`time` from `at`; `path` and `query` from `target`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Record {
     /// Position in the in-memory log (the first record is 1), given as the record enters it;
     /// 0 before that. The UI reads the log incrementally with [`Logger::since`].
     pub seq: u64,
-    #[serde(skip)]
+    /// When it was answered (`time` in JSON: RFC 3339 UTC, to the second).
+    #[serde(rename = "time", serialize_with = "rfc3339")]
     pub at: SystemTime,
-    /// RFC 3339-ish UTC time for the UI.
-    pub time: String,
     #[serde(serialize_with = "arc_str")]
     pub pop: Arc<str>,
     pub sc_bytes: u64,
-    pub client_ip: String,
+    pub client_ip: IpAddr,
     pub client_port: u16,
-    pub method: String,
+    #[serde(serialize_with = "method_str")]
+    pub method: Method,
     /// cs(Host): the distribution's domain name (L-2).
     #[serde(serialize_with = "arc_str")]
     pub host: Arc<str>,
-    pub path: String,
+    /// The request's path and query (`path` and `query` in JSON).
+    #[serde(flatten, serialize_with = "path_and_query")]
+    pub target: Target,
     pub status: u16,
-    pub referer: Option<String>,
-    pub user_agent: Option<String>,
-    pub query: Option<String>,
+    #[serde(serialize_with = "opt_value")]
+    pub referer: Option<HeaderValue>,
+    #[serde(serialize_with = "opt_value")]
+    pub user_agent: Option<HeaderValue>,
     /// Only with Logging.IncludeCookies (S-8); otherwise never logged.
-    pub cookie: Option<String>,
+    #[serde(serialize_with = "opt_value")]
+    pub cookie: Option<HeaderValue>,
     pub result_type: &'static str,
-    pub request_id: String,
-    pub host_header: String,
+    #[serde(serialize_with = "value")]
+    pub request_id: HeaderValue,
+    /// The viewer's Host header as it was sent.
+    #[serde(serialize_with = "opt_value")]
+    pub host_header: Option<HeaderValue>,
     pub protocol: &'static str,
     pub cs_bytes: u64,
     pub time_taken: f64,
-    pub forwarded_for: Option<String>,
+    #[serde(serialize_with = "opt_value")]
+    pub forwarded_for: Option<HeaderValue>,
     pub ssl_protocol: Option<&'static str>,
-    pub ssl_cipher: Option<String>,
+    pub ssl_cipher: Option<Cow<'static, str>>,
     pub response_result_type: &'static str,
     pub protocol_version: &'static str,
     pub ttfb: f64,
     pub detailed_result_type: &'static str,
-    pub content_type: Option<String>,
+    #[serde(serialize_with = "opt_value")]
+    pub content_type: Option<HeaderValue>,
     pub content_len: Option<u64>,
     pub range: Option<(u64, u64)>,
-    /// Which behavior served it ("*" for the default), for the UI.
-    pub behavior: String,
+    /// Which behavior served it ("*" for the default, "-" when none was chosen), for the UI.
+    #[serde(serialize_with = "arc_str")]
+    pub behavior: Arc<str>,
+}
+
+impl Record {
+    /// The request's path (cs-uri-stem).
+    pub fn path(&self) -> &str {
+        self.target.path()
+    }
+
+    /// The request's query string, without `?` (cs-uri-query).
+    pub fn query(&self) -> Option<&str> {
+        self.target.query()
+    }
+}
+
+/// A request's path and query, copied into one allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// `path` or `path?query`.
+    text: Box<str>,
+    path_len: usize,
+}
+
+impl Target {
+    /// The path and query of `uri` (`/` for a target without a path, such as an authority form).
+    pub fn of(uri: &Uri) -> Self {
+        let text: Box<str> = uri.path_and_query().map_or("/", |p| p.as_str()).into();
+        let path_len = text.find('?').unwrap_or(text.len());
+        Self { text, path_len }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.text[..self.path_len]
+    }
+
+    pub fn query(&self) -> Option<&str> {
+        self.text.get(self.path_len + 1..)
+    }
+}
+
+/// A copy of a header value the viewer sent (see [`Record`] on why it is not shared).
+pub fn copied(v: &HeaderValue) -> HeaderValue {
+    let mut c = HeaderValue::from_maybe_shared(Bytes::copy_from_slice(v.as_bytes()))
+        .unwrap_or_else(|_| HeaderValue::from_static(""));
+    c.set_sensitive(v.is_sensitive());
+    c
 }
 
 fn arc_str<S: serde::Serializer>(v: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(v)
 }
 
+fn method_str<S: serde::Serializer>(v: &Method, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v.as_str())
+}
+
+/// A header value as text: bytes that are not visible ASCII come out as U+FFFD where they are
+/// not UTF-8 (the log line percent-encodes them instead).
+pub fn text(v: &HeaderValue) -> Cow<'_, str> {
+    match v.to_str() {
+        Ok(t) => Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(v.as_bytes()),
+    }
+}
+
+fn value<S: serde::Serializer>(v: &HeaderValue, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&text(v))
+}
+
+fn opt_value<S: serde::Serializer>(v: &Option<HeaderValue>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_some(&text(v)),
+        None => s.serialize_none(),
+    }
+}
+
+fn rfc3339<S: serde::Serializer>(at: &SystemTime, s: S) -> Result<S::Ok, S::Error> {
+    let (date, time) = utc_date_time(*at);
+    s.serialize_str(&format!("{date}T{time}Z"))
+}
+
+fn path_and_query<S: serde::Serializer>(t: &Target, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(Some(2))?;
+    m.serialize_entry("path", t.path())?;
+    m.serialize_entry("query", &t.query())?;
+    m.end()
+}
+
 /// `-` for absent and empty values, and no TAB/newline/space can break the columns: such bytes
 /// are percent-encoded as CloudFront does for the User-Agent (L-2).
-fn field(out: &mut String, value: Option<&str>) {
+fn field(out: &mut String, value: Option<&[u8]>) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     match value {
-        None | Some("") => out.push('-'),
+        None | Some(b"") => out.push('-'),
         Some(v) => {
-            for b in v.bytes() {
+            for &b in v {
                 if b <= b' ' || b >= 0x7f {
-                    out.push_str(&format!("%{b:02X}"));
+                    out.push('%');
+                    out.push(HEX[usize::from(b >> 4)] as char);
+                    out.push(HEX[usize::from(b & 15)] as char);
                 } else {
                     out.push(b as char);
                 }
@@ -85,46 +189,60 @@ fn field(out: &mut String, value: Option<&str>) {
 impl Record {
     /// spec L-2: the 33 tab-separated fields.
     pub fn line(&self) -> String {
+        use std::fmt::Write;
         let mut o = String::with_capacity(320);
         let (date, time) = utc_date_time(self.at);
         o.push_str(&date);
         o.push('\t');
         o.push_str(&time);
-        let col = |o: &mut String, v: Option<&str>| {
+        let col = |o: &mut String, v: Option<&[u8]>| {
             o.push('\t');
             field(o, v);
         };
-        col(&mut o, Some(&self.pop));
-        col(&mut o, Some(&self.sc_bytes.to_string()));
-        col(&mut o, Some(&self.client_ip));
-        col(&mut o, Some(&self.method));
-        col(&mut o, Some(&self.host));
-        col(&mut o, Some(&self.path));
-        col(&mut o, Some(&self.status.to_string()));
-        col(&mut o, self.referer.as_deref());
-        col(&mut o, self.user_agent.as_deref());
-        col(&mut o, self.query.as_deref());
-        col(&mut o, self.cookie.as_deref());
-        col(&mut o, Some(self.result_type));
-        col(&mut o, Some(&self.request_id));
-        col(&mut o, Some(&self.host_header));
-        col(&mut o, Some(self.protocol));
-        col(&mut o, Some(&self.cs_bytes.to_string()));
-        col(&mut o, Some(&format!("{:.3}", self.time_taken)));
-        col(&mut o, self.forwarded_for.as_deref());
-        col(&mut o, self.ssl_protocol);
-        col(&mut o, self.ssl_cipher.as_deref());
-        col(&mut o, Some(self.response_result_type));
-        col(&mut o, Some(self.protocol_version));
+        let text = |o: &mut String, v: &str| col(o, Some(v.as_bytes()));
+        let header =
+            |o: &mut String, v: &Option<HeaderValue>| col(o, v.as_ref().map(HeaderValue::as_bytes));
+        // Numbers never need escaping; `write!` to a String cannot fail.
+        let num = |o: &mut String, v: Option<u64>| match v {
+            Some(v) => {
+                let _ = write!(o, "\t{v}");
+            }
+            None => o.push_str("\t-"),
+        };
+        let secs = |o: &mut String, v: f64| {
+            let _ = write!(o, "\t{v:.3}");
+        };
+        text(&mut o, &self.pop);
+        num(&mut o, Some(self.sc_bytes));
+        let _ = write!(o, "\t{}", self.client_ip);
+        text(&mut o, self.method.as_str());
+        text(&mut o, &self.host);
+        text(&mut o, self.path());
+        num(&mut o, Some(u64::from(self.status)));
+        header(&mut o, &self.referer);
+        header(&mut o, &self.user_agent);
+        col(&mut o, self.query().map(str::as_bytes));
+        header(&mut o, &self.cookie);
+        text(&mut o, self.result_type);
+        col(&mut o, Some(self.request_id.as_bytes()));
+        header(&mut o, &self.host_header);
+        text(&mut o, self.protocol);
+        num(&mut o, Some(self.cs_bytes));
+        secs(&mut o, self.time_taken);
+        header(&mut o, &self.forwarded_for);
+        col(&mut o, self.ssl_protocol.map(str::as_bytes));
+        col(&mut o, self.ssl_cipher.as_deref().map(str::as_bytes));
+        text(&mut o, self.response_result_type);
+        text(&mut o, self.protocol_version);
         col(&mut o, None); // fle-status
         col(&mut o, None); // fle-encrypted-fields
-        col(&mut o, Some(&self.client_port.to_string()));
-        col(&mut o, Some(&format!("{:.3}", self.ttfb)));
-        col(&mut o, Some(self.detailed_result_type));
-        col(&mut o, self.content_type.as_deref());
-        col(&mut o, self.content_len.map(|l| l.to_string()).as_deref());
-        col(&mut o, self.range.map(|r| r.0.to_string()).as_deref());
-        col(&mut o, self.range.map(|r| r.1.to_string()).as_deref());
+        num(&mut o, Some(u64::from(self.client_port)));
+        secs(&mut o, self.ttfb);
+        text(&mut o, self.detailed_result_type);
+        header(&mut o, &self.content_type);
+        num(&mut o, self.content_len);
+        num(&mut o, self.range.map(|r| r.0));
+        num(&mut o, self.range.map(|r| r.1));
         o.push('\n');
         o
     }
@@ -153,10 +271,13 @@ pub fn utc_date_time(t: SystemTime) -> (String, String) {
     )
 }
 
-/// The sink the pipeline sends records to.
+/// The sink the pipeline sends records to. The in-memory log is written on the request's own
+/// task (a short, uncontended lock: a record is a few reference counts, no allocation); only
+/// the access-log file goes through the background writer, so without `--access-log` logging
+/// wakes no other task.
 #[derive(Clone)]
 pub struct Logger {
-    tx: mpsc::Sender<Record>,
+    file: Option<mpsc::Sender<Record>>,
     recent: Arc<Mutex<Ring>>,
     dropped: Arc<AtomicU64>,
 }
@@ -182,13 +303,18 @@ impl Ring {
         }
     }
 
-    fn push(&mut self, mut r: Record) {
+    /// Numbers `r` and keeps it; returns the record it pushed out, if any, for the caller to
+    /// drop after the lock is released.
+    fn push(&mut self, mut r: Record) -> Option<Record> {
         self.last += 1;
         r.seq = self.last;
-        if self.items.len() == self.capacity {
-            self.items.pop_front();
-        }
+        let out = if self.items.len() == self.capacity {
+            self.items.pop_front()
+        } else {
+            None
+        };
         self.items.push_back(r);
+        out
     }
 
     fn since(&self, after: u64, max: usize) -> Feed {
@@ -223,8 +349,8 @@ pub struct Feed {
 }
 
 impl Logger {
-    /// Starts the background writer. `file`: the access log (header written when it is new or
-    /// empty), or None for the in-memory log only.
+    /// Starts the logger. `file`: the access log (header written when it is new or empty),
+    /// written by a background task; None for the in-memory log only.
     pub async fn start(file: Option<std::path::PathBuf>) -> std::io::Result<Self> {
         Self::start_with_capacity(file, RECENT_CAPACITY).await
     }
@@ -234,64 +360,62 @@ impl Logger {
         file: Option<std::path::PathBuf>,
         capacity: usize,
     ) -> std::io::Result<Self> {
-        let (tx, mut rx) = mpsc::channel::<Record>(8_192);
         let recent = Arc::new(Mutex::new(Ring::new(capacity)));
-        let mut out = match file {
-            Some(path) => {
-                let f = tokio::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&path)
-                    .await?;
-                let empty = f.metadata().await?.len() == 0;
-                let mut w = tokio::io::BufWriter::with_capacity(64 * 1024, f);
-                if empty {
-                    w.write_all(HEADER.as_bytes()).await?;
-                    w.flush().await?;
-                }
-                Some(w)
-            }
+        let file = match file {
+            Some(path) => Some(Self::writer(path).await?),
             None => None,
         };
-        let ring = recent.clone();
-        tokio::spawn(async move {
-            while let Some(first) = rx.recv().await {
-                let mut batch = vec![first];
-                while batch.len() < 256 {
-                    match rx.try_recv() {
-                        Ok(r) => batch.push(r),
-                        Err(_) => break,
-                    }
-                }
-                if let Some(w) = out.as_mut() {
-                    for r in &batch {
-                        if w.write_all(r.line().as_bytes()).await.is_err() {
-                            break;
-                        }
-                    }
-                    // Flushed per batch: the file is readable as soon as the burst is over.
-                    let _ = w.flush().await;
-                }
-                let mut ring = ring.lock().unwrap_or_else(|e| e.into_inner());
-                for r in batch {
-                    ring.push(r);
-                }
-            }
-            if let Some(w) = out.as_mut() {
-                let _ = w.flush().await;
-            }
-        });
         Ok(Self {
-            tx,
+            file,
             recent,
             dropped: Arc::new(AtomicU64::new(0)),
         })
     }
 
+    /// The access-log writer: a bounded channel drained in batches by one task through a
+    /// buffered writer, flushed per batch, so a slow disk never slows a request.
+    async fn writer(path: std::path::PathBuf) -> std::io::Result<mpsc::Sender<Record>> {
+        let f = tokio::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .await?;
+        let empty = f.metadata().await?.len() == 0;
+        let mut w = tokio::io::BufWriter::with_capacity(64 * 1024, f);
+        if empty {
+            w.write_all(HEADER.as_bytes()).await?;
+            w.flush().await?;
+        }
+        let (tx, mut rx) = mpsc::channel::<Record>(8_192);
+        tokio::spawn(async move {
+            let mut batch = Vec::with_capacity(256);
+            while rx.recv_many(&mut batch, 256).await > 0 {
+                for r in batch.drain(..) {
+                    if w.write_all(r.line().as_bytes()).await.is_err() {
+                        break;
+                    }
+                }
+                // Flushed per batch: the file is readable as soon as the burst is over.
+                let _ = w.flush().await;
+            }
+            let _ = w.flush().await;
+        });
+        Ok(tx)
+    }
+
     pub fn log(&self, r: Record) {
-        if self.tx.try_send(r).is_err() {
+        // The file gets a copy (reference counts only); a full channel drops it and counts it.
+        if let Some(tx) = &self.file
+            && tx.try_send(r.clone()).is_err()
+        {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
+        let out = self
+            .recent
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(r);
+        drop(out);
     }
 
     /// The latest requests, oldest first.
@@ -328,22 +452,20 @@ mod tests {
         Record {
             seq: 0,
             at: SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
-            time: String::new(),
             pop: "LCL50-P1".into(),
             sc_bytes: 123,
-            client_ip: "127.0.0.1".into(),
+            client_ip: [127, 0, 0, 1].into(),
             client_port: 5000,
-            method: "GET".into(),
+            method: Method::GET,
             host: "d1.cloudfront.net".into(),
-            path: "/a b".into(),
+            target: Target::of(&Uri::from_static("/a%20b")),
             status: 200,
             referer: None,
-            user_agent: Some("curl/8 (x\ty)".into()),
-            query: None,
+            user_agent: Some(HeaderValue::from_static("curl/8 (x\ty)")),
             cookie: None,
             result_type: "Hit",
-            request_id: "abc".into(),
-            host_header: "localhost".into(),
+            request_id: HeaderValue::from_static("abc"),
+            host_header: Some(HeaderValue::from_static("localhost")),
             protocol: "http",
             cs_bytes: 80,
             time_taken: 0.0012,
@@ -354,7 +476,7 @@ mod tests {
             protocol_version: "HTTP/1.1",
             ttfb: 0.001,
             detailed_result_type: "Hit",
-            content_type: Some("text/plain".into()),
+            content_type: Some(HeaderValue::from_static("text/plain")),
             content_len: Some(5),
             range: None,
             behavior: "*".into(),
@@ -363,9 +485,53 @@ mod tests {
 
     fn numbered(path: &str) -> Record {
         Record {
-            path: path.to_string(),
+            target: Target::of(&path.parse().unwrap()),
             ..sample()
         }
+    }
+
+    #[test]
+    fn target_splits_path_and_query_once() {
+        for (uri, path, query) in [
+            ("/p", "/p", None),
+            ("/p?", "/p", Some("")),
+            ("/a/b?x=1&y=%20", "/a/b", Some("x=1&y=%20")),
+            ("http://h.example/q?z", "/q", Some("z")),
+        ] {
+            let t = Target::of(&uri.parse().unwrap());
+            assert_eq!((t.path(), t.query()), (path, query), "{uri}");
+        }
+    }
+
+    #[test]
+    fn copied_values_do_not_share_the_read_buffer() {
+        let buffer = Bytes::from_static(b"xx curl/8 yy").slice(3..9);
+        let v = HeaderValue::from_maybe_shared(buffer.clone()).unwrap();
+        let c = copied(&v);
+        assert_eq!(c, v);
+        assert_ne!(c.as_bytes().as_ptr(), buffer.as_ptr());
+    }
+
+    #[test]
+    fn json_keeps_the_field_names_the_ui_and_scripts_read() {
+        let mut r = sample();
+        r.target = Target::of(&Uri::from_static("/p?a=1"));
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["time"], "2023-11-14T22:13:20Z");
+        assert_eq!(v["path"], "/p");
+        assert_eq!(v["query"], "a=1");
+        assert_eq!(v["method"], "GET");
+        assert_eq!(v["client_ip"], "127.0.0.1");
+        assert_eq!(v["user_agent"], "curl/8 (x\ty)");
+        assert_eq!(v["referer"], serde_json::Value::Null);
+        assert_eq!(v["request_id"], "abc");
+        assert_eq!(v["host_header"], "localhost");
+        assert_eq!(v["behavior"], "*");
+        assert!(v.get("at").is_none() && v.get("target").is_none(), "{v}");
+        assert_eq!(
+            serde_json::to_value(sample()).unwrap()["query"],
+            serde_json::Value::Null
+        );
     }
 
     #[test]
@@ -379,7 +545,7 @@ mod tests {
         let all = ring.since(0, 100);
         let seqs: Vec<u64> = all.records.iter().map(|r| r.seq).collect();
         assert_eq!(seqs, vec![1, 2, 3, 4, 5]);
-        assert_eq!(all.records[0].path, "/1");
+        assert_eq!(all.records[0].path(), "/1");
         assert_eq!((all.next, all.missed), (5, 0));
         let page = ring.since(1, 2);
         let seqs: Vec<u64> = page.records.iter().map(|r| r.seq).collect();

@@ -398,7 +398,7 @@ impl Control {
         };
         Explanation {
             selection,
-            behavior_label: b.label.clone(),
+            behavior_label: b.label.to_string(),
             method_allowed,
             method_cached,
             protocol,
@@ -662,7 +662,7 @@ pub fn ttl_decision(
     let b = dist
         .behaviors
         .iter()
-        .find(|b| b.label == explanation.behavior_label)
+        .find(|b| *b.label == *explanation.behavior_label)
         .unwrap_or_else(|| dist.default_behavior());
     let now = control.shared().clock.now();
     let mut headers = HeaderMap::new();

@@ -136,7 +136,7 @@ pub(super) fn build_entry(
         error,
         path: cx.path.clone(),
         query: cx.query.clone(),
-        behavior: b.label.clone(),
+        behavior: b.label.to_string(),
         vary_star,
         range: None,
     }

@@ -40,7 +40,7 @@ pub(super) async fn origin_error_response(
                 status,
                 h,
                 // Stored (error caching, E-3): exact size, like origin bodies.
-                crate::body::exact_vec(err.body(&cx.rid).into_bytes()),
+                crate::body::exact_vec(err.body(cx.rid()).into_bytes()),
             )
         }
     }
@@ -107,7 +107,7 @@ pub(super) async fn error_page(
                     error: false,
                     path: page,
                     query: None,
-                    behavior: pb.label.clone(),
+                    behavior: pb.label.to_string(),
                     vary_star: false,
                     range: None,
                 };

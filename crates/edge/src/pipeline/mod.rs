@@ -124,22 +124,24 @@ impl Shared {
         *slot = Arc::new(dist);
     }
 
-    /// an opaque per-request id (56 URL-safe characters like CloudFront's).
-    fn request_id(&self) -> String {
+    /// an opaque per-request id (56 URL-safe characters like CloudFront's), made once as
+    /// the header value that `X-Amz-Cf-Id`, the origin request and the log all share.
+    fn request_id(&self) -> HeaderValue {
         const ALPHABET: &[u8; 64] =
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let n = self.ids.fetch_add(1, Ordering::Relaxed);
         let mut x = self.id_seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let mut out = String::with_capacity(56);
-        for i in 0..56 {
+        let mut out = [0u8; 56];
+        for (i, c) in out.iter_mut().enumerate() {
             // xorshift64*: cheap, and distinct per request because `n` is mixed in.
             x ^= x >> 12;
             x ^= x << 25;
             x ^= x >> 27;
             let v = x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 58;
-            out.push(ALPHABET[(v as usize + i) % 64] as char);
+            *c = ALPHABET[(v as usize + i) % 64];
         }
-        out
+        HeaderValue::from_maybe_shared(Bytes::copy_from_slice(&out))
+            .expect("the id alphabet is visible ASCII")
     }
 }
 
@@ -165,9 +167,17 @@ struct Ctx<'a> {
     /// Viewer headers, hop-by-hop stripped, with generated CloudFront-* headers (H-9).
     headers: HeaderMap,
     body: OriginBody,
-    rid: String,
+    /// the request id (shared, cloned without copying).
+    rid: HeaderValue,
     now: SystemTime,
     accept_encoding: AcceptEncoding,
+}
+
+impl Ctx<'_> {
+    /// The request id as text.
+    fn rid(&self) -> &str {
+        self.rid.to_str().unwrap_or_default()
+    }
 }
 
 /// A [`Ctx`] without its connection borrow, for work that outlives the request (T-10).
@@ -178,7 +188,7 @@ struct OwnedCtx {
     query: Option<String>,
     headers: HeaderMap,
     body: OriginBody,
-    rid: String,
+    rid: HeaderValue,
     now: SystemTime,
     accept_encoding: AcceptEncoding,
 }
@@ -231,19 +241,18 @@ where
     let dist = shared.dist();
     let rid = shared.request_id();
     let (parts, body) = req.into_parts();
+    // Borrowed from the request head: nothing is copied to read them.
     let host = parts
         .headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+        .or_else(|| parts.uri.authority().map(|a| a.as_str()))
         .unwrap_or_default();
     let path_and_query = parts
         .uri
         .path_and_query()
         .map(|p| p.as_str())
-        .unwrap_or("/")
-        .to_string();
+        .unwrap_or("/");
     let header_bytes: usize = parts
         .headers
         .iter()
@@ -259,8 +268,8 @@ where
         &facts,
         &parts,
         body,
-        &host,
-        &path_and_query,
+        host,
+        path_and_query,
         header_bytes,
         now,
         &rid,
@@ -272,7 +281,7 @@ where
         &conn,
         &parts,
         reply,
-        &host,
+        host,
         header_bytes + body_len,
         started,
         now,
@@ -292,12 +301,13 @@ async fn process<B>(
     path_and_query: &str,
     header_bytes: usize,
     now: SystemTime,
-    rid: &str,
+    rid_value: &HeaderValue,
 ) -> (Reply, usize)
 where
     B: hyper::body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<origin::BoxError>,
 {
+    let rid = rid_value.to_str().unwrap_or_default();
     // spec §1.1: unknown Host → 403; the preview is not an open proxy.
     // Checked under the read lock (no clone on the hit path); written once at start.
     let allowed = !host.is_empty()
@@ -429,7 +439,7 @@ where
         query,
         headers,
         body,
-        rid: rid.to_string(),
+        rid: rid_value.clone(),
         now,
         accept_encoding,
     };

@@ -93,7 +93,7 @@ pub(super) fn origin_request(
     let ip = cx.conn.peer.ip().to_string();
     let xff = match cx
         .headers
-        .get("x-forwarded-for")
+        .get(hdr::X_FORWARDED_FOR)
         .and_then(|v| v.to_str().ok())
     {
         Some(prev) => format!("{prev}, {ip}"),
@@ -109,9 +109,7 @@ pub(super) fn origin_request(
     )) {
         out.insert(header::VIA, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&cx.rid) {
-        out.insert("x-amz-cf-id", v);
-    }
+    out.insert(hdr::X_AMZ_CF_ID, cx.rid.clone());
     if !out.contains_key(header::USER_AGENT) {
         out.insert(
             header::USER_AGENT,
@@ -250,7 +248,7 @@ pub(super) async fn direct(
             with_error_page(
                 shared,
                 dist,
-                Reply::edge(e.edge_error(), &cx.rid),
+                Reply::edge(e.edge_error(), cx.rid()),
                 cx.now,
                 cx.conn.https,
             )

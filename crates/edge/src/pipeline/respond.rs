@@ -1,6 +1,7 @@
 //! The reply before CloudFront's headers, and finishing it: response headers (X-1…X-8), the
 //! response headers policy, the counters and the access log record (Appendix A).
 
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Instant, SystemTime};
 
@@ -13,7 +14,7 @@ use crate::cf_headers;
 use crate::dist::Dist;
 use crate::errors::EdgeError;
 use crate::headers::{self as hdr, PolicyContext};
-use crate::log::Record;
+use crate::log::{Record, Target, copied};
 use crate::outcome::ResultType;
 use crate::store::Entry;
 
@@ -85,16 +86,20 @@ pub(super) fn finish(
     cs_bytes: usize,
     started: Instant,
     now: SystemTime,
-    rid: String,
+    rid: HeaderValue,
 ) -> Response<Full<Bytes>> {
     let behavior = reply.behavior.and_then(|i| dist.behaviors.get(i));
     let mut headers = std::mem::take(&mut reply.headers);
     if !reply.edge {
-        if let Some(b) = behavior {
-            // Set-Cookie removed when cookies are not forwarded.
-            if b.forward.cookies.is_none() {
-                headers.remove(header::SET_COOKIE);
-            }
+        // Set-Cookie removed when cookies are not forwarded.
+        if let Some(b) = behavior
+            && b.forward.cookies.is_none()
+        {
+            headers.remove(header::SET_COOKIE);
+        }
+        if let Some(b) = behavior
+            && headers.contains_key(header::VARY)
+        {
             // Vary keeps Accept-Encoding, Cookie, forwarded headers, and User-Agent when
             // the device-type headers are forwarded (they are derived from it).
             let vary: Vec<String> = headers
@@ -146,17 +151,18 @@ pub(super) fn finish(
             preflight,
             cache_status: reply.result.server_timing(),
             pop: &shared.pop,
-            request_id: &rid,
+            request_id: rid.to_str().unwrap_or_default(),
             upstream_ms: reply.upstream_ms,
         };
         hdr::apply_policy(p, &mut headers, &cx);
     }
     // X-1, X-3 (after the policy: X-8 says a policy cannot touch them).
-    headers.insert("x-cache", HeaderValue::from_static(reply.result.x_cache()));
-    headers.insert("x-amz-cf-pop", shared.pop_header.clone());
-    if let Ok(v) = HeaderValue::from_str(&rid) {
-        headers.insert("x-amz-cf-id", v);
-    }
+    headers.insert(
+        hdr::X_CACHE,
+        HeaderValue::from_static(reply.result.x_cache()),
+    );
+    headers.insert(hdr::X_AMZ_CF_POP, shared.pop_header.clone());
+    headers.insert(hdr::X_AMZ_CF_ID, rid.clone());
     // Age on hits, omitted when 0.
     headers.remove(header::AGE);
     if let Some(age) = reply.age.filter(|a| *a > 0) {
@@ -169,7 +175,15 @@ pub(super) fn finish(
     let head = parts.method == Method::HEAD;
     let len = reply.body.len();
     if reply.status != StatusCode::NOT_MODIFIED {
-        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+        // A whole entry already carries its length (entry.rs): only a range, an edge page or a
+        // changed body needs a new value.
+        let current = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if current != Some(len) {
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+        }
     } else {
         headers.remove(header::CONTENT_LENGTH);
     }
@@ -184,18 +198,17 @@ pub(super) fn finish(
         .sum::<usize>()
         + 17;
     let sc_bytes = (header_len + body.len()) as u64;
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    // What the log keeps of the response and the request: shared values, not copies.
+    let content_type = headers.get(header::CONTENT_TYPE).cloned();
     let status = reply.status.as_u16();
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = reply.status;
     *response.headers_mut() = headers;
 
-    let label = behavior
-        .map(|b| b.label.clone())
-        .unwrap_or_else(|| "-".to_string());
+    let label = match behavior {
+        Some(b) => b.label.clone(),
+        None => Arc::from("-"),
+    };
     if let Some(b) = behavior {
         b.counters.record(reply.result.as_str(), sc_bytes);
         if reply.upstream_ms.is_some() {
@@ -203,29 +216,24 @@ pub(super) fn finish(
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let h = |n: header::HeaderName| {
-        parts
-            .headers
-            .get(n)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
+    let h = |n: HeaderName| parts.headers.get(n).map(copied);
+    let host_header = match parts.headers.get(header::HOST) {
+        Some(v) => Some(copied(v)),
+        None => HeaderValue::from_str(host).ok(),
     };
-    let (date, time) = crate::log::utc_date_time(now);
     shared.logger.log(Record {
         seq: 0,
         at: now,
-        time: format!("{date}T{time}Z"),
         pop: shared.pop.clone(),
         sc_bytes,
-        client_ip: conn.peer.ip().to_string(),
+        client_ip: conn.peer.ip(),
         client_port: conn.peer.port(),
-        method: parts.method.as_str().to_string(),
+        method: parts.method.clone(),
         host: dist.domain_arc.clone(),
-        path: parts.uri.path().to_string(),
+        target: Target::of(&parts.uri),
         status,
         referer: h(header::REFERER),
         user_agent: h(header::USER_AGENT),
-        query: parts.uri.query().map(str::to_string),
         // S-8: cookies only with IncludeCookies; never Authorization.
         cookie: if dist.log_cookies {
             h(header::COOKIE)
@@ -234,13 +242,13 @@ pub(super) fn finish(
         },
         result_type: reply.result.as_str(),
         request_id: rid,
-        host_header: host.to_string(),
+        host_header,
         protocol: if conn.https { "https" } else { "http" },
         cs_bytes: cs_bytes as u64,
         time_taken: elapsed,
-        forwarded_for: h(HeaderName::from_static("x-forwarded-for")),
+        forwarded_for: h(hdr::X_FORWARDED_FOR),
         ssl_protocol: conn.handshake.as_ref().map(|h| h.protocol),
-        ssl_cipher: conn.handshake.as_ref().map(|h| h.cipher.to_string()),
+        ssl_cipher: conn.handshake.as_ref().map(|h| h.cipher.clone()),
         response_result_type: reply.response_result.as_str(),
         protocol_version: match parts.version {
             Version::HTTP_10 => "HTTP/1.0",

@@ -70,7 +70,7 @@ pub(super) fn ctx<'a>(conn: &'a Conn, method: Method, pairs: &[(&str, &str)]) ->
         query: None,
         headers: headers(pairs),
         body: OriginBody::Empty,
-        rid: "test-request-id".to_string(),
+        rid: HeaderValue::from_static("test-request-id"),
         now: stored_at(),
         accept_encoding: AcceptEncoding::Absent,
     }
