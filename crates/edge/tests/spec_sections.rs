@@ -6,6 +6,7 @@ mod common;
 use std::time::Duration;
 
 use cfconsole_edge::Override;
+use common::ranges::{honour_ranges, object};
 use common::*;
 use serde_json::json;
 
@@ -549,49 +550,6 @@ async fn g1_g3_g7_ranges_from_cache_and_head() {
     );
     assert_eq!(o.hits(), 1);
     e.edge.stop().await;
-}
-
-/// A 200-byte object whose every two-byte pair is distinct (`000102…99`), so a slice taken at
-/// the wrong offset shows.
-fn object() -> String {
-    (0..100).map(|i| format!("{i:02}")).collect()
-}
-
-/// A test origin's own reading of a single `Range: bytes=…` against `len` (independent of the
-/// edge's parser): Some(Ok(bounds)), Some(Err(())) when unsatisfiable, None without a range.
-fn asked(seen: &Seen, len: usize) -> Option<Result<(usize, usize), ()>> {
-    let spec = seen
-        .headers
-        .get("range")?
-        .to_str()
-        .ok()?
-        .strip_prefix("bytes=")?;
-    let (a, b) = spec.split_once('-')?;
-    let (s, e) = match (a.parse::<usize>().ok(), b.parse::<usize>().ok()) {
-        (Some(s), Some(e)) => (s, e.min(len - 1)),
-        (Some(s), None) => (s, len - 1),
-        (None, Some(n)) => (len - n.min(len), len - 1),
-        (None, None) => return None,
-    };
-    Some(if s < len { Ok((s, e)) } else { Err(()) })
-}
-
-/// An origin that honours ranges (RFC 9110): 206 with Content-Range, 416 past the end, else
-/// the whole object.
-fn honour_ranges(seen: &Seen, body: &str, cache_control: &str) -> Scripted {
-    let full = Scripted::ok(body).header("cache-control", cache_control);
-    match asked(seen, body.len()) {
-        None => full,
-        Some(Ok((s, e))) => Scripted {
-            status: 206,
-            body: body.as_bytes()[s..=e].to_vec(),
-            ..full
-        }
-        .header("content-range", &format!("bytes {s}-{e}/{}", body.len())),
-        Some(Err(())) => {
-            Scripted::status(416, "").header("content-range", &format!("bytes */{}", body.len()))
-        }
-    }
 }
 
 #[tokio::test]
