@@ -1,6 +1,6 @@
-//! Rules the section tests in `spec_sections.rs` do not reach: the default root object with
-//! every method and its invalidation (D-3, D-5, D-6) and origin failover's finer points (F-4, F-5,
-//! F-6 = E-11). Real sockets, a scripted origin on 127.0.0.1:0, the manual clock.
+//! Rules the section tests in `spec_sections.rs` do not reach: the default root object's
+//! invalidation (D-6) and origin failover's finer points (F-4, F-5, F-6 = E-11). Real sockets, a
+//! scripted origin on 127.0.0.1:0, the manual clock.
 
 mod common;
 
@@ -8,38 +8,7 @@ use cfconsole_edge::Override;
 use common::*;
 use serde_json::{Value, json};
 
-const ALL_METHODS: &str = r#"{"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
-    "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}"#;
-
-fn all_methods() -> Value {
-    serde_json::from_str(ALL_METHODS).unwrap()
-}
-
 // ---- §3 default root object ----
-
-#[tokio::test]
-async fn d3_post_to_slash_goes_to_the_default_root_object() {
-    let o = Origin::start(|s| Scripted::ok(&format!("{} {}", s.method, s.uri))).await;
-    let e = edge(
-        config(
-            json!({"CachePolicyId": CACHING_DISABLED, "AllowedMethods": all_methods()}),
-            json!({"DefaultRootObject": "index.php"}),
-        ),
-        &o,
-    )
-    .await;
-    let r = e.req("POST", "/", &[], "a=1").await;
-    assert_eq!(r.text(), "POST /index.php", "D-3");
-    e.edge.stop().await;
-}
-
-#[tokio::test]
-async fn d5_without_a_default_root_object_slash_is_forwarded_as_slash() {
-    let o = Origin::start(|s| Scripted::ok(&s.uri)).await;
-    let e = edge(config(json!({}), json!({})), &o).await;
-    assert_eq!(e.get("/").await.text(), "/", "D-5");
-    e.edge.stop().await;
-}
 
 #[tokio::test]
 async fn d6_the_default_root_object_is_invalidated_by_its_object_path() {
