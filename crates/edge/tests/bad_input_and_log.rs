@@ -1,16 +1,13 @@
 //! Bad input (malformed request 400, oversized headers 494, GET with a body 403, dead origin 502
-//! with its custom error page) with the server still serving after each; the HTTPS listener;
-//! and the access log read by `goaccess --log-format=CLOUDFRONT` with no invalid line.
+//! with its custom error page) with the server still serving after each; and the access log
+//! read by `goaccess --log-format=CLOUDFRONT` with no invalid line.
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use cfconsole_edge::Override;
 use common::*;
-use http_body_util::{BodyExt, Full};
 use serde_json::json;
 
 async fn good(e: &TestEdge) {
@@ -122,122 +119,6 @@ async fn bad_requests_get_400_494_403_502_and_the_server_keeps_serving() {
     assert_eq!(o.hits(), before);
     good(&e).await;
     e.edge.stop().await;
-}
-
-#[tokio::test]
-async fn https_listener_serves_with_a_generated_certificate() {
-    let o = Origin::start(|_| Scripted::ok("secure")).await;
-    let pem = cfconsole_edge::tls::generate(&["localhost".into(), DOMAIN.into()]).unwrap();
-    let cert_pem = pem.cert.clone();
-    let cfg = config(json!({"ViewerProtocolPolicy": "https-only"}), json!({}));
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("access.log");
-    let l2 = log.clone();
-    let e = edge_with(cfg, &[("o1", Override::parse(&o.url()).unwrap())], |c| {
-        c.https_listen = Some("127.0.0.1:0".parse().unwrap());
-        c.certificate = Some(pem);
-        c.access_log = Some(l2);
-    })
-    .await;
-    // The root store trusts exactly the certificate the edge serves.
-    let der = {
-        let b64: String = cert_pem
-            .lines()
-            .filter(|l| !l.starts_with("-----"))
-            .collect();
-        base64_std(&b64)
-    };
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(rustls::pki_types::CertificateDer::from(der))
-        .unwrap();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let tcp = tokio::net::TcpStream::connect(e.edge.https_addr.unwrap())
-        .await
-        .unwrap();
-    let tls = connector
-        .connect(
-            rustls::pki_types::ServerName::try_from("localhost").unwrap(),
-            tcp,
-        )
-        .await
-        .expect("TLS handshake with the generated certificate");
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tls))
-            .await
-            .unwrap();
-    tokio::spawn(conn);
-    let req = hyper::Request::builder()
-        .uri("/s")
-        .header("host", DOMAIN)
-        .body(Full::new(Bytes::new()))
-        .unwrap();
-    let resp = sender.send_request(req).await.unwrap();
-    assert_eq!(resp.status(), 200, "V-1: https-only is served over HTTPS");
-    assert_eq!(
-        resp.into_body().collect().await.unwrap().to_bytes(),
-        "secure"
-    );
-    // Over plain HTTP the same path is refused (V-1).
-    assert_eq!(e.get("/s").await.status, 403);
-    // L-1: ssl-protocol and ssl-cipher (fields 21, 22) as CloudFront writes them, with OpenSSL's
-    // cipher names (TLS_AES_128_GCM_SHA256, not rustls' TLS13_AES_128_GCM_SHA256).
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    let line = loop {
-        let t = std::fs::read_to_string(&log).unwrap_or_default();
-        if let Some(l) = t
-            .lines()
-            .find(|l| l.contains("\tHTTPS\t") || l.contains("\thttps\t"))
-        {
-            break l.to_string();
-        }
-        assert!(std::time::Instant::now() < deadline, "no HTTPS line in {t}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    let fields: Vec<&str> = line.split('\t').collect();
-    assert_eq!(fields[20], "TLSv1.3", "{line}");
-    assert!(
-        [
-            "TLS_AES_128_GCM_SHA256",
-            "TLS_AES_256_GCM_SHA384",
-            "TLS_CHACHA20_POLY1305_SHA256"
-        ]
-        .contains(&fields[21]),
-        "{line}"
-    );
-    e.edge.stop().await;
-}
-
-fn base64_std(s: &str) -> Vec<u8> {
-    let val = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
-    } as u32;
-    let bytes: Vec<u8> = s.bytes().filter(|b| *b != b'=').collect();
-    let mut out = Vec::new();
-    for chunk in bytes.chunks(4) {
-        let mut acc = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            acc |= val(*c) << (18 - 6 * i);
-        }
-        out.push((acc >> 16) as u8);
-        if chunk.len() > 2 {
-            out.push((acc >> 8) as u8);
-        }
-        if chunk.len() > 3 {
-            out.push(acc as u8);
-        }
-    }
-    out
 }
 
 #[tokio::test]
