@@ -1,6 +1,8 @@
-//! Rules the section tests in `spec_sections.rs` do not reach: the default root object's
-//! invalidation (D-6) and origin failover's finer points (F-4, F-5, F-6 = E-11). Real sockets, a
-//! scripted origin on 127.0.0.1:0, the manual clock.
+//! Origin groups and failover (spec F-2 to F-6, E-11): a listed status from the primary sends a
+//! GET (not a POST) to the secondary, hits skip both origins and every miss starts at the
+//! primary, unlisted errors and redirects from the primary are returned, and custom error pages
+//! apply to the primary's unlisted errors and to the secondary's errors. Real sockets, scripted
+//! origins on 127.0.0.1:0, the manual clock.
 
 mod common;
 
@@ -8,41 +10,36 @@ use cfconsole_edge::Override;
 use common::*;
 use serde_json::{Value, json};
 
-// ---- §3 default root object ----
-
 #[tokio::test]
-async fn d6_the_default_root_object_is_invalidated_by_its_object_path() {
-    let o = Origin::start(|_| Scripted::ok("home").header("cache-control", "max-age=3600")).await;
-    let e = edge(
-        config(json!({}), json!({"DefaultRootObject": "index.html"})),
-        &o,
+async fn f2_f3_failover_to_secondary_for_get_only() {
+    let primary = Origin::start(|_| Scripted::status(503, "primary down")).await;
+    let secondary = Origin::start(|_| Scripted::ok("secondary")).await;
+    let cfg = config(
+        json!({"TargetOriginId": "g", "CachePolicyId": CACHING_DISABLED,
+        "AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"], "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}),
+        json!({
+            "Origins": {"Quantity": 2, "Items": [
+                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
+                {"Id": "o2", "DomainName": "b.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
+            "OriginGroups": {"Quantity": 1, "Items": [{"Id": "g", "FailoverCriteria": {"StatusCodes": {"Quantity": 2, "Items": [500, 503]}},
+                "Members": {"Quantity": 2, "Items": [{"OriginId": "o1"}, {"OriginId": "o2"}]}}]}
+        }),
+    );
+    let e = edge_with(
+        cfg,
+        &[
+            ("o1", Override::parse(&primary.url()).unwrap()),
+            ("o2", Override::parse(&secondary.url()).unwrap()),
+        ],
+        |_| {},
     )
     .await;
-    e.get("/").await;
-    assert_eq!(e.get("/").await.x_cache(), "Hit from cloudfront");
-    let batch =
-        |p: &str, r: &str| json!({"Paths": {"Quantity": 1, "Items": [p]}, "CallerReference": r});
-    let (st, _) = e.admin("POST", "/invalidations", batch("/", "r1")).await;
-    assert_eq!(st, 201);
-    assert_eq!(
-        e.get("/").await.x_cache(),
-        "Hit from cloudfront",
-        "D-6: `/` does not name the cached object"
-    );
-    let (st, _) = e
-        .admin("POST", "/invalidations", batch("/index.html", "r2"))
-        .await;
-    assert_eq!(st, 201);
-    assert_eq!(
-        e.get("/").await.x_cache(),
-        "Miss from cloudfront",
-        "D-6: its object path does"
-    );
-    assert_eq!(o.hits(), 2);
+    assert_eq!(e.get("/f").await.text(), "secondary", "F-2");
+    let r = e.req("POST", "/f", &[], "x").await;
+    assert_eq!(r.status, 503, "F-3: POST returns the primary's result");
+    assert_eq!(secondary.hits(), 1);
     e.edge.stop().await;
 }
-
-// ---- §14 origin groups ----
 
 /// Origin group `g` = primary `o1`, secondary `o2`, failing over on `codes`.
 fn group_config(default: Value, codes: &[u16], extra: Value) -> Value {

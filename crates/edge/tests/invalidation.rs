@@ -1,97 +1,13 @@
-//! Integration tests per spec section, through real sockets: a scripted origin on 127.0.0.1:0,
-//! the edge started in-process with a manual clock (no sleeps to wait for expiry).
+//! Invalidation (spec I-2, I-3, I-7, I-11; D-6, which is I-6): every query variant removed at
+//! once, a trailing wildcard, a repeated CallerReference, control characters refused, cached
+//! ranges removed with their object, and the default root object invalidated by its own path,
+//! not by `/`. Real sockets, a scripted origin on 127.0.0.1:0, the manual clock.
 
 mod common;
 
-use cfconsole_edge::Override;
 use common::ranges::{honour_ranges, object};
 use common::*;
 use serde_json::json;
-
-// ---- §9 ranges and HEAD ----
-
-#[tokio::test]
-async fn i3_i7_invalidation_removes_cached_ranges() {
-    let o = Origin::start(|s| honour_ranges(s, &object(), "max-age=600")).await;
-    let e = edge(config(json!({}), json!({})), &o).await;
-    e.req("GET", "/inv/a.bin", &[("range", "bytes=0-49")], "")
-        .await;
-    let r = e
-        .req("GET", "/inv/a.bin", &[("range", "bytes=10-19")], "")
-        .await;
-    assert_eq!(r.x_cache(), "Hit from cloudfront");
-    let (_, v) = e.admin("GET", "/cache", serde_json::Value::Null).await;
-    assert!(
-        v["Entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|x| x["path"] == "/inv/a.bin" && x["status"] == 206 && x["bytes"] == 50),
-        "the range entry is listed: {v}"
-    );
-    let (st, v) = e
-        .admin("POST", "/invalidations", json!({"Paths": ["/inv/a.bin"]}))
-        .await;
-    assert_eq!(st, 201, "{v}");
-    assert!(
-        v["Invalidation"].to_string().contains("a.bin"),
-        "the invalidation names the path: {v}"
-    );
-    let r = e
-        .req("GET", "/inv/a.bin", &[("range", "bytes=10-19")], "")
-        .await;
-    assert_eq!(
-        (r.status, r.text(), r.x_cache()),
-        (206, object()[10..20].to_string(), "Miss from cloudfront"),
-        "I-7: the cached range is gone"
-    );
-    assert_eq!(o.hits(), 2);
-    let (_, v) = e.admin("GET", "/cache", serde_json::Value::Null).await;
-    assert!(
-        !v["Entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|x| x["bytes"] == 50),
-        "I-7: the old range entry left the cache: {v}"
-    );
-    e.edge.stop().await;
-}
-
-// ---- §14 origin groups ----
-
-#[tokio::test]
-async fn f2_f3_failover_to_secondary_for_get_only() {
-    let primary = Origin::start(|_| Scripted::status(503, "primary down")).await;
-    let secondary = Origin::start(|_| Scripted::ok("secondary")).await;
-    let cfg = config(
-        json!({"TargetOriginId": "g", "CachePolicyId": CACHING_DISABLED,
-        "AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"], "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}),
-        json!({
-            "Origins": {"Quantity": 2, "Items": [
-                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
-                {"Id": "o2", "DomainName": "b.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
-            "OriginGroups": {"Quantity": 1, "Items": [{"Id": "g", "FailoverCriteria": {"StatusCodes": {"Quantity": 2, "Items": [500, 503]}},
-                "Members": {"Quantity": 2, "Items": [{"OriginId": "o1"}, {"OriginId": "o2"}]}}]}
-        }),
-    );
-    let e = edge_with(
-        cfg,
-        &[
-            ("o1", Override::parse(&primary.url()).unwrap()),
-            ("o2", Override::parse(&secondary.url()).unwrap()),
-        ],
-        |_| {},
-    )
-    .await;
-    assert_eq!(e.get("/f").await.text(), "secondary", "F-2");
-    let r = e.req("POST", "/f", &[], "x").await;
-    assert_eq!(r.status, 503, "F-3: POST returns the primary's result");
-    assert_eq!(secondary.hits(), 1);
-    e.edge.stop().await;
-}
-
-// ---- §15 invalidation ----
 
 #[tokio::test]
 async fn i2_i3_i11_invalidation_removes_all_variants_at_once() {
@@ -194,5 +110,85 @@ async fn i2_i3_i11_invalidation_removes_all_variants_at_once() {
             .iter()
             .any(|x| x["path"] == "/other")
     );
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn i3_i7_invalidation_removes_cached_ranges() {
+    let o = Origin::start(|s| honour_ranges(s, &object(), "max-age=600")).await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.req("GET", "/inv/a.bin", &[("range", "bytes=0-49")], "")
+        .await;
+    let r = e
+        .req("GET", "/inv/a.bin", &[("range", "bytes=10-19")], "")
+        .await;
+    assert_eq!(r.x_cache(), "Hit from cloudfront");
+    let (_, v) = e.admin("GET", "/cache", serde_json::Value::Null).await;
+    assert!(
+        v["Entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["path"] == "/inv/a.bin" && x["status"] == 206 && x["bytes"] == 50),
+        "the range entry is listed: {v}"
+    );
+    let (st, v) = e
+        .admin("POST", "/invalidations", json!({"Paths": ["/inv/a.bin"]}))
+        .await;
+    assert_eq!(st, 201, "{v}");
+    assert!(
+        v["Invalidation"].to_string().contains("a.bin"),
+        "the invalidation names the path: {v}"
+    );
+    let r = e
+        .req("GET", "/inv/a.bin", &[("range", "bytes=10-19")], "")
+        .await;
+    assert_eq!(
+        (r.status, r.text(), r.x_cache()),
+        (206, object()[10..20].to_string(), "Miss from cloudfront"),
+        "I-7: the cached range is gone"
+    );
+    assert_eq!(o.hits(), 2);
+    let (_, v) = e.admin("GET", "/cache", serde_json::Value::Null).await;
+    assert!(
+        !v["Entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["bytes"] == 50),
+        "I-7: the old range entry left the cache: {v}"
+    );
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn d6_the_default_root_object_is_invalidated_by_its_object_path() {
+    let o = Origin::start(|_| Scripted::ok("home").header("cache-control", "max-age=3600")).await;
+    let e = edge(
+        config(json!({}), json!({"DefaultRootObject": "index.html"})),
+        &o,
+    )
+    .await;
+    e.get("/").await;
+    assert_eq!(e.get("/").await.x_cache(), "Hit from cloudfront");
+    let batch =
+        |p: &str, r: &str| json!({"Paths": {"Quantity": 1, "Items": [p]}, "CallerReference": r});
+    let (st, _) = e.admin("POST", "/invalidations", batch("/", "r1")).await;
+    assert_eq!(st, 201);
+    assert_eq!(
+        e.get("/").await.x_cache(),
+        "Hit from cloudfront",
+        "D-6: `/` does not name the cached object"
+    );
+    let (st, _) = e
+        .admin("POST", "/invalidations", batch("/index.html", "r2"))
+        .await;
+    assert_eq!(st, 201);
+    assert_eq!(
+        e.get("/").await.x_cache(),
+        "Miss from cloudfront",
+        "D-6: its object path does"
+    );
+    assert_eq!(o.hits(), 2);
     e.edge.stop().await;
 }
