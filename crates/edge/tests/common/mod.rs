@@ -1,5 +1,6 @@
 //! Test harness: a scripted origin on 127.0.0.1:0 that counts and records requests, an edge
-//! started in-process with a manual clock, and a small HTTP client over real sockets.
+//! started in-process with a manual clock, and a small HTTP client over real sockets; `ranges`
+//! scripts an origin that honours `Range`.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -19,6 +20,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use serde_json::{Value, json};
+
+pub mod ranges;
 
 pub const DOMAIN: &str = "d111111abcdef8.cloudfront.net";
 pub const CACHING_OPTIMIZED: &str = "658327ea-f89d-4fab-a63d-7e88639e58f6";
