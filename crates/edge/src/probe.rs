@@ -343,7 +343,7 @@ impl Control {
             .as_deref()
             .filter(|c| !dist.geo.allows(Some(c)))
             .map(|c| geo_words(&dist.geo, c));
-        let policy = b.viewer_protocol_policy;
+        let policy = b.viewer_protocol_policy.as_str();
         let protocol = match method
             .as_ref()
             .map(|m| pipeline::viewer_protocol(b, req.https, Version::HTTP_11, m))
