@@ -26,6 +26,7 @@ use cfconsole_model::{BehaviorView, PolicyKind};
 use crate::cf_headers::{Viewer, ViewerFacts};
 use crate::dist::{Behavior, Dist, Geo, Override};
 use crate::origin::Target;
+use crate::outcome::ResultType;
 use crate::pipeline::{self, Conn, Protocol};
 use crate::server::{Control, Edge};
 use crate::ttl::{self, Storage, TtlSettings};
@@ -627,8 +628,7 @@ pub fn ttl_decision(
     let result = response
         .header("x-cache")
         .and_then(|x| x.split_whitespace().next())
-        .unwrap_or("")
-        .to_string();
+        .and_then(ResultType::parse);
     let Some(key) = &explanation.cache_key else {
         return if !explanation.method_allowed {
             "not cached: the method is not in the behavior's AllowedMethods, refused with 403 \
@@ -644,7 +644,7 @@ pub fn ttl_decision(
                 .to_string()
         };
     };
-    if result == "Redirect" {
+    if result == Some(ResultType::Redirect) {
         return "not cached: the edge answered with a redirect to HTTPS itself, nothing was \
                 fetched (spec V-2, V-3)"
             .to_string();
@@ -652,7 +652,7 @@ pub fn ttl_decision(
     if let Some(g) = &explanation.geo {
         return format!("not cached: {g}");
     }
-    if response.header("server") == Some("CloudFront") && result == "Error" {
+    if response.header("server") == Some("CloudFront") && result == Some(ResultType::Error) {
         return format!(
             "not cached: the edge refused the request itself with {} (spec X-5)",
             response.status
@@ -707,14 +707,21 @@ pub fn ttl_decision(
                     e.age
                 )
             };
-            match result.as_str() {
-                "Hit" => format!("served from cache (Hit), {state}; when fetched: {why}"),
-                "RefreshHit" => format!(
+            match result {
+                Some(ResultType::Hit) => {
+                    format!("served from cache (Hit), {state}; when fetched: {why}")
+                }
+                Some(ResultType::RefreshHit) => format!(
                     "revalidated with the origin, which answered 304, so the cached copy was \
                      served (RefreshHit, spec R-2), {state}; {why}"
                 ),
-                _ if e.error => format!("error response cached (TTL {} s, {state}): {why}", e.ttl),
-                _ => format!("{why}; entry {state}"),
+                Some(ResultType::Miss | ResultType::Error | ResultType::Redirect) | None => {
+                    if e.error {
+                        format!("error response cached (TTL {} s, {state}): {why}", e.ttl)
+                    } else {
+                        format!("{why}; entry {state}")
+                    }
+                }
             }
         }
         None => {

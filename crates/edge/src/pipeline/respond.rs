@@ -197,7 +197,7 @@ pub(super) fn finish(
         .map(|b| b.label.clone())
         .unwrap_or_else(|| "-".to_string());
     if let Some(b) = behavior {
-        b.counters.record(reply.result.as_str(), sc_bytes);
+        b.counters.record(reply.result, sc_bytes);
         if reply.upstream_ms.is_some() {
             b.counters.origin_requests.fetch_add(1, Ordering::Relaxed);
         }
