@@ -21,7 +21,7 @@ use cfconsole_model::{
     SslProtocol, ViewerProtocolPolicy,
 };
 
-use crate::errors::ErrorRules;
+use crate::error_rules::ErrorRules;
 use crate::key::{KeyRecipe, Select};
 use crate::origin::{OriginSpec, Target};
 use crate::stats::Counters;
@@ -221,7 +221,7 @@ pub struct Dist {
     pub behaviors: Vec<Behavior>,
     pub origins: HashMap<String, Arc<OriginSpec>>,
     pub groups: HashMap<String, Group>,
-    pub errors: ErrorRules,
+    pub error_rules: ErrorRules,
     pub geo: Geo,
     /// spec S-8 IncludeCookies: cookies are logged only then.
     pub log_cookies: bool,
@@ -816,7 +816,7 @@ impl Dist {
             },
             None => Geo::None,
         };
-        let errors = ErrorRules::new(
+        let error_rules = ErrorRules::new(
             config
                 .custom_error_responses
                 .as_ref()
@@ -840,7 +840,7 @@ impl Dist {
             behaviors,
             origins,
             groups,
-            errors,
+            error_rules,
             geo,
             log_cookies,
             via_headers: ["1.0", "1.1", "2.0"].map(|v| {

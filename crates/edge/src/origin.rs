@@ -23,7 +23,7 @@ use hyper_util::client::legacy::connect::capture_connection;
 use hyper_util::rt::TokioExecutor;
 
 use crate::connect::{ConnectFailure, OriginConnector};
-use crate::errors::EdgeError;
+use crate::error::EdgeError;
 
 /// Where an origin's requests really go in the preview.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use hyper::{HeaderMap, Method, StatusCode, Version};
 use cfconsole_model::ViewerProtocolPolicy;
 
 use crate::dist::{Behavior, Dist, strip_port};
-use crate::errors::EdgeError;
+use crate::error::EdgeError;
 use crate::outcome::ResultType;
 
 use super::{Reply, Shared};

@@ -31,7 +31,7 @@ use hyper::{HeaderMap, Method, Request, Response, Version};
 use crate::cf_headers::{self, ViewerFacts};
 use crate::clock::Clock;
 use crate::dist::Dist;
-use crate::errors::EdgeError;
+use crate::error::EdgeError;
 use crate::key::AcceptEncoding;
 use crate::lock::Collapser;
 use crate::log::Logger;

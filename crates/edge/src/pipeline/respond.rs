@@ -11,7 +11,7 @@ use hyper::{HeaderMap, Method, Response, StatusCode, Version};
 
 use crate::cf_headers;
 use crate::dist::Dist;
-use crate::errors::EdgeError;
+use crate::error::EdgeError;
 use crate::headers::{self as hdr, PolicyContext};
 use crate::log::Record;
 use crate::outcome::ResultType;
