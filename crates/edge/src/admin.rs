@@ -17,11 +17,11 @@ use serde_json::{Value, json};
 
 use cfconsole_model::InvalidationPath;
 
-use crate::server::Control;
+use crate::server::EdgeHandle;
 
 /// One invalidation, as CreateInvalidation answers it (I-10, I-11).
 #[derive(Debug, Clone)]
-pub struct Invalidation {
+pub struct InvalidationRecord {
     pub id: String,
     pub create_time: String,
     pub caller_reference: String,
@@ -29,7 +29,7 @@ pub struct Invalidation {
     pub removed: usize,
 }
 
-impl Invalidation {
+impl InvalidationRecord {
     pub fn to_json(&self) -> Value {
         json!({
             "Invalidation": {
@@ -49,7 +49,7 @@ impl Invalidation {
 /// The invalidations created on this preview.
 #[derive(Debug, Default)]
 pub struct Registry {
-    pub items: Mutex<Vec<Invalidation>>,
+    pub items: Mutex<Vec<InvalidationRecord>>,
 }
 
 /// Why an invalidation batch was refused, with the API's code and status.
@@ -245,7 +245,7 @@ fn is_json(parts: &hyper::http::request::Parts) -> bool {
 /// Routes one admin request that reached the listener as `guard` describes. Refusals come
 /// before the body is read.
 pub async fn handle<B>(
-    control: Arc<Control>,
+    control: Arc<EdgeHandle>,
     guard: &Guard,
     req: Request<B>,
 ) -> Response<Full<Bytes>>

@@ -34,4 +34,4 @@ pub mod ttl;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use dist::{Override, check_config};
 pub use outcome::ResultType;
-pub use server::{Control, DEFAULT_CACHE_SIZE, Edge, EdgeConfig, StartError};
+pub use server::{DEFAULT_CACHE_SIZE, Edge, EdgeConfig, EdgeHandle, StartError};

@@ -1,4 +1,4 @@
-//! The request tester of the desktop app's Preview tab: [`Control::explain`] says what the
+//! The request tester of the desktop app's Preview tab: [`EdgeHandle::explain`] says what the
 //! preview will do with a request before it is sent (which behavior, what the viewer protocol
 //! policy does, the cache key, the TTL settings, where the origin request goes), [`send`] sends
 //! it to the running preview over a real socket, and [`ttl_decision`] then says what the cache
@@ -28,7 +28,7 @@ use crate::dist::{Behavior, Dist, Geo, Override};
 use crate::origin::Target;
 use crate::outcome::ResultType;
 use crate::pipeline::{self, Conn, Protocol};
-use crate::server::{Control, Edge};
+use crate::server::{Edge, EdgeHandle};
 use crate::ttl::{self, Storage, TtlSettings};
 
 /// A request as the tester composes it.
@@ -220,7 +220,7 @@ fn view<'a>(dist: &'a Dist, b: &Behavior) -> BehaviorView<'a> {
     }
 }
 
-fn ttl_words(control: &Control, dist: &Dist, b: &Behavior) -> String {
+fn ttl_words(control: &EdgeHandle, dist: &Dist, b: &Behavior) -> String {
     let TtlSettings { min, default, max } = b.ttl;
     let values = format!(
         "MinTTL {}, DefaultTTL {}, MaxTTL {}",
@@ -254,7 +254,7 @@ fn ttl_words(control: &Control, dist: &Dist, b: &Behavior) -> String {
 }
 
 /// Where requests to origin `id` go, for an HTTPS viewer or not (spec O-2).
-fn origin_words(control: &Control, dist: &Dist, id: &str, https: bool) -> String {
+fn origin_words(control: &EdgeHandle, dist: &Dist, id: &str, https: bool) -> String {
     let path = dist
         .origins
         .get(id)
@@ -289,7 +289,7 @@ fn origin_words(control: &Control, dist: &Dist, id: &str, https: bool) -> String
     format!("{id} → {} at {to}{path}", o.domain_name)
 }
 
-fn target_words(control: &Control, dist: &Dist, target: &str, https: bool) -> String {
+fn target_words(control: &EdgeHandle, dist: &Dist, target: &str, https: bool) -> String {
     match dist.groups.get(target) {
         Some(g) => {
             let codes: Vec<String> = g.codes.iter().map(u16::to_string).collect();
@@ -322,7 +322,7 @@ fn geo_words(geo: &Geo, country: &str) -> String {
     )
 }
 
-impl Control {
+impl EdgeHandle {
     /// What the preview will do with `req`, without sending it. The cache key is computed by
     /// the pipeline's own functions on the headers [`send`] would send; CloudFront-* headers
     /// that depend on the connection (`CloudFront-Viewer-Address`, TLS facts) cannot be known
@@ -621,7 +621,7 @@ where
 /// response's caching headers with [`ttl::explain`] (the origin's `Cache-Control`, `Expires`
 /// and validators reach the viewer unchanged, spec T-7).
 pub fn ttl_decision(
-    control: &Control,
+    control: &EdgeHandle,
     explanation: &Explanation,
     response: &ProbeResponse,
 ) -> String {

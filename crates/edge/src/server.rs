@@ -24,7 +24,7 @@ use tokio::task::JoinHandle;
 
 use cfconsole_model::{DistributionConfig, Document, Finding, InvalidationPath, PolicySet};
 
-use crate::admin::{self, ApiError, Invalidation, Registry};
+use crate::admin::{self, ApiError, InvalidationRecord, Registry};
 use crate::cf_headers::{self, Handshake, ViewerFacts};
 use crate::clock::{Clock, SystemClock};
 use crate::dist::{Dist, Options, Override};
@@ -123,15 +123,17 @@ pub enum StartError {
     Tls(String),
 }
 
-/// The control surface shared by the in-process handle and the admin API.
-pub struct Control {
+/// The running edge's live handle, shared by the admin API and the app (through [`Edge::control`]):
+/// what they can do to it (invalidate, swap the config) and read from it (stats, cache entries,
+/// the request log).
+pub struct EdgeHandle {
     shared: Arc<Shared>,
     policies: RwLock<PolicySet>,
     options: RwLock<Options>,
     registry: Registry,
 }
 
-impl Control {
+impl EdgeHandle {
     pub fn shared(&self) -> &Arc<Shared> {
         &self.shared
     }
@@ -143,7 +145,7 @@ impl Control {
         &self,
         paths: Vec<String>,
         caller: Option<String>,
-    ) -> Result<(Invalidation, bool), ApiError> {
+    ) -> Result<(InvalidationRecord, bool), ApiError> {
         let parsed: Vec<InvalidationPath> = paths
             .iter()
             .map(|p| {
@@ -212,7 +214,7 @@ impl Control {
                         << 8)
             )
         );
-        let inv = Invalidation {
+        let inv = InvalidationRecord {
             id,
             create_time: format!("{date}T{time}.000Z"),
             caller_reference: caller,
@@ -223,7 +225,7 @@ impl Control {
         Ok((inv, true))
     }
 
-    pub fn invalidations(&self) -> Vec<Invalidation> {
+    pub fn invalidations(&self) -> Vec<InvalidationRecord> {
         self.registry
             .items
             .lock()
@@ -340,7 +342,7 @@ fn to_base36(mut n: u64) -> String {
 
 /// A running preview.
 pub struct Edge {
-    control: Arc<Control>,
+    control: Arc<EdgeHandle>,
     pub http_addr: Option<SocketAddr>,
     pub https_addr: Option<SocketAddr>,
     pub admin_addr: Option<SocketAddr>,
@@ -390,7 +392,7 @@ impl Edge {
             &cfg.pop,
             cfg.viewer_country.clone(),
         ));
-        let control = Arc::new(Control {
+        let control = Arc::new(EdgeHandle {
             shared: shared.clone(),
             policies: RwLock::new(cfg.policies.clone()),
             options: RwLock::new(options),
@@ -489,7 +491,7 @@ impl Edge {
         })
     }
 
-    pub fn control(&self) -> &Arc<Control> {
+    pub fn control(&self) -> &Arc<EdgeHandle> {
         &self.control
     }
 
@@ -644,7 +646,7 @@ fn with_reason<B>(mut res: Response<B>) -> Response<B> {
 
 async fn serve_admin(
     listener: TcpListener,
-    control: Arc<Control>,
+    control: Arc<EdgeHandle>,
     limits: Limits,
     mut stop: watch::Receiver<bool>,
 ) {
