@@ -14,6 +14,7 @@ pub mod dist;
 pub mod error;
 pub mod error_rules;
 pub mod folder;
+pub mod handle;
 pub mod headers;
 pub mod ja3;
 pub mod key;
@@ -33,5 +34,6 @@ pub mod ttl;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use dist::{Override, check_config};
+pub use handle::EdgeHandle;
 pub use outcome::ResultType;
-pub use server::{DEFAULT_CACHE_SIZE, Edge, EdgeConfig, EdgeHandle, StartError};
+pub use server::{DEFAULT_CACHE_SIZE, Edge, EdgeConfig, StartError};

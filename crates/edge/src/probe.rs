@@ -25,10 +25,11 @@ use cfconsole_model::{BehaviorView, PolicyKind};
 
 use crate::cf_headers::{Viewer, ViewerFacts};
 use crate::dist::{Behavior, Dist, Geo, Override};
+use crate::handle::EdgeHandle;
 use crate::origin::Target;
 use crate::outcome::ResultType;
 use crate::pipeline::{self, Conn, Protocol};
-use crate::server::{Edge, EdgeHandle};
+use crate::server::Edge;
 use crate::ttl::{self, Storage, TtlSettings};
 
 /// A request as the tester composes it.
