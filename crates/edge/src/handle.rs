@@ -183,7 +183,7 @@ impl EdgeHandle {
             .clone()
     }
 
-    /// Brings the cache's entry count and weighed size up to date (see [`Store::settle`]).
+    /// Brings the cache's entry count and weighed size up to date (see [`Store::settle`](crate::store::Store::settle)).
     pub async fn settle(&self) {
         self.shared.store.settle().await;
     }
@@ -224,7 +224,7 @@ impl EdgeHandle {
     }
 
     /// The live request log, read incrementally: the records numbered after `after` (0 for
-    /// the start), oldest first, at most `max` (see [`Logger::since`]).
+    /// the start), oldest first, at most `max` (see [`Logger::since`](crate::log::Logger::since)).
     pub fn requests_since(&self, after: u64, max: usize) -> Feed {
         self.shared.logger.since(after, max)
     }

@@ -21,6 +21,7 @@ pub mod key;
 pub mod lock;
 pub mod log;
 pub mod origin;
+pub mod origin_message;
 pub mod outcome;
 pub mod pipeline;
 pub mod probe;

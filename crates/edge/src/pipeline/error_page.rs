@@ -12,7 +12,7 @@ use crate::dist::Dist;
 use crate::error::EdgeError;
 use crate::headers as hdr;
 use crate::key::AcceptEncoding;
-use crate::origin::{OriginBody, OriginRequest};
+use crate::origin_message::{OriginBody, OriginRequest};
 use crate::store::Entry;
 use crate::ttl::{self, Storage};
 

@@ -9,7 +9,7 @@ use hyper::{Method, StatusCode};
 
 use crate::dist::{Behavior, Dist};
 use crate::key::CacheKey;
-use crate::origin::{Fetched, OriginError};
+use crate::origin_message::{Fetched, OriginError};
 use crate::outcome::ResultType;
 use crate::range;
 use crate::store::Entry;

@@ -35,7 +35,7 @@ use crate::error::EdgeError;
 use crate::key::AcceptEncoding;
 use crate::lock::Collapser;
 use crate::log::Logger;
-use crate::origin::{self, OriginBody};
+use crate::origin_message::{self, OriginBody};
 use crate::outcome::ResultType;
 use crate::store::{Entry, Store};
 
@@ -224,7 +224,7 @@ pub async fn handle<B>(
 ) -> Response<Full<Bytes>>
 where
     B: hyper::body::Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<origin::BoxError>,
+    B::Error: Into<origin_message::BoxError>,
 {
     let started = Instant::now();
     let now = shared.clock.now();
@@ -296,7 +296,7 @@ async fn process<B>(
 ) -> (Reply, usize)
 where
     B: hyper::body::Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<origin::BoxError>,
+    B::Error: Into<origin_message::BoxError>,
 {
     // spec §1.1: unknown Host → 403; the preview is not an open proxy.
     // Checked under the read lock (no clone on the hit path); written once at start.
