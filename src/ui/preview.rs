@@ -18,7 +18,7 @@ use cfconsole_edge::log::Record;
 use cfconsole_edge::probe::{self, Explanation, ProbeRequest, ProbeResponse};
 use cfconsole_edge::stats::Snapshot;
 use cfconsole_edge::store::EntryInfo;
-use cfconsole_edge::{Control, Edge, EdgeConfig, Override};
+use cfconsole_edge::{Edge, EdgeConfig, EdgeHandle, Override};
 use cfconsole_model::{DistributionConfig, Finding, PolicySet};
 use eframe::egui::{self, RichText, Ui};
 
@@ -299,7 +299,7 @@ pub struct Running {
     /// The distribution it serves.
     pub dist: String,
     edge: Option<Edge>,
-    control: Arc<Control>,
+    control: Arc<EdgeHandle>,
     /// `http://127.0.0.1:PORT`.
     pub http: Option<SocketAddr>,
     /// `https://127.0.0.1:PORT`.
@@ -312,8 +312,8 @@ pub struct Running {
 }
 
 impl Running {
-    /// The edge's control handle (swap, invalidate, cache, stats).
-    pub fn control(&self) -> &Arc<Control> {
+    /// The edge's live handle (swap, invalidate, cache, stats).
+    pub fn control(&self) -> &Arc<EdgeHandle> {
         &self.control
     }
 }

@@ -8,7 +8,7 @@
 //! "simple" request). Bodies are capped at [`MAX_ADMIN_BODY`].
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -17,48 +17,7 @@ use serde_json::{Value, json};
 
 use cfconsole_model::InvalidationPath;
 
-use crate::server::Control;
-
-/// One invalidation, as CreateInvalidation answers it (I-10, I-11).
-#[derive(Debug, Clone)]
-pub struct Invalidation {
-    pub id: String,
-    pub create_time: String,
-    pub caller_reference: String,
-    pub paths: Vec<String>,
-    pub removed: usize,
-}
-
-impl Invalidation {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "Invalidation": {
-                "Id": self.id,
-                // I-10: entries are removed at once in the preview, so it is already Completed.
-                "Status": "Completed",
-                "CreateTime": self.create_time,
-                "InvalidationBatch": {
-                    "Paths": {"Quantity": self.paths.len(), "Items": self.paths},
-                    "CallerReference": self.caller_reference
-                }
-            }
-        })
-    }
-}
-
-/// The invalidations created on this preview.
-#[derive(Debug, Default)]
-pub struct Registry {
-    pub items: Mutex<Vec<Invalidation>>,
-}
-
-/// Why an invalidation batch was refused, with the API's code and status.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub status: u16,
-    pub code: &'static str,
-    pub message: String,
-}
+use crate::handle::{ApiError, EdgeHandle};
 
 /// Reads `{"Paths": {"Quantity", "Items"}, "CallerReference"}` (optionally wrapped in
 /// `InvalidationBatch`) or the short `{"Paths": [...]}`.
@@ -245,7 +204,7 @@ fn is_json(parts: &hyper::http::request::Parts) -> bool {
 /// Routes one admin request that reached the listener as `guard` describes. Refusals come
 /// before the body is read.
 pub async fn handle<B>(
-    control: Arc<Control>,
+    control: Arc<EdgeHandle>,
     guard: &Guard,
     req: Request<B>,
 ) -> Response<Full<Bytes>>

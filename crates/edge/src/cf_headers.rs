@@ -44,7 +44,7 @@ const GEO_STAND_INS: &[&str] = &[
 ];
 
 /// Per-request facts that the connection knows and hyper's request does not carry; the server
-/// hands them to [`crate::pipeline::handle`] beside the request.
+/// hands them to `pipeline::handle` beside the request.
 #[derive(Debug, Clone, Default)]
 pub struct ViewerFacts {
     /// Header names as the viewer sent them, in order and case (HTTP/1.x, recorded by

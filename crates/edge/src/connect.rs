@@ -21,10 +21,10 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
-use crate::origin::OriginError;
+use crate::origin_message::OriginError;
 
 /// The rustls client configuration for every origin of a preview: TLS 1.2 and 1.3 (all rustls
-/// speaks; see [`crate::origin::OriginSpec::legacy_tls_only`] for OriginSslProtocols), ALPN
+/// speaks; see `origin::OriginSpec::legacy_tls_only` for OriginSslProtocols), ALPN
 /// `http/1.1` only (H-3: HTTP/1.1 to custom origins), no client certificate (O-7: an origin
 /// that demands one fails the handshake, so the request is dropped with a 502).
 ///
@@ -59,7 +59,7 @@ pub fn client_config(extra_ca: &[String]) -> Result<Arc<rustls::ClientConfig>, S
 }
 
 /// Why a connection could not be made, with the O-5 class of the failure. It travels inside
-/// hyper-util's error chain and is read back by [`crate::origin`]'s classifier.
+/// hyper-util's error chain and is read back by `origin`'s classifier.
 #[derive(Debug, thiserror::Error)]
 #[error("{detail}")]
 pub struct ConnectFailure {

@@ -12,11 +12,16 @@ use hyper::Method;
 use hyper::header::{HeaderName, HeaderValue};
 
 use cfconsole_model::{
-    BehaviorView, CompiledBehaviors, DistributionConfig, Finding, PolicyKind, PolicySet,
-    ResponseHeadersPolicyConfig,
+    BehaviorView, CachePolicyCookieBehavior, CachePolicyCookiesConfig, CachePolicyHeaderBehavior,
+    CachePolicyQueryStringBehavior, CachePolicyQueryStringsConfig, CompiledBehaviors,
+    DistributionConfig, Finding, GeoRestrictionType, ItemSelection, OriginProtocolPolicy,
+    OriginRequestPolicyCookieBehavior, OriginRequestPolicyCookiesConfig,
+    OriginRequestPolicyHeaderBehavior, OriginRequestPolicyQueryStringBehavior,
+    OriginRequestPolicyQueryStringsConfig, PolicyKind, PolicySet, ResponseHeadersPolicyConfig,
+    SslProtocol, ViewerProtocolPolicy,
 };
 
-use crate::errors::ErrorRules;
+use crate::error_rules::ErrorRules;
 use crate::key::{KeyRecipe, Select};
 use crate::origin::{OriginSpec, Target};
 use crate::stats::Counters;
@@ -126,7 +131,7 @@ pub struct Behavior {
     /// The path pattern, `*` for the default.
     pub label: Arc<str>,
     pub target: String,
-    pub viewer_protocol_policy: &'static str,
+    pub viewer_protocol_policy: ViewerProtocolPolicy,
     pub allowed: Vec<Method>,
     pub cached: Vec<Method>,
     /// spec C-1/C-6/C-7: edge compression enabled for this behavior.
@@ -216,7 +221,7 @@ pub struct Dist {
     pub behaviors: Vec<Behavior>,
     pub origins: HashMap<String, Arc<OriginSpec>>,
     pub groups: HashMap<String, Group>,
-    pub errors: ErrorRules,
+    pub error_rules: ErrorRules,
     pub geo: Geo,
     /// spec S-8 IncludeCookies: cookies are logged only then.
     pub log_cookies: bool,
@@ -304,12 +309,47 @@ fn names(list: Option<&cfconsole_model::List<String>>) -> Vec<String> {
     list.map(|l| l.items().to_vec()).unwrap_or_default()
 }
 
-fn select(behavior: &str, list: Option<&cfconsole_model::List<String>>) -> Select {
-    match behavior {
-        "whitelist" => Select::Whitelist(names(list)),
-        "allExcept" => Select::AllExcept(names(list)),
-        "all" => Select::All,
-        _ => Select::None,
+/// spec K-2: the query strings a cache policy keys (and so forwards, K-3).
+fn cache_query(c: &CachePolicyQueryStringsConfig) -> Select {
+    let list = c.query_strings.as_ref();
+    match c.query_string_behavior {
+        CachePolicyQueryStringBehavior::None => Select::None,
+        CachePolicyQueryStringBehavior::Whitelist => Select::Whitelist(names(list)),
+        CachePolicyQueryStringBehavior::AllExcept => Select::AllExcept(names(list)),
+        CachePolicyQueryStringBehavior::All => Select::All,
+    }
+}
+
+/// spec K-2: the cookies a cache policy keys (and so forwards, K-3).
+fn cache_cookies(c: &CachePolicyCookiesConfig) -> Select {
+    let list = c.cookies.as_ref();
+    match c.cookie_behavior {
+        CachePolicyCookieBehavior::None => Select::None,
+        CachePolicyCookieBehavior::Whitelist => Select::Whitelist(names(list)),
+        CachePolicyCookieBehavior::AllExcept => Select::AllExcept(names(list)),
+        CachePolicyCookieBehavior::All => Select::All,
+    }
+}
+
+/// spec K-3: the query strings an origin request policy forwards on top of the key's.
+fn origin_request_query(c: &OriginRequestPolicyQueryStringsConfig) -> Select {
+    let list = c.query_strings.as_ref();
+    match c.query_string_behavior {
+        OriginRequestPolicyQueryStringBehavior::None => Select::None,
+        OriginRequestPolicyQueryStringBehavior::Whitelist => Select::Whitelist(names(list)),
+        OriginRequestPolicyQueryStringBehavior::AllExcept => Select::AllExcept(names(list)),
+        OriginRequestPolicyQueryStringBehavior::All => Select::All,
+    }
+}
+
+/// spec K-3: the cookies an origin request policy forwards on top of the key's.
+fn origin_request_cookies(c: &OriginRequestPolicyCookiesConfig) -> Select {
+    let list = c.cookies.as_ref();
+    match c.cookie_behavior {
+        OriginRequestPolicyCookieBehavior::None => Select::None,
+        OriginRequestPolicyCookieBehavior::Whitelist => Select::Whitelist(names(list)),
+        OriginRequestPolicyCookieBehavior::AllExcept => Select::AllExcept(names(list)),
+        OriginRequestPolicyCookieBehavior::All => Select::All,
     }
 }
 
@@ -358,7 +398,15 @@ const ALL_CLOUDFRONT: &[&str] = &[
 
 fn methods(list: &[cfconsole_model::Method]) -> Vec<Method> {
     list.iter()
-        .filter_map(|m| Method::from_bytes(m.as_str().as_bytes()).ok())
+        .map(|m| match m {
+            cfconsole_model::Method::GET => Method::GET,
+            cfconsole_model::Method::HEAD => Method::HEAD,
+            cfconsole_model::Method::POST => Method::POST,
+            cfconsole_model::Method::PUT => Method::PUT,
+            cfconsole_model::Method::PATCH => Method::PATCH,
+            cfconsole_model::Method::OPTIONS => Method::OPTIONS,
+            cfconsole_model::Method::DELETE => Method::DELETE,
+        })
         .collect()
 }
 
@@ -392,18 +440,13 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
         // Without ParametersInCacheKeyAndForwardedToOrigin nothing but the path is keyed.
         let (q, ck, hk, gzip, br) = match &c.parameters_in_cache_key_and_forwarded_to_origin {
             Some(p) => (
-                select(
-                    p.query_strings_config.query_string_behavior.as_str(),
-                    p.query_strings_config.query_strings.as_ref(),
-                ),
-                select(
-                    p.cookies_config.cookie_behavior.as_str(),
-                    p.cookies_config.cookies.as_ref(),
-                ),
-                if p.headers_config.header_behavior.as_str() == "whitelist" {
-                    lower(p.headers_config.headers.as_ref())
-                } else {
-                    vec![]
+                cache_query(&p.query_strings_config),
+                cache_cookies(&p.cookies_config),
+                match p.headers_config.header_behavior {
+                    CachePolicyHeaderBehavior::None => vec![],
+                    CachePolicyHeaderBehavior::Whitelist => {
+                        lower(p.headers_config.headers.as_ref())
+                    }
                 },
                 p.enable_accept_encoding_gzip,
                 p.enable_accept_encoding_brotli.unwrap_or(false),
@@ -432,41 +475,37 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
             // K-3: the ORP adds to what the key already forwards.
             forward.query = union(
                 &forward.query,
-                &select(
-                    o.query_strings_config.query_string_behavior.as_str(),
-                    o.query_strings_config.query_strings.as_ref(),
-                ),
+                &origin_request_query(&o.query_strings_config),
             );
-            forward.cookies = union(
-                &forward.cookies,
-                &select(
-                    o.cookies_config.cookie_behavior.as_str(),
-                    o.cookies_config.cookies.as_ref(),
-                ),
-            );
+            forward.cookies = union(&forward.cookies, &origin_request_cookies(&o.cookies_config));
             let listed = lower(o.headers_config.headers.as_ref());
             let key_headers = match &forward.headers {
                 HeaderForward::List(l) => l.clone(),
                 HeaderForward::AllViewer { .. } => vec![],
             };
-            forward.headers = match o.headers_config.header_behavior.as_str() {
-                "whitelist" => HeaderForward::List(key_headers.into_iter().chain(listed).collect()),
-                "allViewer" => HeaderForward::AllViewer {
+            forward.headers = match o.headers_config.header_behavior {
+                OriginRequestPolicyHeaderBehavior::None => HeaderForward::List(key_headers),
+                OriginRequestPolicyHeaderBehavior::Whitelist => {
+                    HeaderForward::List(key_headers.into_iter().chain(listed).collect())
+                }
+                OriginRequestPolicyHeaderBehavior::AllViewer => HeaderForward::AllViewer {
                     except: vec![],
                     cloudfront: key_headers
                         .into_iter()
                         .filter(|h| h.starts_with("cloudfront-"))
                         .collect(),
                 },
-                "allViewerAndWhitelistCloudFront" => HeaderForward::AllViewer {
-                    except: vec![],
-                    cloudfront: key_headers
-                        .into_iter()
-                        .chain(listed)
-                        .filter(|h| h.starts_with("cloudfront-"))
-                        .collect(),
-                },
-                "allExcept" => HeaderForward::AllViewer {
+                OriginRequestPolicyHeaderBehavior::AllViewerAndWhitelistCloudFront => {
+                    HeaderForward::AllViewer {
+                        except: vec![],
+                        cloudfront: key_headers
+                            .into_iter()
+                            .chain(listed)
+                            .filter(|h| h.starts_with("cloudfront-"))
+                            .collect(),
+                    }
+                }
+                OriginRequestPolicyHeaderBehavior::AllExcept => HeaderForward::AllViewer {
                     except: listed
                         .into_iter()
                         .filter(|h| !key_headers.contains(h))
@@ -476,7 +515,6 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
                         .filter(|h| h.starts_with("cloudfront-"))
                         .collect(),
                 },
-                _ => HeaderForward::List(key_headers),
             };
             if orp.id == "33f36d7e-f396-46d9-90e0-52428a34d9dc"
                 && let HeaderForward::AllViewer { cloudfront, .. } = &mut forward.headers
@@ -508,10 +546,12 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
         } else {
             (Select::None, Select::None)
         };
-        let cookies = match fv.cookies.forward.as_str() {
-            "whitelist" => Select::Whitelist(names(fv.cookies.whitelisted_names.as_ref())),
-            "all" => Select::All,
-            _ => Select::None,
+        let cookies = match fv.cookies.forward {
+            ItemSelection::None => Select::None,
+            ItemSelection::Whitelist => {
+                Select::Whitelist(names(fv.cookies.whitelisted_names.as_ref()))
+            }
+            ItemSelection::All => Select::All,
         };
         let headers = lower(fv.headers.as_ref());
         let all = headers.iter().any(|h| h == "*");
@@ -574,7 +614,7 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
         index: v.index,
         label,
         target: v.target_origin_id.to_string(),
-        viewer_protocol_policy: v.viewer_protocol_policy.as_str(),
+        viewer_protocol_policy: v.viewer_protocol_policy,
         allowed,
         cached,
         compress,
@@ -688,10 +728,12 @@ impl Dist {
                     Some(c) => {
                         let http = format!("{}:{}", o.domain_name, c.http_port);
                         let https = format!("{}:{}", o.domain_name, c.https_port);
-                        match c.origin_protocol_policy.as_str() {
-                            "http-only" => Target::Http { authority: http },
-                            "https-only" => Target::Https { authority: https },
-                            _ => Target::MatchViewer { http, https },
+                        match c.origin_protocol_policy {
+                            OriginProtocolPolicy::HttpOnly => Target::Http { authority: http },
+                            OriginProtocolPolicy::HttpsOnly => Target::Https { authority: https },
+                            OriginProtocolPolicy::MatchViewer => {
+                                Target::MatchViewer { http, https }
+                            }
                         }
                     }
                     // spec O-2: S3 REST origins use the viewer's protocol on 80/443.
@@ -706,7 +748,7 @@ impl Dist {
             let legacy_tls_only = custom
                 .and_then(|c| c.origin_ssl_protocols.as_ref())
                 .is_some_and(|l| {
-                    !l.items().is_empty() && !l.items().iter().any(|p| p.as_str() == "TLSv1.2")
+                    !l.items().is_empty() && !l.items().contains(&SslProtocol::TLSv1_2)
                 });
             let custom_headers = o
                 .custom_headers
@@ -767,15 +809,14 @@ impl Dist {
             })
             .unwrap_or_default();
         let geo = match config.restrictions.as_ref().map(|r| &r.geo_restriction) {
-            Some(g) if g.restriction_type.as_str() == "whitelist" => {
-                Geo::Allow(g.items.clone().unwrap_or_default())
-            }
-            Some(g) if g.restriction_type.as_str() == "blacklist" => {
-                Geo::Block(g.items.clone().unwrap_or_default())
-            }
-            _ => Geo::None,
+            Some(g) => match g.restriction_type {
+                GeoRestrictionType::Whitelist => Geo::Allow(g.items.clone().unwrap_or_default()),
+                GeoRestrictionType::Blacklist => Geo::Block(g.items.clone().unwrap_or_default()),
+                GeoRestrictionType::None => Geo::None,
+            },
+            None => Geo::None,
         };
-        let errors = ErrorRules::new(
+        let error_rules = ErrorRules::new(
             config
                 .custom_error_responses
                 .as_ref()
@@ -799,7 +840,7 @@ impl Dist {
             behaviors,
             origins,
             groups,
-            errors,
+            error_rules,
             geo,
             log_cookies,
             via_headers: ["1.0", "1.1", "2.0"].map(|v| {

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use hyper::header::{self, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode};
 
-use crate::origin::{Fetched, OriginRequest};
+use crate::origin_message::{Fetched, OriginRequest};
 
 /// Content-Type by extension (the types S3 infers on upload for common web files).
 pub fn content_type(path: &str) -> &'static str {

@@ -81,7 +81,7 @@ impl CacheKey {
         &self.0
     }
 
-    /// The key as the cache browser prints it (`GET /cache`, [`crate::store::EntryInfo::key`]):
+    /// The key as the cache browser prints it (`GET /cache`, `store::EntryInfo::key`):
     /// the parts separated by ` | ` instead of control characters.
     pub fn display(&self) -> String {
         self.0.replace(['\u{1}', '\u{2}'], " | ")

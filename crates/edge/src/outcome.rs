@@ -12,6 +12,21 @@ pub enum ResultType {
 }
 
 impl ResultType {
+    /// Every result type.
+    pub const ALL: [ResultType; 5] = [
+        ResultType::Hit,
+        ResultType::RefreshHit,
+        ResultType::Miss,
+        ResultType::Error,
+        ResultType::Redirect,
+    ];
+
+    /// The result type whose [`ResultType::as_str`] is `s` (the first word of an `X-Cache`
+    /// value); None for any other text.
+    pub fn parse(s: &str) -> Option<ResultType> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             ResultType::Hit => "Hit",
@@ -41,5 +56,20 @@ impl ResultType {
             ResultType::Miss => "cdn-cache-miss",
             ResultType::Error | ResultType::Redirect => "cdn-cache-miss",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x1_parse_reads_back_every_result_type() {
+        for r in ResultType::ALL {
+            assert_eq!(ResultType::parse(r.as_str()), Some(r));
+            assert!(r.x_cache().starts_with(r.as_str()));
+        }
+        assert_eq!(ResultType::parse("hit"), None);
+        assert_eq!(ResultType::parse(""), None);
     }
 }

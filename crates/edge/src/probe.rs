@@ -1,4 +1,4 @@
-//! The request tester of the desktop app's Preview tab: [`Control::explain`] says what the
+//! The request tester of the desktop app's Preview tab: [`EdgeHandle::explain`] says what the
 //! preview will do with a request before it is sent (which behavior, what the viewer protocol
 //! policy does, the cache key, the TTL settings, where the origin request goes), [`send`] sends
 //! it to the running preview over a real socket, and [`ttl_decision`] then says what the cache
@@ -25,9 +25,11 @@ use cfconsole_model::{BehaviorView, PolicyKind};
 
 use crate::cf_headers::{Viewer, ViewerFacts};
 use crate::dist::{Behavior, Dist, Geo, Override};
+use crate::handle::EdgeHandle;
 use crate::origin::Target;
+use crate::outcome::ResultType;
 use crate::pipeline::{self, Conn, Protocol};
-use crate::server::{Control, Edge};
+use crate::server::Edge;
 use crate::ttl::{self, Storage, TtlSettings};
 
 /// A request as the tester composes it.
@@ -219,7 +221,7 @@ fn view<'a>(dist: &'a Dist, b: &Behavior) -> BehaviorView<'a> {
     }
 }
 
-fn ttl_words(control: &Control, dist: &Dist, b: &Behavior) -> String {
+fn ttl_words(control: &EdgeHandle, dist: &Dist, b: &Behavior) -> String {
     let TtlSettings { min, default, max } = b.ttl;
     let values = format!(
         "MinTTL {}, DefaultTTL {}, MaxTTL {}",
@@ -253,7 +255,7 @@ fn ttl_words(control: &Control, dist: &Dist, b: &Behavior) -> String {
 }
 
 /// Where requests to origin `id` go, for an HTTPS viewer or not (spec O-2).
-fn origin_words(control: &Control, dist: &Dist, id: &str, https: bool) -> String {
+fn origin_words(control: &EdgeHandle, dist: &Dist, id: &str, https: bool) -> String {
     let path = dist
         .origins
         .get(id)
@@ -288,7 +290,7 @@ fn origin_words(control: &Control, dist: &Dist, id: &str, https: bool) -> String
     format!("{id} → {} at {to}{path}", o.domain_name)
 }
 
-fn target_words(control: &Control, dist: &Dist, target: &str, https: bool) -> String {
+fn target_words(control: &EdgeHandle, dist: &Dist, target: &str, https: bool) -> String {
     match dist.groups.get(target) {
         Some(g) => {
             let codes: Vec<String> = g.codes.iter().map(u16::to_string).collect();
@@ -321,7 +323,7 @@ fn geo_words(geo: &Geo, country: &str) -> String {
     )
 }
 
-impl Control {
+impl EdgeHandle {
     /// What the preview will do with `req`, without sending it. The cache key is computed by
     /// the pipeline's own functions on the headers [`send`] would send; CloudFront-* headers
     /// that depend on the connection (`CloudFront-Viewer-Address`, TLS facts) cannot be known
@@ -343,7 +345,7 @@ impl Control {
             .as_deref()
             .filter(|c| !dist.geo.allows(Some(c)))
             .map(|c| geo_words(&dist.geo, c));
-        let policy = b.viewer_protocol_policy;
+        let policy = b.viewer_protocol_policy.as_str();
         let protocol = match method
             .as_ref()
             .map(|m| pipeline::viewer_protocol(b, req.https, Version::HTTP_11, m))
@@ -620,15 +622,14 @@ where
 /// response's caching headers with [`ttl::explain`] (the origin's `Cache-Control`, `Expires`
 /// and validators reach the viewer unchanged, spec T-7).
 pub fn ttl_decision(
-    control: &Control,
+    control: &EdgeHandle,
     explanation: &Explanation,
     response: &ProbeResponse,
 ) -> String {
     let result = response
         .header("x-cache")
         .and_then(|x| x.split_whitespace().next())
-        .unwrap_or("")
-        .to_string();
+        .and_then(ResultType::parse);
     let Some(key) = &explanation.cache_key else {
         return if !explanation.method_allowed {
             "not cached: the method is not in the behavior's AllowedMethods, refused with 403 \
@@ -644,7 +645,7 @@ pub fn ttl_decision(
                 .to_string()
         };
     };
-    if result == "Redirect" {
+    if result == Some(ResultType::Redirect) {
         return "not cached: the edge answered with a redirect to HTTPS itself, nothing was \
                 fetched (spec V-2, V-3)"
             .to_string();
@@ -652,7 +653,7 @@ pub fn ttl_decision(
     if let Some(g) = &explanation.geo {
         return format!("not cached: {g}");
     }
-    if response.header("server") == Some("CloudFront") && result == "Error" {
+    if response.header("server") == Some("CloudFront") && result == Some(ResultType::Error) {
         return format!(
             "not cached: the edge refused the request itself with {} (spec X-5)",
             response.status
@@ -707,14 +708,21 @@ pub fn ttl_decision(
                     e.age
                 )
             };
-            match result.as_str() {
-                "Hit" => format!("served from cache (Hit), {state}; when fetched: {why}"),
-                "RefreshHit" => format!(
+            match result {
+                Some(ResultType::Hit) => {
+                    format!("served from cache (Hit), {state}; when fetched: {why}")
+                }
+                Some(ResultType::RefreshHit) => format!(
                     "revalidated with the origin, which answered 304, so the cached copy was \
                      served (RefreshHit, spec R-2), {state}; {why}"
                 ),
-                _ if e.error => format!("error response cached (TTL {} s, {state}): {why}", e.ttl),
-                _ => format!("{why}; entry {state}"),
+                Some(ResultType::Miss | ResultType::Error | ResultType::Redirect) | None => {
+                    if e.error {
+                        format!("error response cached (TTL {} s, {state}): {why}", e.ttl)
+                    } else {
+                        format!("{why}; entry {state}")
+                    }
+                }
             }
         }
         None => {

@@ -1,14 +1,14 @@
-//! Listeners and the control handle: HTTP, HTTPS (rcgen/rustls) and the admin API, each on its
-//! own loopback port, served with hyper-util's auto builder (HTTP/1.1 and HTTP/2) and graceful
-//! shutdown. [`Edge`] is the in-process handle (start, stop, swap the config live, invalidate,
-//! read stats and cache entries) that the app and the CLI hold.
+//! The listeners: HTTP, HTTPS (rcgen/rustls) and the admin API, each on its own loopback port,
+//! served with hyper-util's auto builder (HTTP/1.1 and HTTP/2) and graceful shutdown. [`Edge`] is
+//! the running preview that the app and the CLI hold: it starts and stops the listeners and hands
+//! out the live [`EdgeHandle`] (swap the config live, invalidate, read stats and cache entries).
 
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -17,20 +17,20 @@ use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
-use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinHandle;
 
-use cfconsole_model::{DistributionConfig, Document, Finding, InvalidationPath, PolicySet};
+use cfconsole_model::{DistributionConfig, Finding, PolicySet};
 
-use crate::admin::{self, ApiError, Invalidation, Registry};
+use crate::admin;
 use crate::cf_headers::{self, Handshake, ViewerFacts};
 use crate::clock::{Clock, SystemClock};
 use crate::dist::{Dist, Options, Override};
-use crate::log::{Feed, Logger, Record};
+use crate::handle::EdgeHandle;
+use crate::log::Logger;
 use crate::pipeline::{self, Conn, Shared};
-use crate::store::{EntryInfo, Store};
+use crate::store::Store;
 use crate::tap::{HeadTap, Heads, HelloTap};
 use crate::tls::CertPem;
 
@@ -123,224 +123,9 @@ pub enum StartError {
     Tls(String),
 }
 
-/// The control surface shared by the in-process handle and the admin API.
-pub struct Control {
-    shared: Arc<Shared>,
-    policies: RwLock<PolicySet>,
-    options: RwLock<Options>,
-    registry: Registry,
-}
-
-impl Control {
-    pub fn shared(&self) -> &Arc<Shared> {
-        &self.shared
-    }
-
-    /// spec §15: removes every matching entry at once (I-7) and records the invalidation.
-    /// Same CallerReference + same paths → the existing one; other paths →
-    /// InvalidationBatchAlreadyExists (I-11).
-    pub async fn invalidate(
-        &self,
-        paths: Vec<String>,
-        caller: Option<String>,
-    ) -> Result<(Invalidation, bool), ApiError> {
-        let parsed: Vec<InvalidationPath> = paths
-            .iter()
-            .map(|p| {
-                InvalidationPath::parse(p).map_err(|e| ApiError {
-                    status: 400,
-                    code: "InvalidArgument",
-                    message: format!("{p}: {e}"),
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        let now = self.shared.clock.now();
-        let caller = caller.unwrap_or_else(|| {
-            format!(
-                "cfconsole-preview-{}",
-                now.duration_since(std::time::SystemTime::UNIX_EPOCH)
-                    .map(|d| d.as_nanos())
-                    .unwrap_or(0)
-            )
-        });
-        {
-            let items = self
-                .registry
-                .items
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            if let Some(existing) = items.iter().find(|i| i.caller_reference == caller) {
-                let mut a = existing.paths.clone();
-                let mut b = paths.clone();
-                a.sort();
-                b.sort();
-                return if a == b {
-                    Ok((existing.clone(), false))
-                } else {
-                    Err(ApiError {
-                        status: 409,
-                        code: "InvalidationBatchAlreadyExists",
-                        message: format!("CallerReference {caller:?} was used with other paths"),
-                    })
-                };
-            }
-        }
-        let removed = self
-            .shared
-            .store
-            .invalidate_where(|e| {
-                parsed
-                    .iter()
-                    .any(|p| p.matches(&e.path, e.query.as_deref()))
-            })
-            .await;
-        let (date, time) = crate::log::utc_date_time(now);
-        let mut items = self
-            .registry
-            .items
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        let id = format!(
-            "I{:0>13}",
-            to_base36(
-                items.len() as u64
-                    + 1
-                    + (now
-                        .duration_since(std::time::SystemTime::UNIX_EPOCH)
-                        .map(|d| d.as_secs())
-                        .unwrap_or(0)
-                        << 8)
-            )
-        );
-        let inv = Invalidation {
-            id,
-            create_time: format!("{date}T{time}.000Z"),
-            caller_reference: caller,
-            paths,
-            removed,
-        };
-        items.push(inv.clone());
-        Ok((inv, true))
-    }
-
-    pub fn invalidations(&self) -> Vec<Invalidation> {
-        self.registry
-            .items
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// Brings the cache's entry count and weighed size up to date (see [`Store::settle`]).
-    pub async fn settle(&self) {
-        self.shared.store.settle().await;
-    }
-
-    pub fn cache_entries(&self) -> Vec<EntryInfo> {
-        self.shared.store.entries(self.shared.clock.now())
-    }
-
-    pub fn cache_bytes(&self) -> u64 {
-        self.shared.store.weighted_size()
-    }
-
-    /// The counters of every behavior, typed: `CacheBehaviors.Items` in config order, then the
-    /// default behavior (`*`) last, the order in which paths are matched (spec P-1).
-    pub fn behavior_stats(&self) -> Vec<crate::stats::Snapshot> {
-        self.shared
-            .dist()
-            .behaviors
-            .iter()
-            .map(|b| b.counters.snapshot(&b.label))
-            .collect()
-    }
-
-    /// Counters per behavior plus totals (`GET /stats`).
-    pub fn stats_json(&self) -> Value {
-        let behaviors = self.behavior_stats();
-        json!({
-            "Behaviors": behaviors,
-            "OriginRequests": self.shared.origin_requests.load(std::sync::atomic::Ordering::Relaxed),
-            "CacheEntries": self.shared.store.entry_count(),
-            "CacheBytes": self.shared.store.weighted_size(),
-            "LogRecordsDropped": self.shared.logger.dropped(),
-        })
-    }
-
-    pub fn recent_requests(&self) -> Vec<Record> {
-        self.shared.logger.recent()
-    }
-
-    /// The live request log, read incrementally: the records numbered after `after` (0 for
-    /// the start), oldest first, at most `max` (see [`Logger::since`]).
-    pub fn requests_since(&self, after: u64, max: usize) -> Feed {
-        self.shared.logger.since(after, max)
-    }
-
-    /// The origin overrides the preview was started with (`--origin ID=...`).
-    pub fn overrides(&self) -> HashMap<String, Override> {
-        self.options
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .overrides
-            .clone()
-    }
-
-    /// The policies the config is resolved with (managed ones are always known).
-    pub fn policies(&self) -> PolicySet {
-        self.policies
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-    }
-
-    /// Validates and swaps in a config; connections and the cache are kept.
-    pub fn swap(&self, config: DistributionConfig) -> Result<(), Vec<Finding>> {
-        let policies = self
-            .policies
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        let options = self
-            .options
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        let dist = Dist::prepare(config, &policies, &options).map_err(|e| e.0)?;
-        self.shared.swap(dist);
-        Ok(())
-    }
-
-    /// `PUT /config`: any input form the model accepts.
-    pub fn swap_json(&self, text: &str) -> Result<(), Vec<Finding>> {
-        let doc = Document::from_json(text)
-            .map_err(|e| vec![Finding::error_uncoded(e.path.clone(), e.message.clone())])?;
-        self.swap(doc.config)
-    }
-
-    /// Custom policies handed over by the app (control plane); applies to the next swap.
-    pub fn set_policies(&self, policies: PolicySet) {
-        *self.policies.write().unwrap_or_else(|e| e.into_inner()) = policies;
-    }
-}
-
-fn to_base36(mut n: u64) -> String {
-    const D: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
-    let mut s = Vec::new();
-    loop {
-        s.push(D[(n % 36) as usize]);
-        n /= 36;
-        if n == 0 {
-            break;
-        }
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
-
 /// A running preview.
 pub struct Edge {
-    control: Arc<Control>,
+    control: Arc<EdgeHandle>,
     pub http_addr: Option<SocketAddr>,
     pub https_addr: Option<SocketAddr>,
     pub admin_addr: Option<SocketAddr>,
@@ -390,12 +175,11 @@ impl Edge {
             &cfg.pop,
             cfg.viewer_country.clone(),
         ));
-        let control = Arc::new(Control {
-            shared: shared.clone(),
-            policies: RwLock::new(cfg.policies.clone()),
-            options: RwLock::new(options),
-            registry: Registry::default(),
-        });
+        let control = Arc::new(EdgeHandle::new(
+            shared.clone(),
+            cfg.policies.clone(),
+            options,
+        ));
         let (tx, rx) = watch::channel(false);
         // One budget for both viewer listeners: file descriptors are the process's.
         let viewer_limits = Limits {
@@ -489,7 +273,8 @@ impl Edge {
         })
     }
 
-    pub fn control(&self) -> &Arc<Control> {
+    /// The live handle, shared with the admin API.
+    pub fn control(&self) -> &Arc<EdgeHandle> {
         &self.control
     }
 
@@ -644,7 +429,7 @@ fn with_reason<B>(mut res: Response<B>) -> Response<B> {
 
 async fn serve_admin(
     listener: TcpListener,
-    control: Arc<Control>,
+    control: Arc<EdgeHandle>,
     limits: Limits,
     mut stop: watch::Receiver<bool>,
 ) {

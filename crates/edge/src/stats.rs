@@ -5,6 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
+use crate::outcome::ResultType;
+
 /// The counters of one behavior.
 #[derive(Debug, Default)]
 pub struct Counters {
@@ -33,15 +35,16 @@ pub struct Snapshot {
 }
 
 impl Counters {
-    pub fn record(&self, result: &str, bytes: u64) {
+    /// Counts one response of `bytes` bytes under its result type (spec X-1).
+    pub fn record(&self, result: ResultType, bytes: u64) {
         self.requests.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes, Ordering::Relaxed);
         let c = match result {
-            "Hit" => &self.hits,
-            "RefreshHit" => &self.refresh_hits,
-            "Miss" => &self.misses,
-            "Redirect" => &self.redirects,
-            _ => &self.errors,
+            ResultType::Hit => &self.hits,
+            ResultType::RefreshHit => &self.refresh_hits,
+            ResultType::Miss => &self.misses,
+            ResultType::Redirect => &self.redirects,
+            ResultType::Error => &self.errors,
         };
         c.fetch_add(1, Ordering::Relaxed);
     }
@@ -59,5 +62,31 @@ impl Counters {
             bytes: l(&self.bytes),
             origin_requests: l(&self.origin_requests),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_result_type_has_its_counter() {
+        let c = Counters::default();
+        for (i, r) in ResultType::ALL.into_iter().enumerate() {
+            c.record(r, i as u64);
+        }
+        let s = c.snapshot("*");
+        assert_eq!(
+            (
+                s.requests,
+                s.hits,
+                s.refresh_hits,
+                s.misses,
+                s.errors,
+                s.redirects,
+                s.bytes
+            ),
+            (5, 1, 1, 1, 1, 1, 10)
+        );
     }
 }

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
+use cfconsole_model::{HttpVersion, MinimumProtocolVersion};
+
 /// A certificate chain and key in PEM.
 #[derive(Debug, Clone)]
 pub struct CertPem {
@@ -88,12 +90,15 @@ impl ViewerTls {
         let min = config
             .viewer_certificate
             .as_ref()
-            .and_then(|v| v.minimum_protocol_version)
-            .map(|m| m.as_str());
-        let http = config.http_version.map(|h| h.as_str()).unwrap_or("http2");
+            .and_then(|v| v.minimum_protocol_version);
+        // No HttpVersion is CloudFront's default, http2.
+        let http2 = match config.http_version {
+            Some(HttpVersion::Http1_1) => false,
+            Some(HttpVersion::Http2 | HttpVersion::Http3 | HttpVersion::Http2and3) | None => true,
+        };
         Self {
-            tls13_only: min == Some("TLSv1.3_2025"),
-            http2: http != "http1.1",
+            tls13_only: min == Some(MinimumProtocolVersion::TLSv1_3_2025),
+            http2,
         }
     }
 }

@@ -6,8 +6,10 @@ use bytes::Bytes;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode, Version};
 
+use cfconsole_model::ViewerProtocolPolicy;
+
 use crate::dist::{Behavior, Dist, strip_port};
-use crate::errors::EdgeError;
+use crate::error::EdgeError;
 use crate::outcome::ResultType;
 
 use super::{Reply, Shared};
@@ -60,8 +62,9 @@ pub(crate) fn viewer_protocol(
         return Protocol::Serve;
     }
     match b.viewer_protocol_policy {
-        "https-only" => Protocol::Refuse,
-        "redirect-to-https" => {
+        ViewerProtocolPolicy::AllowAll => Protocol::Serve,
+        ViewerProtocolPolicy::HttpsOnly => Protocol::Refuse,
+        ViewerProtocolPolicy::RedirectToHttps => {
             let get = matches!(*method, Method::GET | Method::HEAD);
             if version == Version::HTTP_10 && !get {
                 Protocol::Refuse
@@ -71,7 +74,6 @@ pub(crate) fn viewer_protocol(
                 Protocol::Redirect(StatusCode::TEMPORARY_REDIRECT)
             }
         }
-        _ => Protocol::Serve,
     }
 }
 

@@ -11,7 +11,7 @@ use hyper::{HeaderMap, StatusCode};
 use crate::compress;
 use crate::dist::Behavior;
 use crate::headers as hdr;
-use crate::origin::Fetched;
+use crate::origin_message::Fetched;
 use crate::store::Entry;
 use crate::ttl::{self, Storage};
 

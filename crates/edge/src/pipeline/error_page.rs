@@ -9,10 +9,10 @@ use hyper::header::{self, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode};
 
 use crate::dist::Dist;
-use crate::errors::EdgeError;
+use crate::error::EdgeError;
 use crate::headers as hdr;
 use crate::key::AcceptEncoding;
-use crate::origin::{OriginBody, OriginRequest};
+use crate::origin_message::{OriginBody, OriginRequest};
 use crate::store::Entry;
 use crate::ttl::{self, Storage};
 
@@ -55,7 +55,7 @@ pub(super) async fn error_page(
     now: SystemTime,
     viewer_https: bool,
 ) -> Option<(StatusCode, HeaderMap, Bytes)> {
-    let (page, code) = dist.errors.page(status)?;
+    let (page, code) = dist.error_rules.page(status)?;
     let page = page.to_string();
     let pb = dist.behavior_for(&page);
     let empty = HeaderMap::new();

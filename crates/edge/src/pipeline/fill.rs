@@ -9,7 +9,7 @@ use hyper::{Method, StatusCode};
 
 use crate::dist::{Behavior, Dist};
 use crate::key::CacheKey;
-use crate::origin::{Fetched, OriginError};
+use crate::origin_message::{Fetched, OriginError};
 use crate::outcome::ResultType;
 use crate::range;
 use crate::store::Entry;
@@ -315,7 +315,7 @@ pub(super) async fn fill(
                 .as_deref()
                 .map(clone_entry)
                 .unwrap_or_else(|| unreachable_entry(&f));
-            let min = dist.errors.min_ttl(f.status.as_u16());
+            let min = dist.error_rules.min_ttl(f.status.as_u16());
             let entry = Arc::new(Entry {
                 stored_at: now,
                 ttl: Duration::from_secs(min),
@@ -331,7 +331,13 @@ pub(super) async fn fill(
             // spec R-4: a 4xx replaces the cached object; E-3…E-7: error caching and pages.
             let status = f.status.as_u16();
             let storage = if f.complete {
-                ttl::decide_error(status, &f.headers, dist.errors.min_ttl(status), b.ttl, now)
+                ttl::decide_error(
+                    status,
+                    &f.headers,
+                    dist.error_rules.min_ttl(status),
+                    b.ttl,
+                    now,
+                )
             } else {
                 Storage::DontStore(ttl::NoCacheReason::Incomplete)
             };
@@ -391,7 +397,7 @@ pub(super) async fn fill(
             let status = err.status().as_u16();
             let (st, headers, body) = origin_error_response(shared, dist, err, cx, now).await;
             // spec O-5/E-3: 502/504 are error-cached for ErrorCachingMinTTL.
-            let min = dist.errors.min_ttl(status);
+            let min = dist.error_rules.min_ttl(status);
             let storage = if min > 0 {
                 Storage::Store {
                     ttl: Duration::from_secs(min),

@@ -31,11 +31,11 @@ use hyper::{HeaderMap, Method, Request, Response, Version};
 use crate::cf_headers::{self, ViewerFacts};
 use crate::clock::Clock;
 use crate::dist::Dist;
-use crate::errors::EdgeError;
+use crate::error::EdgeError;
 use crate::key::AcceptEncoding;
 use crate::lock::Collapser;
 use crate::log::Logger;
-use crate::origin::{self, OriginBody};
+use crate::origin_message::{self, OriginBody};
 use crate::outcome::ResultType;
 use crate::store::{Entry, Store};
 
@@ -234,7 +234,7 @@ pub async fn handle<B>(
 ) -> Response<Full<Bytes>>
 where
     B: hyper::body::Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<origin::BoxError>,
+    B::Error: Into<origin_message::BoxError>,
 {
     let started = Instant::now();
     let now = shared.clock.now();
@@ -305,7 +305,7 @@ async fn process<B>(
 ) -> (Reply, usize)
 where
     B: hyper::body::Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<origin::BoxError>,
+    B::Error: Into<origin_message::BoxError>,
 {
     let rid = rid_value.to_str().unwrap_or_default();
     // spec §1.1: unknown Host → 403; the preview is not an open proxy.

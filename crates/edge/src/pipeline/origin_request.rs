@@ -12,7 +12,8 @@ use hyper::{HeaderMap, Method};
 use crate::dist::{Behavior, Dist};
 use crate::headers as hdr;
 use crate::key::{select_cookies, select_query};
-use crate::origin::{self, Fetched, OriginError, OriginRequest};
+use crate::origin;
+use crate::origin_message::{Fetched, OriginError, OriginRequest};
 use crate::outcome::ResultType;
 
 use super::error_page::{error_page, with_error_page};

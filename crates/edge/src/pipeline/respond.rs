@@ -12,7 +12,7 @@ use hyper::{HeaderMap, Method, Response, StatusCode, Version};
 
 use crate::cf_headers;
 use crate::dist::Dist;
-use crate::errors::EdgeError;
+use crate::error::EdgeError;
 use crate::headers::{self as hdr, PolicyContext};
 use crate::log::{Record, Target, copied};
 use crate::outcome::ResultType;
@@ -210,7 +210,7 @@ pub(super) fn finish(
         None => Arc::from("-"),
     };
     if let Some(b) = behavior {
-        b.counters.record(reply.result.as_str(), sc_bytes);
+        b.counters.record(reply.result, sc_bytes);
         if reply.upstream_ms.is_some() {
             b.counters.origin_requests.fetch_add(1, Ordering::Relaxed);
         }

@@ -8,7 +8,7 @@ use hyper::header::{HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode, Version};
 
 use crate::key::AcceptEncoding;
-use crate::origin::OriginBody;
+use crate::origin_message::OriginBody;
 use crate::store::Entry;
 
 use super::{Conn, Ctx};
