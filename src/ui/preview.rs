@@ -87,7 +87,7 @@ impl LogRow {
             url: url.into(),
             // The edge's label is shared: rows of one behavior point at one string.
             behavior: r.behavior.clone(),
-            result: r.result_type,
+            result: r.result_type.as_str(),
             status: r.status,
             bytes: r.sc_bytes,
             time_taken: r.time_taken as f32,

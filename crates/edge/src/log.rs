@@ -14,6 +14,8 @@ use bytes::Bytes;
 use hyper::header::HeaderValue;
 use hyper::{Method, Uri};
 use serde::Serialize;
+
+use crate::outcome::ResultType;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
@@ -54,7 +56,8 @@ pub struct Record {
     /// Only with Logging.IncludeCookies (S-8); otherwise never logged.
     #[serde(serialize_with = "opt_value")]
     pub cookie: Option<HeaderValue>,
-    pub result_type: &'static str,
+    /// x-edge-result-type.
+    pub result_type: ResultType,
     #[serde(serialize_with = "value")]
     pub request_id: HeaderValue,
     /// The viewer's Host header as it was sent.
@@ -67,7 +70,8 @@ pub struct Record {
     pub forwarded_for: Option<HeaderValue>,
     pub ssl_protocol: Option<&'static str>,
     pub ssl_cipher: Option<Cow<'static, str>>,
-    pub response_result_type: &'static str,
+    /// x-edge-response-result-type (E-8: differs when an error page replaced the result).
+    pub response_result_type: ResultType,
     pub protocol_version: &'static str,
     pub ttfb: f64,
     pub detailed_result_type: &'static str,
@@ -223,7 +227,7 @@ impl Record {
         header(&mut o, &self.user_agent);
         col(&mut o, self.query().map(str::as_bytes));
         header(&mut o, &self.cookie);
-        text(&mut o, self.result_type);
+        text(&mut o, self.result_type.as_str());
         col(&mut o, Some(self.request_id.as_bytes()));
         header(&mut o, &self.host_header);
         text(&mut o, self.protocol);
@@ -232,7 +236,7 @@ impl Record {
         header(&mut o, &self.forwarded_for);
         col(&mut o, self.ssl_protocol.map(str::as_bytes));
         col(&mut o, self.ssl_cipher.as_deref().map(str::as_bytes));
-        text(&mut o, self.response_result_type);
+        text(&mut o, self.response_result_type.as_str());
         text(&mut o, self.protocol_version);
         col(&mut o, None); // fle-status
         col(&mut o, None); // fle-encrypted-fields
@@ -463,7 +467,7 @@ mod tests {
             referer: None,
             user_agent: Some(HeaderValue::from_static("curl/8 (x\ty)")),
             cookie: None,
-            result_type: "Hit",
+            result_type: ResultType::Hit,
             request_id: HeaderValue::from_static("abc"),
             host_header: Some(HeaderValue::from_static("localhost")),
             protocol: "http",
@@ -472,7 +476,7 @@ mod tests {
             forwarded_for: None,
             ssl_protocol: None,
             ssl_cipher: None,
-            response_result_type: "Hit",
+            response_result_type: ResultType::Hit,
             protocol_version: "HTTP/1.1",
             ttfb: 0.001,
             detailed_result_type: "Hit",
@@ -527,6 +531,7 @@ mod tests {
         assert_eq!(v["request_id"], "abc");
         assert_eq!(v["host_header"], "localhost");
         assert_eq!(v["behavior"], "*");
+        assert_eq!(v["result_type"], "Hit");
         assert!(v.get("at").is_none() && v.get("target").is_none(), "{v}");
         assert_eq!(
             serde_json::to_value(sample()).unwrap()["query"],

@@ -175,7 +175,7 @@ async fn send_twice_is_miss_then_hit_with_the_key_the_cache_browser_shows() {
     let results: Vec<(&str, &str)> = feed
         .records
         .iter()
-        .map(|r| (r.result_type, &*r.behavior))
+        .map(|r| (r.result_type.as_str(), &*r.behavior))
         .collect();
     assert_eq!(results, vec![("Miss", "/images/*"), ("Hit", "/images/*")]);
     assert!(feed.records[0].seq < feed.records[1].seq);

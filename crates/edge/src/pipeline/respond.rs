@@ -240,7 +240,7 @@ pub(super) fn finish(
         } else {
             None
         },
-        result_type: reply.result.as_str(),
+        result_type: reply.result,
         request_id: rid,
         host_header,
         protocol: if conn.https { "https" } else { "http" },
@@ -249,7 +249,7 @@ pub(super) fn finish(
         forwarded_for: h(hdr::X_FORWARDED_FOR),
         ssl_protocol: conn.handshake.as_ref().map(|h| h.protocol),
         ssl_cipher: conn.handshake.as_ref().map(|h| h.cipher.clone()),
-        response_result_type: reply.response_result.as_str(),
+        response_result_type: reply.response_result,
         protocol_version: match parts.version {
             Version::HTTP_10 => "HTTP/1.0",
             Version::HTTP_2 => "HTTP/2.0",
