@@ -12,13 +12,11 @@ use hyper::Method;
 use hyper::header::{HeaderName, HeaderValue};
 
 use cfconsole_model::{
-    BehaviorView, CachePolicyCookieBehavior, CachePolicyCookiesConfig, CachePolicyHeaderBehavior,
-    CachePolicyQueryStringBehavior, CachePolicyQueryStringsConfig, CompiledBehaviors,
-    DistributionConfig, Finding, GeoRestrictionType, ItemSelection, OriginProtocolPolicy,
-    OriginRequestPolicyCookieBehavior, OriginRequestPolicyCookiesConfig,
-    OriginRequestPolicyHeaderBehavior, OriginRequestPolicyQueryStringBehavior,
-    OriginRequestPolicyQueryStringsConfig, PolicyKind, PolicySet, ResponseHeadersPolicyConfig,
-    SslProtocol, ViewerProtocolPolicy,
+    BehaviorView, CachePolicyCookieBehavior, CachePolicyHeaderBehavior,
+    CachePolicyQueryStringBehavior, CompiledBehaviors, DistributionConfig, Finding,
+    GeoRestrictionType, ItemSelection, OriginProtocolPolicy, OriginRequestPolicyCookieBehavior,
+    OriginRequestPolicyHeaderBehavior, OriginRequestPolicyQueryStringBehavior, PolicyKind,
+    PolicySet, ResponseHeadersPolicyConfig, SslProtocol, ViewerProtocolPolicy,
 };
 
 use crate::error_rules::ErrorRules;
@@ -309,49 +307,35 @@ fn names(list: Option<&cfconsole_model::List<String>>) -> Vec<String> {
     list.map(|l| l.items().to_vec()).unwrap_or_default()
 }
 
-/// spec K-2: the query strings a cache policy keys (and so forwards, K-3).
-fn cache_query(c: &CachePolicyQueryStringsConfig) -> Select {
-    let list = c.query_strings.as_ref();
-    match c.query_string_behavior {
-        CachePolicyQueryStringBehavior::None => Select::None,
-        CachePolicyQueryStringBehavior::Whitelist => Select::Whitelist(names(list)),
-        CachePolicyQueryStringBehavior::AllExcept => Select::AllExcept(names(list)),
-        CachePolicyQueryStringBehavior::All => Select::All,
-    }
+/// The four item behaviors of the policies' query string and cookie settings share one shape
+/// (`none`, `whitelist`, `allExcept`, `all`): each is matched over all its variants here.
+trait ItemBehavior {
+    /// spec K-2 (a cache policy keys, and so forwards, K-3) and K-3 (an origin request policy
+    /// forwards on top of the key): the selection the behavior and its list make.
+    fn select(self, list: Option<&cfconsole_model::List<String>>) -> Select;
 }
 
-/// spec K-2: the cookies a cache policy keys (and so forwards, K-3).
-fn cache_cookies(c: &CachePolicyCookiesConfig) -> Select {
-    let list = c.cookies.as_ref();
-    match c.cookie_behavior {
-        CachePolicyCookieBehavior::None => Select::None,
-        CachePolicyCookieBehavior::Whitelist => Select::Whitelist(names(list)),
-        CachePolicyCookieBehavior::AllExcept => Select::AllExcept(names(list)),
-        CachePolicyCookieBehavior::All => Select::All,
-    }
+macro_rules! item_behavior {
+    ($($t:ident),+) => {$(
+        impl ItemBehavior for $t {
+            fn select(self, list: Option<&cfconsole_model::List<String>>) -> Select {
+                match self {
+                    $t::None => Select::None,
+                    $t::Whitelist => Select::Whitelist(names(list)),
+                    $t::AllExcept => Select::AllExcept(names(list)),
+                    $t::All => Select::All,
+                }
+            }
+        }
+    )+};
 }
 
-/// spec K-3: the query strings an origin request policy forwards on top of the key's.
-fn origin_request_query(c: &OriginRequestPolicyQueryStringsConfig) -> Select {
-    let list = c.query_strings.as_ref();
-    match c.query_string_behavior {
-        OriginRequestPolicyQueryStringBehavior::None => Select::None,
-        OriginRequestPolicyQueryStringBehavior::Whitelist => Select::Whitelist(names(list)),
-        OriginRequestPolicyQueryStringBehavior::AllExcept => Select::AllExcept(names(list)),
-        OriginRequestPolicyQueryStringBehavior::All => Select::All,
-    }
-}
-
-/// spec K-3: the cookies an origin request policy forwards on top of the key's.
-fn origin_request_cookies(c: &OriginRequestPolicyCookiesConfig) -> Select {
-    let list = c.cookies.as_ref();
-    match c.cookie_behavior {
-        OriginRequestPolicyCookieBehavior::None => Select::None,
-        OriginRequestPolicyCookieBehavior::Whitelist => Select::Whitelist(names(list)),
-        OriginRequestPolicyCookieBehavior::AllExcept => Select::AllExcept(names(list)),
-        OriginRequestPolicyCookieBehavior::All => Select::All,
-    }
-}
+item_behavior!(
+    CachePolicyQueryStringBehavior,
+    CachePolicyCookieBehavior,
+    OriginRequestPolicyQueryStringBehavior,
+    OriginRequestPolicyCookieBehavior
+);
 
 /// K-3: what is in the key is forwarded too; union of two selections.
 fn union(a: &Select, b: &Select) -> Select {
@@ -440,8 +424,12 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
         // Without ParametersInCacheKeyAndForwardedToOrigin nothing but the path is keyed.
         let (q, ck, hk, gzip, br) = match &c.parameters_in_cache_key_and_forwarded_to_origin {
             Some(p) => (
-                cache_query(&p.query_strings_config),
-                cache_cookies(&p.cookies_config),
+                p.query_strings_config
+                    .query_string_behavior
+                    .select(p.query_strings_config.query_strings.as_ref()),
+                p.cookies_config
+                    .cookie_behavior
+                    .select(p.cookies_config.cookies.as_ref()),
                 match p.headers_config.header_behavior {
                     CachePolicyHeaderBehavior::None => vec![],
                     CachePolicyHeaderBehavior::Whitelist => {
@@ -475,9 +463,16 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
             // K-3: the ORP adds to what the key already forwards.
             forward.query = union(
                 &forward.query,
-                &origin_request_query(&o.query_strings_config),
+                &o.query_strings_config
+                    .query_string_behavior
+                    .select(o.query_strings_config.query_strings.as_ref()),
             );
-            forward.cookies = union(&forward.cookies, &origin_request_cookies(&o.cookies_config));
+            forward.cookies = union(
+                &forward.cookies,
+                &o.cookies_config
+                    .cookie_behavior
+                    .select(o.cookies_config.cookies.as_ref()),
+            );
             let listed = lower(o.headers_config.headers.as_ref());
             let key_headers = match &forward.headers {
                 HeaderForward::List(l) => l.clone(),

@@ -6,7 +6,6 @@
 
 mod common;
 
-use cfconsole_edge::Override;
 use common::*;
 use serde_json::{Value, json};
 
@@ -25,15 +24,7 @@ async fn f2_f3_failover_to_secondary_for_get_only() {
                 "Members": {"Quantity": 2, "Items": [{"OriginId": "o1"}, {"OriginId": "o2"}]}}]}
         }),
     );
-    let e = edge_with(
-        cfg,
-        &[
-            ("o1", Override::parse(&primary.url()).unwrap()),
-            ("o2", Override::parse(&secondary.url()).unwrap()),
-        ],
-        |_| {},
-    )
-    .await;
+    let e = edge2(cfg, &primary, &secondary).await;
     assert_eq!(e.get("/f").await.text(), "secondary", "F-2");
     let r = e.req("POST", "/f", &[], "x").await;
     assert_eq!(r.status, 503, "F-3: POST returns the primary's result");
@@ -62,18 +53,6 @@ fn group_config(default: Value, codes: &[u16], extra: Value) -> Value {
     cfg
 }
 
-async fn group_edge(cfg: Value, primary: &Origin, secondary: &Origin) -> TestEdge {
-    edge_with(
-        cfg,
-        &[
-            ("o1", Override::parse(&primary.url()).unwrap()),
-            ("o2", Override::parse(&secondary.url()).unwrap()),
-        ],
-        |_| {},
-    )
-    .await
-}
-
 #[tokio::test]
 async fn f4_hits_skip_origins_and_every_miss_starts_at_the_primary() {
     let primary = Origin::start(|s| {
@@ -86,7 +65,7 @@ async fn f4_hits_skip_origins_and_every_miss_starts_at_the_primary() {
     .await;
     let secondary =
         Origin::start(|_| Scripted::ok("secondary").header("cache-control", "max-age=60")).await;
-    let e = group_edge(
+    let e = edge2(
         group_config(json!({}), &[503], json!({})),
         &primary,
         &secondary,
@@ -120,7 +99,7 @@ async fn f5_unlisted_errors_and_redirects_from_the_primary_are_returned() {
     })
     .await;
     let secondary = Origin::start(|_| Scripted::ok("secondary")).await;
-    let e = group_edge(
+    let e = edge2(
         group_config(json!({}), &[500, 502, 503, 504], json!({})),
         &primary,
         &secondary,
@@ -163,7 +142,7 @@ async fn f6_e11_custom_pages_for_unlisted_primary_errors_and_secondary_errors() 
                 {"ErrorCode": 500, "ResponsePagePath": "/errors/500.html", "ResponseCode": "500", "ErrorCachingMinTTL": 5}]}
         }),
     );
-    let e = group_edge(cfg, &primary, &secondary).await;
+    let e = edge2(cfg, &primary, &secondary).await;
     let r = e.get("/missing").await;
     assert_eq!(
         (r.status, r.text().as_str()),

@@ -33,15 +33,7 @@ async fn p1_p11_first_matching_behavior_routes_to_its_origin() {
                 {"PathPattern": "images/*.jpg", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED}]}
         }),
     );
-    let e = edge_with(
-        cfg,
-        &[
-            ("o1", Override::parse(&a.url()).unwrap()),
-            ("o2", Override::parse(&b.url()).unwrap()),
-        ],
-        |_| {},
-    )
-    .await;
+    let e = edge2(cfg, &a, &b).await;
     // P-1: `images/*` comes first and wins over the more specific `images/*.jpg`.
     assert_eq!(e.get("/images/x.jpg?q=1").await.text(), "from b");
     // P-4/P-5: the default behavior takes the rest.

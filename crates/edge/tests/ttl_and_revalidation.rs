@@ -105,36 +105,38 @@ async fn t8_viewer_cache_directives_cannot_force_an_origin_fetch() {
     e.edge.stop().await;
 }
 
+/// An object cached with `cache_control`, the clock moved on `secs`, then its origin failing
+/// with `status`: what the viewer gets for the object next.
+async fn after_origin_fails(
+    cache_control: &'static str,
+    path: &str,
+    secs: u64,
+    status: u16,
+) -> Resp {
+    let o =
+        Origin::start(move |_| Scripted::ok("good").header("cache-control", cache_control)).await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    e.get(path).await;
+    e.advance(secs);
+    o.set(move |_| Scripted::status(status, "down"));
+    let r = e.get(path).await;
+    e.edge.stop().await;
+    r
+}
+
 #[tokio::test]
 async fn t10_stale_if_error_window_bounds_the_stale_copy() {
-    let o = Origin::start(|_| {
-        Scripted::ok("good").header("cache-control", "max-age=10, stale-if-error=20")
-    })
-    .await;
-    let e = edge(config(json!({}), json!({})), &o).await;
-    e.get("/w").await;
-    e.advance(25);
-    o.set(|_| Scripted::status(500, "down"));
+    let cc = "max-age=10, stale-if-error=20";
     assert_eq!(
-        e.get("/w").await.text(),
+        after_origin_fails(cc, "/w", 25, 500).await.text(),
         "good",
         "T-10: within stale-if-error after expiry"
     );
-    e.edge.stop().await;
-    let o = Origin::start(|_| {
-        Scripted::ok("good").header("cache-control", "max-age=10, stale-if-error=20")
-    })
-    .await;
-    let e = edge(config(json!({}), json!({})), &o).await;
-    e.get("/w").await;
-    e.advance(31);
-    o.set(|_| Scripted::status(500, "down"));
     assert_eq!(
-        e.get("/w").await.status,
+        after_origin_fails(cc, "/w", 31, 500).await.status,
         500,
         "T-10: past the window the error is returned"
     );
-    e.edge.stop().await;
 }
 
 #[tokio::test]
@@ -252,33 +254,20 @@ async fn r3_a_200_on_revalidation_replaces_the_entry_as_a_miss() {
 
 #[tokio::test]
 async fn r4_r5_stale_copy_served_on_5xx_and_on_dead_origin_but_not_with_stale_if_error_0() {
-    let o = Origin::start(|_| Scripted::ok("good").header("cache-control", "max-age=10")).await;
-    let e = edge(config(json!({}), json!({})), &o).await;
-    e.get("/s").await;
-    e.advance(11);
-    o.set(|_| Scripted::status(503, "down"));
-    let r = e.get("/s").await;
+    let r = after_origin_fails("max-age=10", "/s", 11, 503).await;
     assert_eq!(
         (r.status, r.text().as_str(), r.x_cache()),
         (200, "good", "RefreshHit from cloudfront"),
         "R-4"
     );
-    e.edge.stop().await;
 
-    let o = Origin::start(|_| {
-        Scripted::ok("good").header("cache-control", "max-age=10, stale-if-error=0")
-    })
-    .await;
-    let e = edge(config(json!({}), json!({})), &o).await;
-    e.get("/s").await;
-    e.advance(11);
-    o.set(|_| Scripted::status(503, "down"));
     assert_eq!(
-        e.get("/s").await.status,
+        after_origin_fails("max-age=10, stale-if-error=0", "/s", 11, 503)
+            .await
+            .status,
         503,
         "T-5: stale-if-error=0 returns the error"
     );
-    e.edge.stop().await;
 
     // the origin stops answering in time (OriginReadTimeout 2 s in `config()`) while an
     // expired copy exists → the copy; without a copy → 504 (O-5).

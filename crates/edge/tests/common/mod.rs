@@ -310,7 +310,26 @@ pub async fn edge(config: Value, origin: &Origin) -> TestEdge {
     .await
 }
 
+/// An edge for `config` whose origins `o1` and `o2` are `first` and `second`.
+pub async fn edge2(config: Value, first: &Origin, second: &Origin) -> TestEdge {
+    edge_with(
+        config,
+        &[
+            ("o1", Override::parse(&first.url()).unwrap()),
+            ("o2", Override::parse(&second.url()).unwrap()),
+        ],
+        |_| {},
+    )
+    .await
+}
+
 impl TestEdge {
+    /// The cache's entries, as the admin API's `GET /cache` lists them.
+    pub async fn cache_entries(&self) -> Vec<Value> {
+        let (_, v) = self.admin("GET", "/cache", Value::Null).await;
+        v["Entries"].as_array().cloned().unwrap_or_default()
+    }
+
     pub async fn req(
         &self,
         method: &str,
