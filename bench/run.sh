@@ -31,53 +31,20 @@ if [[ -z "${BIN:-}" ]]; then
 fi
 
 DIR=$(mktemp -d)
-PREVIEW_PID=""
-cleanup() {
-    [[ -n "$PREVIEW_PID" ]] && kill "$PREVIEW_PID" 2>/dev/null || true
-    [[ -f "$DIR/nginx.pid" ]] && kill "$(cat "$DIR/nginx.pid")" 2>/dev/null || true
-    rm -rf "$DIR"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+trap bench_cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
-mkdir -p "$DIR/www/fill" "$DIR/nginx-cache"
-head -c 1024 /dev/urandom >"$DIR/www/1k.bin"
-head -c 65536 /dev/urandom >"$DIR/www/64k.bin"
-cp "$DIR/www/64k.bin" "$DIR/www/fill/64k.bin"
-cp "$DIR/www/1k.bin" "$DIR/www/collapse.bin"
-
-ORIGIN_PORT=$(free_port)
-PROXY_PORT=$(free_port)
-sed -e "s|@DIR@|$DIR|g" -e "s|@ORIGIN_PORT@|$ORIGIN_PORT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" \
-    "$ROOT/bench/nginx.conf.template" >"$DIR/nginx.conf"
-nginx -c "$DIR/nginx.conf"
-
-"$BIN" preview "$ROOT/bench/distribution.json" --listen 127.0.0.1:0 --admin 127.0.0.1:0 \
-    --origin "origin=http://127.0.0.1:$ORIGIN_PORT" --policies "$ROOT/bench/policies.json" \
-    --cache-size "$CACHE_SIZE" >"$DIR/preview.out" 2>"$DIR/preview.err" &
-PREVIEW_PID=$!
-for _ in $(seq 1 100); do
-    [[ $(wc -l <"$DIR/preview.out") -ge 2 ]] && break
-    sleep 0.1
-done
-PREVIEW=$(sed -n 's|^http listening on http://||p' "$DIR/preview.out")
-ADMIN=$(sed -n 's|^admin listening on http://||p' "$DIR/preview.out")
-[[ -n "$PREVIEW" ]] || { echo "bench: the preview did not start:" >&2; cat "$DIR/preview.err" >&2; exit 1; }
-NGINX="127.0.0.1:$PROXY_PORT"
+bench_origin
+bench_preview "$BIN" --cache-size "$CACHE_SIZE"
 echo "origin 127.0.0.1:$ORIGIN_PORT  nginx $NGINX  preview $PREVIEW (admin $ADMIN)"
 
 # Warm both caches and check that the next request is a hit.
 for obj in 1k.bin 64k.bin; do
     for t in "$NGINX" "$PREVIEW"; do
-        curl -s -o /dev/null "http://$t/$obj"
-        x=$(curl -s -o /dev/null -D - "http://$t/$obj" | tr -d '\r' | sed -n 's/^[Xx]-[Cc]ache: //p')
-        [[ "$x" == HIT || "$x" == "Hit from cloudfront" ]] || { echo "bench: $t/$obj is not a hit after warming ($x)" >&2; exit 1; }
+        warm "$t" "$obj"
     done
 done
-
-to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v } else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000 } else print v }'; }
-median() { sort -g | awk '{ a[NR]=$1 } END { if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
 
 declare -A RPS P50 P99
 [[ $ONLY == fill ]] && ROUNDS=0
@@ -87,10 +54,7 @@ for round in $(seq 1 "$ROUNDS"); do
         if ((round % 2)); then order="nginx preview"; else order="preview nginx"; fi
         for name in $order; do
             if [[ $name == nginx ]]; then target=$NGINX; else target=$PREVIEW; fi
-            out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency "http://$target/$obj")
-            rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
-            p50=$(awk '$1 == "50%" { print $2 }' <<<"$out" | to_ms)
-            p99=$(awk '$1 == "99%" { print $2 }' <<<"$out" | to_ms)
+            read -r rps p50 p99 < <(wrk_figures "$(wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency "http://$target/$obj")")
             RPS[$name.$obj]+="$rps "
             P50[$name.$obj]+="$p50 "
             P99[$name.$obj]+="$p99 "
