@@ -220,9 +220,17 @@ impl HeadRecorder {
                 }
             }
             State::ChunkSize => {
-                let size = line.split(|b| *b == b';').next().unwrap_or(&[]);
-                self.state = match std::str::from_utf8(size.trim_ascii())
+                let size = line
+                    .split(|b| *b == b';')
+                    .next()
+                    .unwrap_or(&[])
+                    .trim_ascii();
+                // RFC 9112 §7.1: chunk-size is 1*HEXDIG; `from_str_radix` alone would also take
+                // a leading `+`, which hyper refuses.
+                let hex = !size.is_empty() && size.iter().all(u8::is_ascii_hexdigit);
+                self.state = match std::str::from_utf8(size)
                     .ok()
+                    .filter(|_| hex)
                     .and_then(|s| u64::from_str_radix(s, 16).ok())
                 {
                     Some(0) => State::Trailers,
@@ -512,6 +520,12 @@ mod tests {
             (
                 "bad chunk size",
                 b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+                vec![h("POST", &["Transfer-Encoding"])],
+                false,
+            ),
+            (
+                "a chunk size with a sign",
+                b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nGET /\r\n0\r\n\r\nGET / HTTP/1.1\r\n\r\n",
                 vec![h("POST", &["Transfer-Encoding"])],
                 false,
             ),
