@@ -6,11 +6,9 @@ mod common;
 
 use std::sync::Arc;
 
-use bytes::Bytes;
 use cfconsole_edge::Override;
 use cfconsole_edge::tls::{CertPem, ViewerTls};
 use common::*;
-use http_body_util::{BodyExt, Full};
 use serde_json::{Value, json};
 
 /// A test CA and certificates it signs.
@@ -87,39 +85,7 @@ async fn edge_trusting(
 async fn https_get(e: &TestEdge, ca: &Ca, path: &str) -> Resp {
     let mut roots = rustls::RootCertStore::empty();
     roots.add(ca.cert.der().clone()).unwrap();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let tcp = tokio::net::TcpStream::connect(e.edge.https_addr.unwrap())
-        .await
-        .unwrap();
-    let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
-        .connect(
-            rustls::pki_types::ServerName::try_from("localhost").unwrap(),
-            tcp,
-        )
-        .await
-        .expect("TLS handshake with the edge");
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tls))
-            .await
-            .unwrap();
-    tokio::spawn(conn);
-    let req = hyper::Request::builder()
-        .uri(path)
-        .header("host", DOMAIN)
-        .body(Full::new(Bytes::new()))
-        .unwrap();
-    let r = sender.send_request(req).await.expect("edge answers");
-    let (parts, body) = r.into_parts();
-    Resp {
-        status: parts.status.as_u16(),
-        headers: parts.headers,
-        body: body.collect().await.unwrap().to_bytes(),
-    }
+    e.https_get(roots, path).await
 }
 
 #[tokio::test]

@@ -46,11 +46,7 @@ async fn t3_t4_s_maxage_wins_and_entry_expires_with_the_clock() {
 async fn t4_no_store_not_cached_with_min_ttl_0_but_cached_for_min_ttl() {
     let o = Origin::start(|_| Scripted::ok("v").header("cache-control", "no-store")).await;
     // UseOriginCacheControlHeaders: MinTTL 0.
-    let e = edge(
-        config(json!({"CachePolicyId": USE_ORIGIN_CC}), json!({})),
-        &o,
-    )
-    .await;
+    let e = origin_cc_edge(&o).await;
     e.get("/n").await;
     assert_eq!(
         e.get("/n").await.x_cache(),
@@ -122,6 +118,16 @@ async fn after_origin_fails(
     let r = e.get(path).await;
     e.edge.stop().await;
     r
+}
+
+/// An edge whose default behavior uses the managed UseOriginCacheControlHeaders policy, so the
+/// origin's `Cache-Control` decides (spec T-3…T-5, R-7).
+async fn origin_cc_edge(o: &Origin) -> TestEdge {
+    edge(
+        config(json!({"CachePolicyId": USE_ORIGIN_CC}), json!({})),
+        o,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -224,11 +230,7 @@ async fn r3_a_200_on_revalidation_replaces_the_entry_as_a_miss() {
         }
     })
     .await;
-    let e = edge(
-        config(json!({"CachePolicyId": USE_ORIGIN_CC}), json!({})),
-        &o,
-    )
-    .await;
+    let e = origin_cc_edge(&o).await;
     assert_eq!(e.get("/r").await.text(), "v1");
     e.advance(61);
     let r = e.get("/r").await;
@@ -320,11 +322,7 @@ async fn r7_vary_star_with_min_ttl_0_always_forwards_without_conditionals() {
             .header("cache-control", "max-age=60")
     })
     .await;
-    let e = edge(
-        config(json!({"CachePolicyId": USE_ORIGIN_CC}), json!({})),
-        &o,
-    )
-    .await;
+    let e = origin_cc_edge(&o).await;
     e.get("/v").await;
     let r = e.get("/v").await;
     assert_eq!(r.x_cache(), "Miss from cloudfront", "R-7");

@@ -6,13 +6,10 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use cfconsole_edge::Override;
 use common::*;
-use http_body_util::{BodyExt, Full};
 use serde_json::json;
 
 #[tokio::test]
@@ -73,39 +70,9 @@ async fn https_listener_serves_with_a_generated_certificate() {
     roots
         .add(rustls::pki_types::CertificateDer::from(der))
         .unwrap();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let tcp = tokio::net::TcpStream::connect(e.edge.https_addr.unwrap())
-        .await
-        .unwrap();
-    let tls = connector
-        .connect(
-            rustls::pki_types::ServerName::try_from("localhost").unwrap(),
-            tcp,
-        )
-        .await
-        .expect("TLS handshake with the generated certificate");
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(tls))
-            .await
-            .unwrap();
-    tokio::spawn(conn);
-    let req = hyper::Request::builder()
-        .uri("/s")
-        .header("host", DOMAIN)
-        .body(Full::new(Bytes::new()))
-        .unwrap();
-    let resp = sender.send_request(req).await.unwrap();
-    assert_eq!(resp.status(), 200, "V-1: https-only is served over HTTPS");
-    assert_eq!(
-        resp.into_body().collect().await.unwrap().to_bytes(),
-        "secure"
-    );
+    let r = e.https_get(roots, "/s").await;
+    assert_eq!(r.status, 200, "V-1: https-only is served over HTTPS");
+    assert_eq!(r.text(), "secure");
     // Over plain HTTP the same path is refused (V-1).
     assert_eq!(e.get("/s").await.status, 403);
     // L-1: ssl-protocol and ssl-cipher (fields 21, 22) as CloudFront writes them, with OpenSSL's

@@ -324,6 +324,43 @@ pub async fn edge2(config: Value, first: &Origin, second: &Origin) -> TestEdge {
 }
 
 impl TestEdge {
+    /// A GET for `path` over the edge's HTTPS listener (SNI `localhost`), trusting `roots`; the
+    /// handshake must succeed.
+    pub async fn https_get(&self, roots: rustls::RootCertStore, path: &str) -> Resp {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let tcp = tokio::net::TcpStream::connect(self.edge.https_addr.unwrap())
+            .await
+            .unwrap();
+        let tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+            .connect(
+                rustls::pki_types::ServerName::try_from("localhost").unwrap(),
+                tcp,
+            )
+            .await
+            .expect("TLS handshake with the edge");
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(tls))
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        let req = Request::builder()
+            .uri(path)
+            .header("host", DOMAIN)
+            .body(Full::new(Bytes::new()))
+            .unwrap();
+        let r = sender.send_request(req).await.expect("edge answers");
+        let (parts, body) = r.into_parts();
+        Resp {
+            status: parts.status.as_u16(),
+            headers: parts.headers,
+            body: body.collect().await.unwrap().to_bytes(),
+        }
+    }
+
     /// The cache's entries, as the admin API's `GET /cache` lists them.
     pub async fn cache_entries(&self) -> Vec<Value> {
         let (_, v) = self.admin("GET", "/cache", Value::Null).await;
