@@ -294,6 +294,25 @@ fn number_text<V>(
     r
 }
 
+/// [`check`] for an optional setting: ticked when `slot` holds one; ticking it fills `slot`
+/// with `on()`, unticking it empties it.
+pub fn toggle<T>(
+    ui: &mut Ui,
+    form: &mut FormCtx<'_>,
+    label: &str,
+    help: &str,
+    path: &str,
+    slot: &mut Option<T>,
+    on: impl FnOnce() -> T,
+) -> Response {
+    let mut ticked = slot.is_some();
+    let r = check(ui, form, label, help, path, &mut ticked);
+    if r.changed() {
+        *slot = ticked.then(on);
+    }
+    r
+}
+
 /// A checkbox row: the checkbox carries its own label (its accessible name).
 pub fn check(
     ui: &mut Ui,

@@ -541,18 +541,14 @@ fn response_headers_form(ui: &mut Ui, f: &mut FormCtx<'_>, p: &mut ResponseHeade
             &mut p.comment,
         );
         // CORS.
-        let mut cors = p.cors_config.is_some();
-        if form::check(
+        form::toggle(
             ui,
             f,
             "CORS headers",
             "CorsConfig: Access-Control-* headers on responses",
             "Policy.CorsConfig",
-            &mut cors,
-        )
-        .changed()
-        {
-            p.cors_config = cors.then(|| ResponseHeadersPolicyCorsConfig {
+            &mut p.cors_config,
+            || ResponseHeadersPolicyCorsConfig {
                 access_control_allow_origins: List::new(vec!["*".into()]),
                 access_control_allow_headers: List::new(vec!["*".into()]),
                 access_control_allow_methods: List::new(vec![
@@ -564,8 +560,8 @@ fn response_headers_form(ui: &mut Ui, f: &mut FormCtx<'_>, p: &mut ResponseHeade
                 access_control_expose_headers: None,
                 access_control_max_age_sec: Some(600),
                 origin_override: true,
-            });
-        }
+            },
+        );
         if let Some(c) = p.cors_config.as_mut() {
             let mut origins = c.access_control_allow_origins.items().to_vec();
             if form::chips(
@@ -660,25 +656,20 @@ fn response_headers_form(ui: &mut Ui, f: &mut FormCtx<'_>, p: &mut ResponseHeade
         let sec = p
             .security_headers_config
             .get_or_insert_with(Default::default);
-        let mut hsts = sec.strict_transport_security.is_some();
-        if form::check(
+        form::toggle(
             ui,
             f,
             "Strict-Transport-Security",
             "StrictTransportSecurity (HSTS)",
             "Policy.SecurityHeadersConfig.StrictTransportSecurity",
-            &mut hsts,
-        )
-        .changed()
-        {
-            sec.strict_transport_security =
-                hsts.then_some(ResponseHeadersPolicyStrictTransportSecurity {
-                    r#override: true,
-                    include_subdomains: Some(true),
-                    preload: None,
-                    access_control_max_age_sec: 31_536_000,
-                });
-        }
+            &mut sec.strict_transport_security,
+            || ResponseHeadersPolicyStrictTransportSecurity {
+                r#override: true,
+                include_subdomains: Some(true),
+                preload: None,
+                access_control_max_age_sec: 31_536_000,
+            },
+        );
         if let Some(h) = sec.strict_transport_security.as_mut() {
             form::number(
                 ui,
@@ -707,36 +698,27 @@ fn response_headers_form(ui: &mut Ui, f: &mut FormCtx<'_>, p: &mut ResponseHeade
                 false,
             );
         }
-        let mut nosniff = sec.content_type_options.is_some();
-        if form::check(
+        form::toggle(
             ui,
             f,
             "X-Content-Type-Options: nosniff",
             "ContentTypeOptions",
             "Policy.SecurityHeadersConfig.ContentTypeOptions",
-            &mut nosniff,
-        )
-        .changed()
-        {
-            sec.content_type_options =
-                nosniff.then_some(ResponseHeadersPolicyContentTypeOptions { r#override: true });
-        }
-        let mut frame = sec.frame_options.is_some();
-        if form::check(
+            &mut sec.content_type_options,
+            || ResponseHeadersPolicyContentTypeOptions { r#override: true },
+        );
+        form::toggle(
             ui,
             f,
             "X-Frame-Options",
             "FrameOptions",
             "Policy.SecurityHeadersConfig.FrameOptions",
-            &mut frame,
-        )
-        .changed()
-        {
-            sec.frame_options = frame.then_some(ResponseHeadersPolicyFrameOptions {
+            &mut sec.frame_options,
+            || ResponseHeadersPolicyFrameOptions {
                 r#override: true,
                 frame_option: FrameOptionsList::SAMEORIGIN,
-            });
-        }
+            },
+        );
         if let Some(fo) = sec.frame_options.as_mut() {
             form::combo(
                 ui,
@@ -749,22 +731,18 @@ fn response_headers_form(ui: &mut Ui, f: &mut FormCtx<'_>, p: &mut ResponseHeade
                 |v| v.as_str().to_string(),
             );
         }
-        let mut referrer = sec.referrer_policy.is_some();
-        if form::check(
+        form::toggle(
             ui,
             f,
             "Referrer-Policy",
             "ReferrerPolicy",
             "Policy.SecurityHeadersConfig.ReferrerPolicy",
-            &mut referrer,
-        )
-        .changed()
-        {
-            sec.referrer_policy = referrer.then_some(ResponseHeadersPolicyReferrerPolicy {
+            &mut sec.referrer_policy,
+            || ResponseHeadersPolicyReferrerPolicy {
                 r#override: true,
                 referrer_policy: ReferrerPolicyList::StrictOriginWhenCrossOrigin,
-            });
-        }
+            },
+        );
         if let Some(r) = sec.referrer_policy.as_mut() {
             form::combo(
                 ui,
