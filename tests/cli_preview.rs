@@ -2,6 +2,7 @@
 //! requests over real sockets (a minimal HTTP/1.1 client on std), invalidate through the admin
 //! API, and kill it.
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -148,23 +149,35 @@ fn preview_serves_a_folder_caches_and_invalidates() {
     assert!(body.contains("\"hits\": 1"), "{body}");
 }
 
+/// Runs `cfconsole preview` to its end on `config` (written to `dir/dist.json`), listening on
+/// 127.0.0.1:0 with `extra` arguments: for starts that must be refused. Returns the config's path.
+fn refused_start(
+    dir: &tempfile::TempDir,
+    config: &str,
+    extra: &[&OsStr],
+) -> (std::path::PathBuf, std::process::Output) {
+    let path = dir.path().join("dist.json");
+    std::fs::write(&path, config).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cfconsole"))
+        .arg("preview")
+        .arg(&path)
+        .args(["--listen", "127.0.0.1:0"])
+        .args(extra)
+        .output()
+        .unwrap();
+    (path, out)
+}
+
 #[test]
 fn preview_refuses_an_invalid_config_with_the_findings() {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("dist.json");
-    std::fs::write(
-        &config,
+    let (_, out) = refused_start(
+        &dir,
         r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
             "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
             "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": "not-a-policy"}}"#,
-    )
-    .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cfconsole"))
-        .arg("preview")
-        .arg(&config)
-        .args(["--listen", "127.0.0.1:0"])
-        .output()
-        .unwrap();
+        &[],
+    );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -182,22 +195,15 @@ fn preview_refuses_an_invalid_config_with_the_findings() {
 #[test]
 fn preview_refuses_min_ttl_above_max_ttl_with_the_validate_line_and_code() {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("dist.json");
-    std::fs::write(
-        &config,
+    let (config, out) = refused_start(
+        &dir,
         r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
             "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
             "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
                 "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}, "Headers": {"Quantity": 0}, "QueryStringCacheKeys": {"Quantity": 0}},
                 "MinTTL": 100, "DefaultTTL": 100, "MaxTTL": 10}}"#,
-    )
-    .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cfconsole"))
-        .arg("preview")
-        .arg(&config)
-        .args(["--listen", "127.0.0.1:0"])
-        .output()
-        .unwrap();
+        &[],
+    );
     assert!(!out.status.success());
     assert!(out.stdout.is_empty(), "no listening line");
     let err = String::from_utf8_lossy(&out.stderr);
@@ -223,23 +229,15 @@ fn preview_refuses_min_ttl_above_max_ttl_with_the_validate_line_and_code() {
 #[test]
 fn preview_refuses_an_origin_ca_file_without_a_certificate() {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("dist.json");
-    std::fs::write(
-        &config,
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, "not a certificate\n").unwrap();
+    let (_, out) = refused_start(
+        &dir,
         r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
             "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
             "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}"#,
-    )
-    .unwrap();
-    let ca = dir.path().join("ca.pem");
-    std::fs::write(&ca, "not a certificate\n").unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_cfconsole"))
-        .arg("preview")
-        .arg(&config)
-        .args(["--listen", "127.0.0.1:0", "--origin-ca"])
-        .arg(&ca)
-        .output()
-        .unwrap();
+        &[OsStr::new("--origin-ca"), ca.as_os_str()],
+    );
     assert!(!out.status.success(), "a bad --origin-ca stops the start");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no CERTIFICATE block"), "{err}");
