@@ -198,49 +198,37 @@ pub(super) async fn direct(
     let res = send(shared, dist, &b.target, &req).await;
     let upstream_ms = Some(started.elapsed().as_millis());
     let mut reply = match res {
-        Ok(f) if f.status.as_u16() >= 400 => {
-            let status = f.status.as_u16();
-            let mut headers = f.headers;
-            hdr::strip_hop_by_hop(&mut headers);
-            let mut r = Reply {
-                status: f.status,
-                headers,
-                body: f.body,
-                result: ResultType::Error,
-                response_result: ResultType::Error,
-                detail: "Error",
-                edge: false,
-                behavior: None,
-                age: None,
-                range: None,
-                upstream_ms,
-            };
-            if let Some((s, h, body)) =
-                error_page(shared, dist, status, cx.now, cx.conn.https).await
-            {
-                r.status = s;
-                r.headers = h;
-                r.body = body;
-            }
-            r
-        }
         Ok(f) => {
+            let status = f.status.as_u16();
+            let result = if status >= 400 {
+                ResultType::Error
+            } else {
+                ResultType::Miss
+            };
             let mut headers = f.headers;
             hdr::strip_hop_by_hop(&mut headers);
             let mut r = Reply {
                 status: f.status,
                 headers,
                 body: f.body,
-                result: ResultType::Miss,
-                response_result: ResultType::Miss,
-                detail: "Miss",
+                result,
+                response_result: result,
+                detail: result.as_str(),
                 edge: false,
                 behavior: None,
                 age: None,
                 range: None,
                 upstream_ms,
             };
-            if cx.method == Method::HEAD {
+            if status >= 400 {
+                if let Some((s, h, body)) =
+                    error_page(shared, dist, status, cx.now, cx.conn.https).await
+                {
+                    r.status = s;
+                    r.headers = h;
+                    r.body = body;
+                }
+            } else if cx.method == Method::HEAD {
                 r.body = Bytes::new();
             }
             r
