@@ -31,22 +31,29 @@ bench_origin() {
 }
 
 # bench_preview BIN [ARGS...]: starts `BIN preview` on bench/distribution.json in front of the
-# origin, with ARGS added (e.g. --cache-size). PREVIEW_WRAP, when set, is put before BIN (e.g.
-# `taskset -c 0` to pin it). Sets PREVIEW, ADMIN and PREVIEW_PID.
+# origin (ORIGIN_ARG when set, else the nginx origin of bench_origin), with ARGS added (e.g.
+# --cache-size, --https-listen). PREVIEW_WRAP, when set, is put before BIN (e.g. `taskset -c 0`
+# to pin it). Waits for the admin line, printed last. Sets PREVIEW, HTTPS (empty without
+# --https-listen), ADMIN and PREVIEW_PID.
 bench_preview() {
     local bin=$1
     shift
     ${PREVIEW_WRAP:-} "$bin" preview "$ROOT/bench/distribution.json" --listen 127.0.0.1:0 --admin 127.0.0.1:0 \
-        --origin "origin=http://127.0.0.1:$ORIGIN_PORT" --policies "$ROOT/bench/policies.json" \
+        --origin "${ORIGIN_ARG:-origin=http://127.0.0.1:$ORIGIN_PORT}" --policies "$ROOT/bench/policies.json" \
         "$@" >"$DIR/preview.out" 2>"$DIR/preview.err" &
     PREVIEW_PID=$!
     for _ in $(seq 1 100); do
-        [[ $(wc -l <"$DIR/preview.out") -ge 2 ]] && break
+        grep -q '^admin listening' "$DIR/preview.out" && break
         sleep 0.1
     done
     PREVIEW=$(sed -n 's|^http listening on http://||p' "$DIR/preview.out")
+    HTTPS=$(sed -n 's|^https listening on https://||p' "$DIR/preview.out")
     ADMIN=$(sed -n 's|^admin listening on http://||p' "$DIR/preview.out")
-    [[ -n "$PREVIEW" ]] || { echo "bench: the preview did not start:" >&2; cat "$DIR/preview.err" >&2; exit 1; }
+    [[ -n "$PREVIEW" && -n "$ADMIN" ]] || {
+        echo "bench: the preview did not start:" >&2
+        cat "$DIR/preview.out" "$DIR/preview.err" >&2
+        exit 1
+    }
 }
 
 # bench_stop_preview: stops the preview started last.

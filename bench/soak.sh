@@ -54,8 +54,9 @@ cleanup() {
     rm -rf "$DIR"
 }
 trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# free_port and bench_preview (soak keeps its own cleanup: it also stops the origin and wrk).
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 # Objects of several sizes; /fill/ holds what the miss traffic asks for under new query strings.
 mkdir -p "$DIR/www/fill"
@@ -105,22 +106,9 @@ for name, ttl in (("a", 3600), ("b", 5)):
     json.dump(cfg, open(f"{sys.argv[2]}/config-{name}.json", "w"))
 EOF
 
-"$BIN" preview "$ROOT/bench/distribution.json" --listen 127.0.0.1:0 --https-listen 127.0.0.1:0 \
-    --admin 127.0.0.1:0 --origin "$ORIGIN_ARG" --policies "$ROOT/bench/policies.json" \
-    --cache-size "$CACHE_SIZE" >"$DIR/preview.out" 2>"$DIR/preview.err" &
-PREVIEW_PID=$!
-for _ in $(seq 1 100); do
-    [[ $(wc -l <"$DIR/preview.out") -ge 3 ]] && break
-    sleep 0.1
-done
-HTTP=$(sed -n 's|^http listening on http://||p' "$DIR/preview.out")
-HTTPS=$(sed -n 's|^https listening on https://||p' "$DIR/preview.out")
-ADMIN=$(sed -n 's|^admin listening on http://||p' "$DIR/preview.out")
-if [[ -z "$HTTP" || -z "$HTTPS" || -z "$ADMIN" ]]; then
-    echo "soak: the preview did not start:" >&2
-    cat "$DIR/preview.out" "$DIR/preview.err" >&2
-    exit 1
-fi
+bench_preview "$BIN" --https-listen 127.0.0.1:0 --cache-size "$CACHE_SIZE"
+HTTP=$PREVIEW
+[[ -n "$HTTPS" ]] || { echo "soak: the preview has no HTTPS listener:" >&2; cat "$DIR/preview.out" >&2; exit 1; }
 echo "soak: ${DURATION}s; origin $ORIGIN_ARG; preview http $HTTP https $HTTPS admin $ADMIN (pid $PREVIEW_PID)"
 
 # Warm the hot objects.
