@@ -1,7 +1,8 @@
 //! The access log in CloudFront's standard format (spec Appendix A, L-1/L-2) and the bounded
-//! in-memory request log for the UI. Lines are formatted on the request task but written by one
-//! background task through a bounded channel with a buffered writer, so a slow disk never slows
-//! a hit; when the channel is full the record is dropped and counted rather than blocking.
+//! in-memory request log for the UI. The in-memory log is written on the request's task; the
+//! access log's lines are formatted and written by one background task, fed through a bounded
+//! channel, with a buffered writer, so a slow disk never slows a hit; when the channel is full
+//! the record is dropped from the file and counted rather than blocking.
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -23,10 +24,11 @@ use tokio::sync::mpsc;
 pub const HEADER: &str = "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end\n";
 
 /// One request, as the log and the UI see it. Built on every request, so it shares what it can
-/// (the behavior's label, the POP, the request id, the cached entry's Content-Type) and copies
-/// only what the viewer sent: a value sliced from the connection's read buffer would keep that
-/// whole buffer alive for as long as the in-memory log holds the record. `GET /requests` prints
-/// it as JSON with the field names below (`time` from `at`; `path` and `query` from `target`).
+/// (the behavior's label, the POP, the request id) and copies what came off a connection (what
+/// the viewer sent, the response's Content-Type): a value sliced from a connection's read
+/// buffer would keep that whole buffer alive for as long as the in-memory log holds the record.
+/// `GET /requests` prints it as JSON with the field names below (`time` from `at`; `path` and
+/// `query` from `target`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Record {
     /// Position in the in-memory log (the first record is 1), given as the record enters it;

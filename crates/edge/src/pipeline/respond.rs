@@ -198,8 +198,10 @@ pub(super) fn finish(
         .sum::<usize>()
         + 17;
     let sc_bytes = (header_len + body.len()) as u64;
-    // What the log keeps of the response and the request: shared values, not copies.
-    let content_type = headers.get(header::CONTENT_TYPE).cloned();
+    // Copied: a reply passed straight through from the origin (`direct`) still holds header
+    // values sliced from the origin connection's read buffer, which the in-memory log would keep
+    // alive (see `log::Record`).
+    let content_type = headers.get(header::CONTENT_TYPE).map(copied);
     let status = reply.status.as_u16();
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = reply.status;
