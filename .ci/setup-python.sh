@@ -4,6 +4,7 @@
 #   awscli      - the AWS CLI and botocore (parameter validation of CLI JSON exports)
 #   cfn-lint    - CloudFormation template linter with the AWS resource schemas
 #   moto[server]- CloudFront API emulator (moto_server) for the AWS CLI and the control plane
+# at the versions pinned in .ci/python-requirements.txt.
 #
 # Safe to run again: an existing venv is reused and pip leaves satisfied requirements alone.
 # Afterwards, put the tools on PATH for `cargo test`:
@@ -22,11 +23,12 @@ if [[ ! -x "$venv/bin/python" ]]; then
     fi
 fi
 
-# Unpinned on purpose: the tests check against what AWS ships now (new CloudFront members
-# reach botocore and cfn-lint's schemas within days), and the versions are printed below so a
-# failing run says what it ran with.
+# Pinned, dependencies included (.ci/python-requirements.txt says how to update the pins): an
+# unpinned install gets whatever the registry serves today, and a new moto changed what the AWS
+# backend's tests see. pip leaves a requirement that is already met alone, and moves one that is
+# not to its pinned version.
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    awscli cfn-lint 'moto[server]'
+    -r .ci/python-requirements.txt
 
 "$venv/bin/python" - <<'PY'
 import importlib.metadata as m

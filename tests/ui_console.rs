@@ -319,18 +319,43 @@ fn the_aws_backend_lists_opens_edits_publishes_and_follows_to_deployed() {
     c.h.get_all_by_label(&id).next().expect("listed").click();
     c.wait_for_draft(&id);
     c.set_text("Comment", "Edited through the AWS backend");
-    // What moto hands back is not what was sent (it drops S3OriginConfig and adds DefaultTTL 0):
-    // the console refuses to publish it and the operator fixes it in the forms.
-    assert_eq!(c.draft().counts().0, 2, "{:?}", c.draft().findings());
+    // What an emulator hands back need not be what was sent: moto has added `DefaultTTL 0`
+    // below the sent `MinTTL 10` in every version, and dropped `S3OriginConfig` in some. The
+    // console refuses to publish whatever errors the config it was handed has, and the operator
+    // fixes each in the forms.
+    let errors = |c: &Console| -> Vec<cfconsole_model::Finding> {
+        c.draft()
+            .findings()
+            .iter()
+            .filter(|f| f.severity == cfconsole_model::Severity::Error)
+            .cloned()
+            .collect()
+    };
+    let found = errors(&c);
+    assert!(
+        !found.is_empty(),
+        "DefaultTTL 0 below MinTTL 10 is an error: {found:?}"
+    );
     assert!(c.h.get_by_label("Publish").accesskit_node().is_disabled());
-    c.tab("Origins");
-    c.h.get_by_label_contains("origin1 -> ").click();
-    c.steps(3);
-    c.click("Apply S3 bucket defaults");
-    c.tab("Behaviors");
-    c.h.get_by_label_contains("* -> origin1").click();
-    c.steps(3);
-    c.set_text("Minimum TTL (s)", "0");
+    for f in &found {
+        if f.path.starts_with("Origins") {
+            c.tab("Origins");
+            if c.h.query_by_label("Apply S3 bucket defaults").is_none() {
+                c.h.get_by_label_contains("origin1 -> ").click();
+                c.steps(3);
+            }
+            c.click("Apply S3 bucket defaults");
+        } else if f.path.starts_with("DefaultCacheBehavior") && f.path.contains("TTL") {
+            c.tab("Behaviors");
+            if c.h.query_by_label("Minimum TTL (s)").is_none() {
+                c.h.get_by_label_contains("* -> origin1").click();
+                c.steps(3);
+            }
+            c.set_text("Minimum TTL (s)", "0");
+        } else {
+            panic!("an error this test does not know how to fix in the forms: {f:?}");
+        }
+    }
     assert_eq!(c.draft().counts().0, 0, "{:?}", c.draft().findings());
     c.click("Publish");
     c.wait(|c| {
@@ -346,14 +371,24 @@ fn the_aws_backend_lists_opens_edits_publishes_and_follows_to_deployed() {
         "Edited through the AWS backend"
     );
     assert!(cfconsole_control::is_deployed(&rec.distribution.status));
-    // moto drops S3OriginConfig again in what it returns: the draft keeps it, and says so.
+    // Whatever the server did not keep of what was published, the draft keeps and lists as
+    // its changes: nothing the operator set is lost to an emulator's (or a service's) rewrite.
     let left: Vec<String> = c
         .draft()
         .changes()
         .iter()
         .map(|ch| ch.path.clone())
         .collect();
-    assert_eq!(left, ["Origins › origin1 › S3OriginConfig"]);
+    let dropped: Vec<String> =
+        cfconsole_model::diff::diff(&rec.distribution.distribution_config, &c.draft().config)
+            .iter()
+            .map(|ch| ch.path.clone())
+            .collect();
+    assert_eq!(
+        left, dropped,
+        "the draft lists what the server did not keep"
+    );
+    assert_eq!(c.draft().config.comment, "Edited through the AWS backend");
     let row = c
         .app()
         .list
