@@ -8,8 +8,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cfconsole::ui::app::{BackendChoice, State};
-use cfconsole::ui::tabs::Tab;
+use cfconsole::backend::BackendChoice;
+use cfconsole::ui::state::State;
+use cfconsole::ui::state::Tab;
 use cfconsole::ui::{ConsoleApp, Options};
 use cfconsole_control::poll::Schedule;
 use cfconsole_control::{ControlPlane, LocalWorkspace, SystemClock, Timings};
@@ -126,7 +127,7 @@ fn main() {
     let app = ConsoleApp::new(rt.handle().clone(), options, state);
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])
-        .build_ui_state(|ui, app: &mut ConsoleApp| app.show(ui), app);
+        .build_ui_state(|ui, app: &mut ConsoleApp| app.frame(ui), app);
     let deadline = Instant::now() + Duration::from_secs(30);
     while !(h.state().current_draft().is_some() && h.state().jobs().next().is_none()) {
         assert!(
@@ -150,9 +151,9 @@ fn main() {
         {
             let app = h.state_mut();
             app.state.tab = tab;
-            app.view.origin = Some(0);
-            app.view.group = Some(0);
-            app.view.behavior = Some(0);
+            app.chrome.view.origin = Some(0);
+            app.chrome.view.group = Some(0);
+            app.chrome.view.behavior = Some(0);
         }
         for _ in 0..20 {
             h.step();

@@ -16,9 +16,10 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use cfconsole::ui::app::{BackendChoice, State};
-use cfconsole::ui::preview::{LOG_CAPACITY, LogRow};
-use cfconsole::ui::tabs::Tab;
+use cfconsole::backend::BackendChoice;
+use cfconsole::ui::state::State;
+use cfconsole::ui::state::Tab;
+use cfconsole::ui::tabs::preview::{LOG_CAPACITY, LogRow};
 use cfconsole::ui::{ConsoleApp, Options};
 use cfconsole_control::poll::Schedule;
 use cfconsole_control::{LocalWorkspace, SystemClock, Timings};
@@ -75,7 +76,7 @@ fn main() {
     let app = ConsoleApp::new(rt.handle().clone(), options, state);
     let mut h = Harness::builder()
         .with_size([1280.0, 800.0])
-        .build_ui_state(|ui, app: &mut ConsoleApp| app.show(ui), app);
+        .build_ui_state(|ui, app: &mut ConsoleApp| app.frame(ui), app);
     wait(
         &mut h,
         |app| app.current_draft().is_some(),

@@ -31,39 +31,26 @@ struct Cli {
 /// With no subcommand, cfconsole opens its window.
 #[derive(Debug, clap::Args)]
 struct WindowArgs {
-    /// Open this local workspace folder [default: the last backend used, else the platform's
-    /// data folder].
-    #[arg(long, value_name = "DIR", conflicts_with = "aws")]
-    workspace: Option<std::path::PathBuf>,
-    /// Open AWS CloudFront (credentials from the standard AWS chain).
-    #[arg(long)]
-    aws: bool,
-    /// AWS profile (with --aws).
-    #[arg(long, value_name = "P", requires = "aws")]
-    profile: Option<String>,
-    /// AWS region (with --aws).
-    #[arg(long, value_name = "R", requires = "aws")]
-    region: Option<String>,
-    /// A CloudFront-compatible endpoint (with --aws).
-    #[arg(long, value_name = "URL", requires = "aws")]
-    endpoint_url: Option<String>,
+    /// The backend to open [default: the last backend used, else the platform's data folder].
+    #[command(flatten)]
+    backend: cfconsole::backend::BackendArgs,
     /// Where drafts and window settings are kept [default: the platform's data folder].
     #[arg(long, value_name = "DIR")]
     data_dir: Option<std::path::PathBuf>,
-    /// Local workspace: how long deployments and invalidations take, in milliseconds.
-    #[arg(long, hide = true, value_name = "MS")]
-    local_delay_ms: Option<u64>,
-    /// How often to check on work in progress, in milliseconds.
-    #[arg(long, hide = true, value_name = "MS")]
-    poll_ms: Option<u64>,
-    /// Print the time from start to the first frame on stderr.
+    /// Print the time to the first frame on stderr (the start-up benchmark).
     #[arg(long, hide = true)]
     report_first_frame: bool,
 }
 
 fn open_window(w: WindowArgs) -> ExitCode {
-    use cfconsole::ui::{self, app::BackendChoice};
-    use std::time::Duration;
+    use cfconsole::ui;
+    let choice = match w.backend.choice() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let data_dir = w.data_dir.clone().or_else(|| {
         directories::ProjectDirs::from("", "", "cfconsole").map(|d| d.data_dir().to_path_buf())
     });
@@ -73,30 +60,9 @@ fn open_window(w: WindowArgs) -> ExitCode {
     };
     let mut options = ui::Options::new(data_dir);
     options.report_first_frame = w.report_first_frame;
-    if let Some(p) = w.workspace {
-        options.backend = Some(BackendChoice::Local(Some(p)));
-    } else if w.aws {
-        options.backend = Some(BackendChoice::Aws {
-            profile: w.profile,
-            region: w.region,
-            endpoint_url: w.endpoint_url,
-        });
-    }
-    if let Some(ms) = w.local_delay_ms {
-        let d = Duration::from_millis(ms);
-        options.local_timings = Some(cfconsole_control::Timings {
-            deployment: d,
-            invalidation: d,
-        });
-    }
-    if let Some(ms) = w.poll_ms {
-        let d = Duration::from_millis(ms);
-        options.schedule = cfconsole_control::poll::Schedule {
-            initial: d,
-            max: d,
-            factor: 1.0,
-        };
-    }
+    options.backend = choice;
+    options.local_timings = w.backend.timings();
+    options.schedule = w.backend.schedule();
     ui::run(options, w.data_dir)
 }
 

@@ -255,7 +255,7 @@ fn a_template_creates_a_distribution_that_deploys() {
     c.set_text("Comment of the new distribution", "SPA from a template");
     c.h.get_by_label("Create distribution").click();
     c.wait(|c| {
-        c.app().list.value().is_some_and(|l| l.len() == 2)
+        c.app().server.list.value().is_some_and(|l| l.len() == 2)
             && c.app().state.selected.as_deref() != Some(SAMPLE)
     });
     c.wait(|c| c.app().current_draft().is_some());
@@ -312,6 +312,7 @@ fn the_aws_backend_lists_opens_edits_publishes_and_follows_to_deployed() {
     c.click("Refresh");
     c.wait(|c| {
         c.app()
+            .server
             .list
             .value()
             .is_some_and(|l| l.iter().any(|d| d.id == id))
@@ -360,6 +361,7 @@ fn the_aws_backend_lists_opens_edits_publishes_and_follows_to_deployed() {
     c.click("Publish");
     c.wait(|c| {
         c.app()
+            .chrome
             .banners
             .iter()
             .any(|(_, m)| m.ends_with("is deployed"))
@@ -391,6 +393,7 @@ fn the_aws_backend_lists_opens_edits_publishes_and_follows_to_deployed() {
     assert_eq!(c.draft().config.comment, "Edited through the AWS backend");
     let row = c
         .app()
+        .server
         .list
         .value()
         .unwrap()
@@ -419,6 +422,7 @@ fn the_aws_backend_lists_opens_edits_publishes_and_follows_to_deployed() {
     c.tab("Policies");
     c.wait(|c| {
         c.app()
+            .chrome
             .banners
             .iter()
             .any(|(err, m)| *err && m.contains("could not be listed"))
@@ -448,6 +452,7 @@ fn tags_are_edited_checked_and_saved_at_once() {
     c.click("Save tags");
     c.wait(|c| {
         c.app()
+            .chrome
             .banners
             .iter()
             .any(|(_, m)| m.contains("Saved the tags"))
@@ -526,11 +531,12 @@ fn invalidation_paths_are_linted_fixed_submitted_and_followed_to_completed() {
     });
     assert!(
         c.app()
+            .chrome
             .banners
             .iter()
             .any(|(err, m)| !err && m.contains("completed (3 paths)")),
         "a notice says it completed: {:?}",
-        c.app().banners
+        c.app().chrome.banners
     );
     assert!(c.app().invalidations.text.is_empty());
 
@@ -590,7 +596,7 @@ fn the_preview_serves_the_draft_misses_then_hits_follows_edits_and_invalidates()
     c.click("Choose folder for sample-site");
     c.wait(|c| {
         c.app().preview.targets.get("sample-site")
-            == Some(&cfconsole::ui::preview::Target::Folder(site.clone()))
+            == Some(&cfconsole::ui::tabs::preview::Target::Folder(site.clone()))
     });
     c.snapshot("preview_stopped");
     c.click("Start preview");
@@ -767,12 +773,13 @@ fn custom_policies_of_every_kind_are_checked_at_the_field_and_saved() {
             .is_disabled(),
         "nothing to fix: {:?}",
         cfconsole::ui::tabs::policies::policy_findings(
-            &c.app().view.policies.editing.as_ref().unwrap().1
+            &c.app().chrome.view.policies.editing.as_ref().unwrap().1
         )
     );
     c.click("Save policy");
     c.wait(|c| {
         c.app()
+            .chrome
             .banners
             .iter()
             .any(|(_, m)| m.starts_with("Saved policy site-security"))

@@ -7,95 +7,27 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
-use cfconsole_control::poll::{self, CancelToken, Event, Followed, Schedule};
+use cfconsole::backend::{self, BackendArgs};
+use cfconsole_control::poll::{self, CancelToken, Event, Followed};
 use cfconsole_control::queue::{self, Cost, QueueEvent, QueueOptions};
-use cfconsole_control::{
-    Aws, AwsOptions, ControlError, ControlPlane, LocalWorkspace, SystemClock, Timings,
-};
+use cfconsole_control::{ControlError, ControlPlane};
 use cfconsole_model::{Document, Finding, Form, invalidation};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// Which backend: the local workspace (default) or AWS.
-#[derive(Debug, Clone, Args)]
-pub struct BackendArgs {
-    /// Local workspace folder [default: the platform's data folder].
-    #[arg(long, value_name = "DIR", conflicts_with = "aws")]
-    pub workspace: Option<PathBuf>,
-    /// Use AWS CloudFront (credentials, profile and region from the standard AWS chain).
-    #[arg(long)]
-    pub aws: bool,
-    /// AWS profile (from ~/.aws/config).
-    #[arg(long, value_name = "P")]
-    pub profile: Option<String>,
-    /// AWS region (CloudFront is global; used for signing and credentials).
-    #[arg(long, value_name = "R")]
-    pub region: Option<String>,
-    /// A CloudFront-compatible endpoint instead of AWS's.
-    #[arg(long, value_name = "URL")]
-    pub endpoint_url: Option<String>,
-    /// Local workspace: how long deployments and invalidations take, in milliseconds.
-    #[arg(long, hide = true, value_name = "MS")]
-    pub local_delay_ms: Option<u64>,
-    /// How often to check on work in progress, in milliseconds [default: 5 s growing to 60 s].
-    #[arg(long, hide = true, value_name = "MS")]
-    pub poll_ms: Option<u64>,
-}
-
-impl BackendArgs {
-    async fn open(&self) -> Result<Arc<dyn ControlPlane>, ControlError> {
-        // Checked here rather than with clap's `requires`: a flag's implicit `false` default
-        // satisfies `requires`.
-        if !self.aws
-            && (self.profile.is_some() || self.region.is_some() || self.endpoint_url.is_some())
-        {
-            return Err(ControlError::Other(
-                "--profile, --region and --endpoint-url choose how to reach AWS: add --aws".into(),
-            ));
-        }
-        if self.aws {
-            let aws = Aws::connect(AwsOptions {
-                profile: self.profile.clone(),
-                region: self.region.clone(),
-                endpoint_url: self.endpoint_url.clone(),
-            })
-            .await;
-            return Ok(Arc::new(aws));
-        }
-        let root = match &self.workspace {
-            Some(dir) => dir.clone(),
-            None => LocalWorkspace::default_root().ok_or_else(|| {
-                ControlError::Other(
-                    "no home folder to put the default workspace in: pass --workspace DIR".into(),
-                )
-            })?,
-        };
-        let timings = match self.local_delay_ms {
-            Some(ms) => Timings {
-                deployment: Duration::from_millis(ms),
-                invalidation: Duration::from_millis(ms),
-            },
-            None => Timings::default(),
-        };
-        Ok(Arc::new(LocalWorkspace::open_with(
-            root,
-            Arc::new(SystemClock),
-            timings,
-        )?))
-    }
-
-    fn schedule(&self) -> Schedule {
-        match self.poll_ms {
-            Some(ms) => Schedule {
-                initial: Duration::from_millis(ms),
-                max: Duration::from_millis(ms),
-                factor: 1.0,
-            },
-            None => Schedule::default(),
-        }
-    }
+/// Opens the backend the flags name (the local workspace when they name none), as the window
+/// does: the same flags, the same opening.
+async fn open(args: &BackendArgs) -> Result<Arc<dyn ControlPlane>, ControlError> {
+    let choice = args
+        .choice()
+        .map_err(ControlError::Other)?
+        .unwrap_or_default();
+    let backend = backend::open(choice, args.timings())
+        .await
+        .map_err(ControlError::Other)?;
+    Ok(backend.plane)
 }
 
 /// `cfconsole distributions`
@@ -256,7 +188,7 @@ impl Steps {
 /// `cfconsole distributions`: one line per distribution.
 pub fn run_distributions(args: DistributionsArgs) -> ExitCode {
     run(|_| async move {
-        let plane = args.backend.open().await?;
+        let plane = open(&args.backend).await?;
         let list = plane.list_distributions().await?;
         println!(
             "{:<16} {:<11} {:<8} {:<32} {:<24} COMMENT",
@@ -295,7 +227,7 @@ pub fn run_distributions(args: DistributionsArgs) -> ExitCode {
 /// edited and published back (here or with the AWS CLI).
 pub fn run_get(args: GetArgs) -> ExitCode {
     run(|_| async move {
-        let plane = args.backend.open().await?;
+        let plane = open(&args.backend).await?;
         let rec = plane.get_distribution(&args.id).await?;
         let doc = Document {
             config: rec.distribution.distribution_config,
@@ -338,7 +270,7 @@ pub fn run_publish(args: PublishArgs) -> ExitCode {
             eprintln!("{file}: {w}");
         }
         let id = args.id.clone().or_else(|| doc.id().map(str::to_string));
-        let plane = args.backend.open().await?;
+        let plane = open(&args.backend).await?;
         let rec = match id {
             Some(id) => {
                 let etag = doc.etag.clone().ok_or_else(|| {
@@ -371,7 +303,7 @@ pub fn run_publish(args: PublishArgs) -> ExitCode {
 /// `cfconsole delete ID`: disable, wait for Deployed, delete; each step shown.
 pub fn run_delete(args: DeleteArgs) -> ExitCode {
     run(|cancel| async move {
-        let plane = args.backend.open().await?;
+        let plane = open(&args.backend).await?;
         let id = args.id.as_str();
         let steps = Steps::new();
         let mut rec = plane.get_distribution(id).await?;
@@ -437,7 +369,7 @@ pub fn run_invalidate(args: InvalidateArgs) -> ExitCode {
         for w in &findings {
             eprintln!("{w}");
         }
-        let plane = args.backend.open().await?;
+        let plane = open(&args.backend).await?;
         let steps = Steps::new();
         match queue::paths_this_month(plane.as_ref(), SystemTime::now()).await {
             Ok(already) => steps.line(format!(
@@ -446,13 +378,7 @@ pub fn run_invalidate(args: InvalidateArgs) -> ExitCode {
             )),
             Err(e) => steps.line(format!("cost: unknown ({e})")),
         }
-        let reference = format!(
-            "cfconsole-{}",
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_millis())
-                .unwrap_or_default()
-        );
+        let reference = backend::caller_reference();
         steps.spin(format!("invalidating {} paths", args.paths.len()));
         let result = queue::submit_all(
             plane.as_ref(),
@@ -502,7 +428,7 @@ pub fn run_invalidate(args: InvalidateArgs) -> ExitCode {
 /// `cfconsole invalidations ID`: every invalidation, newest first.
 pub fn run_invalidations(args: InvalidationsArgs) -> ExitCode {
     run(|_| async move {
-        let plane = args.backend.open().await?;
+        let plane = open(&args.backend).await?;
         let list = plane.list_all_invalidations(&args.id).await?;
         println!("{:<16} {:<11} CREATED", "ID", "STATUS");
         for i in list {

@@ -10,16 +10,11 @@ use std::fmt::Display;
 use std::str::FromStr;
 
 use cfconsole_model::{Finding, Severity};
-use eframe::egui::{self, Color32, Response, RichText, Ui};
+use eframe::egui::{self, Response, RichText, Ui};
 
+use super::command::Commands;
 use super::draft::Checks;
-
-/// Red for errors.
-pub const ERROR: Color32 = Color32::from_rgb(0xd0, 0x30, 0x30);
-/// Amber for warnings.
-pub const WARNING: Color32 = Color32::from_rgb(0xd0, 0x8a, 0x00);
-/// Green, only for Deployed / Completed.
-pub const OK: Color32 = Color32::from_rgb(0x2e, 0x9e, 0x4f);
+use super::style::{ERROR, WARNING};
 
 /// What a tab draws with and reports back.
 pub struct FormCtx<'a> {
@@ -31,8 +26,8 @@ pub struct FormCtx<'a> {
     pub edited: Option<String>,
     /// Custom header values the operator chose to show (by field path).
     pub revealed: &'a mut HashSet<String>,
-    /// A command for the app (open a dialog, run a task).
-    pub command: Option<super::app::Command>,
+    /// The commands for the app (open a dialog, run a task).
+    pub commands: &'a mut Commands,
 }
 
 impl FormCtx<'_> {

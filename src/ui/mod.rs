@@ -1,18 +1,29 @@
 //! The console window (eframe/egui): a distribution list, one form per area of a
 //! distribution's settings, drafts with undo and autosave, review and publish.
 //!
-//! Views never wait: every backend call and file write runs on the tokio runtime entered here,
-//! and its result comes back as a message that `ConsoleApp::tick` applies (see `app.rs`).
+//! The modules, from the bottom up: the vocabulary every view shares (`command`, `remote`,
+//! `state`, `style`, `task`, `draft`, `files`, `profiles`, `merge`), the building blocks of views
+//! (`form`, `widgets`), the views (`tabs/`, one per tab, and `dialogs/`), and on top the `app`,
+//! which alone runs commands and tasks and applies their results. No module imports `app`
+//! (`scripts/check-module-cycles` keeps it so).
+//!
+//! Views never wait: every backend call and file write runs on the tokio runtime entered here
+//! through the task bridge (`task.rs`), and its result comes back as a message that the app's
+//! tick applies before the next frame.
 
 pub mod app;
+pub mod command;
+pub mod dialogs;
 pub mod draft;
 pub mod files;
 pub mod form;
-pub mod invalidations;
 pub mod merge;
-pub mod preview;
 pub mod profiles;
+pub mod remote;
+pub mod state;
+pub mod style;
 pub mod tabs;
+pub mod task;
 pub mod widgets;
 
 use std::path::PathBuf;
@@ -20,24 +31,6 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 pub use app::{ConsoleApp, Options};
-
-/// Runs `fut` on `rt` and sends its result on `tx`, waking the window when it arrives: how the
-/// tabs that own their tasks (Invalidations, Preview) hear back from them.
-pub(crate) fn spawn_reply<E: Send + 'static>(
-    rt: &tokio::runtime::Handle,
-    tx: &std::sync::mpsc::Sender<E>,
-    ctx: &Option<eframe::egui::Context>,
-    fut: impl Future<Output = E> + Send + 'static,
-) {
-    let tx = tx.clone();
-    let ctx = ctx.clone();
-    rt.spawn(async move {
-        let _ = tx.send(fut.await);
-        if let Some(c) = ctx {
-            c.request_repaint();
-        }
-    });
-}
 
 /// The window's title and the app id used for its persisted state.
 pub const APP_ID: &str = "cfconsole";
@@ -81,7 +74,7 @@ pub fn run(options: Options, persistence_dir: Option<PathBuf>) -> ExitCode {
             egui_extras::install_image_loaders(&cc.egui_ctx);
             let state = cc
                 .storage
-                .and_then(|s| eframe::get_value::<app::State>(s, eframe::APP_KEY))
+                .and_then(|s| eframe::get_value::<state::State>(s, eframe::APP_KEY))
                 .unwrap_or_default();
             let mut app = ConsoleApp::new(handle, options, state);
             app.set_started(started);

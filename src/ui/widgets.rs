@@ -6,9 +6,10 @@ use std::time::SystemTime;
 use cfconsole_model::{Change, ChangeKind, Finding, Severity};
 use eframe::egui::{self, RichText, Ui};
 
-use super::app::Command;
-use super::form::{ERROR, OK, WARNING, finding_text};
-use super::tabs::Tab;
+use super::command::{Command, Commands};
+use super::form::finding_text;
+use super::state::Tab;
+use super::style::{ERROR, OK, WARNING};
 
 /// A distribution or invalidation status in words, with a spinner while it is in progress.
 pub fn status_chip(ui: &mut Ui, status: &str) {
@@ -23,9 +24,8 @@ pub fn status_chip(ui: &mut Ui, status: &str) {
     }
 }
 
-/// The findings of one tab, each a link to its field. Returns the command of a click.
-pub fn findings_column(ui: &mut Ui, findings: &[Finding], tab: Tab) -> Option<Command> {
-    let mut out = None;
+/// The findings of one tab, each a link to its field: a click pushes the focus command.
+pub fn findings_column(ui: &mut Ui, findings: &[Finding], tab: Tab, commands: &mut Commands) {
     ui.label(RichText::new(format!("Findings on {tab}")).strong());
     ui.add_space(4.0);
     let mine: Vec<&Finding> = findings
@@ -54,7 +54,7 @@ pub fn findings_column(ui: &mut Ui, findings: &[Finding], tab: Tab) -> Option<Co
                     .on_hover_text("Go to the field")
                     .clicked()
                 {
-                    out = Some(Command::Focus(f.path.clone()));
+                    commands.push(Command::Focus(f.path.clone()));
                 }
                 finding_text(ui, f);
                 ui.add_space(4.0);
@@ -74,16 +74,15 @@ pub fn findings_column(ui: &mut Ui, findings: &[Finding], tab: Tab) -> Option<Co
                         )
                         .clicked()
                     {
-                        out = Some(Command::Focus(f.path.clone()));
+                        commands.push(Command::Focus(f.path.clone()));
                     }
                 }
             }
         });
-    out
 }
 
 /// The model's changes as lines (`Origins › media › OriginPath: "" -> "/v2"`).
-pub fn change_list(ui: &mut Ui, changes: &[Change]) -> Option<Command> {
+pub fn change_list(ui: &mut Ui, changes: &[Change]) {
     if changes.is_empty() {
         ui.label(RichText::new("No changes.").weak());
     }
@@ -99,7 +98,6 @@ pub fn change_list(ui: &mut Ui, changes: &[Change]) -> Option<Command> {
             ui.label(RichText::new(c.to_string()).monospace().small());
         });
     }
-    None
 }
 
 /// `HH:MM:SS` in UTC.

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cfconsole::ui::app::{Backend, BackendChoice, State};
+use cfconsole::backend::{Backend, BackendChoice};
 use cfconsole::ui::draft::Draft;
 use cfconsole::ui::files::ScriptedDialogs;
+use cfconsole::ui::state::State;
 use cfconsole::ui::{ConsoleApp, Options};
 use cfconsole_control::poll::Schedule;
 use cfconsole_control::{ControlPlane, LocalWorkspace, SystemClock, Timings};
@@ -110,7 +111,7 @@ impl Console {
         let h = Harness::builder()
             .with_size([1280.0, 800.0])
             .with_pixels_per_point(scale)
-            .build_ui_state(|ui, app: &mut ConsoleApp| app.show(ui), app);
+            .build_ui_state(|ui, app: &mut ConsoleApp| app.frame(ui), app);
         Self {
             h,
             rt,
@@ -178,13 +179,13 @@ impl Console {
             assert!(
                 Instant::now() < deadline,
                 "timed out; banners: {:?}; jobs: {:?}; changes: {:?}; list: {:?}",
-                self.app().banners,
+                self.app().chrome.banners,
                 self.app()
                     .jobs()
                     .map(|(w, _)| w.clone())
                     .collect::<Vec<_>>(),
                 self.app().current_draft().map(|d| d.changes()),
-                self.app().list.value()
+                self.app().server.list.value()
             );
             std::thread::sleep(Duration::from_millis(10));
         }
@@ -265,6 +266,7 @@ impl Console {
     /// The app's backend.
     pub fn plane(&self) -> Arc<dyn ControlPlane> {
         self.app()
+            .server
             .backend
             .as_ref()
             .expect("connected")

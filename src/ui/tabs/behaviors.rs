@@ -18,8 +18,9 @@ use cfconsole_model::{
 use eframe::egui::{self, RichText, Ui};
 
 use super::ViewState;
-use crate::ui::app::Remote;
-use crate::ui::form::{self, ERROR, FormCtx, WARNING};
+use crate::ui::form::{self, FormCtx};
+use crate::ui::remote::Remote;
+use crate::ui::style::{ERROR, WARNING};
 
 /// Viewer protocol policies in words.
 pub fn viewer_protocol_words(p: ViewerProtocolPolicy) -> String {

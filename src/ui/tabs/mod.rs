@@ -1,14 +1,14 @@
 //! One module per tab of an open distribution. A tab draws from the draft's configuration and
 //! reports edits and commands through [`FormCtx`]; it never touches the backend.
 
-pub mod backend;
 pub mod behaviors;
 pub mod error_pages;
 pub mod general;
+pub mod invalidations;
 pub mod logging;
-pub mod new_dist;
 pub mod origins;
 pub mod policies;
+pub mod preview;
 pub mod security;
 pub mod tags;
 
@@ -17,82 +17,10 @@ use std::collections::HashMap;
 use cfconsole_control::{PolicyKind, PolicyRecord};
 use cfconsole_model::DistributionConfig;
 use eframe::egui::Ui;
-use serde::{Deserialize, Serialize};
 
-use super::app::Remote;
 use super::form::FormCtx;
-
-/// The tabs of an open distribution, in the console's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum Tab {
-    /// Comment, enabled, price class, aliases, root object, HTTP versions, IPv6, WAF.
-    #[default]
-    General,
-    /// Origins and origin groups.
-    Origins,
-    /// Cache behaviors, in order.
-    Behaviors,
-    /// Custom error responses.
-    ErrorPages,
-    /// Viewer certificate, TLS policy, geo restriction.
-    Security,
-    /// Standard logging.
-    Logging,
-    /// Resource tags (saved at once, not part of the configuration).
-    Tags,
-    /// Cache, origin request and response headers policies.
-    Policies,
-    /// Invalidations of the deployed distribution (not part of the draft).
-    Invalidations,
-    /// The preview edge server on the draft.
-    Preview,
-}
-
-impl Tab {
-    /// Every tab, in order.
-    pub const ALL: [Tab; 10] = [
-        Tab::General,
-        Tab::Origins,
-        Tab::Behaviors,
-        Tab::ErrorPages,
-        Tab::Security,
-        Tab::Logging,
-        Tab::Tags,
-        Tab::Policies,
-        Tab::Invalidations,
-        Tab::Preview,
-    ];
-
-    /// The tab that edits the field at `path` (`CacheBehaviors.Items[2].PathPattern`).
-    pub fn of_path(path: &str) -> Tab {
-        let head = path.split(['.', '[']).next().unwrap_or(path);
-        match head {
-            "Origins" | "OriginGroups" => Tab::Origins,
-            "DefaultCacheBehavior" | "CacheBehaviors" => Tab::Behaviors,
-            "CustomErrorResponses" => Tab::ErrorPages,
-            "ViewerCertificate" | "Restrictions" | "ViewerMtlsConfig" => Tab::Security,
-            "Logging" => Tab::Logging,
-            _ => Tab::General,
-        }
-    }
-}
-
-impl std::fmt::Display for Tab {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Tab::General => "General",
-            Tab::Origins => "Origins",
-            Tab::Behaviors => "Behaviors",
-            Tab::ErrorPages => "Error pages",
-            Tab::Security => "Security",
-            Tab::Logging => "Logging",
-            Tab::Tags => "Tags",
-            Tab::Policies => "Policies",
-            Tab::Invalidations => "Invalidations",
-            Tab::Preview => "Preview",
-        })
-    }
-}
+use super::remote::Remote;
+use super::state::Tab;
 
 /// What the tabs remember between frames (not persisted).
 #[derive(Debug, Default)]

@@ -29,9 +29,11 @@ use cfconsole_model::{
 use eframe::egui::{self, RichText, Ui};
 
 use super::ViewState;
-use crate::ui::app::{Command, Remote};
+use crate::ui::command::{Command, Commands};
 use crate::ui::draft::Checks;
-use crate::ui::form::{self, ERROR, FormCtx};
+use crate::ui::form::{self, FormCtx};
+use crate::ui::remote::Remote;
+use crate::ui::style::ERROR;
 
 /// The policies tab's own state.
 #[derive(Debug, Default)]
@@ -63,7 +65,7 @@ pub fn show(
         // The model's checks of the policy, shown at its fields and listed above Save.
         let findings = policy_findings(&editing.1);
         let checks = Checks::of(findings.clone());
-        editor(ui, &checks, editing);
+        editor(ui, &checks, editing, form.commands);
         let errors = findings.iter().filter(|f| f.is_error()).count();
         for f in &findings {
             form::finding_text(ui, f);
@@ -75,7 +77,7 @@ pub fn show(
                 .on_disabled_hover_text("Fix the findings above first")
                 .clicked()
             {
-                form.command = Some(Command::SavePolicy(
+                form.commands.push(Command::SavePolicy(
                     editing.0.clone(),
                     Box::new(editing.1.clone()),
                 ));
@@ -98,9 +100,7 @@ pub fn show(
         form::section(ui, title);
         match policies.get(&kind) {
             None | Some(Remote::Idle) => {
-                if form.command.is_none() {
-                    form.command = Some(Command::LoadPolicies(kind));
-                }
+                form.commands.push(Command::LoadPolicies(kind));
             }
             Some(Remote::Pending(_)) => {
                 ui.horizontal(|ui| {
@@ -114,7 +114,7 @@ pub fn show(
                     format!("Custom policies could not be listed: {error}"),
                 );
                 if ui.button(format!("Retry {title}")).clicked() {
-                    form.command = Some(Command::LoadPolicies(kind));
+                    form.commands.push(Command::LoadPolicies(kind));
                 }
             }
             Some(Remote::Ready(_)) => {}
@@ -267,7 +267,12 @@ fn new_origin_request_policy() -> OriginRequestPolicyConfig {
     }
 }
 
-fn editor(ui: &mut Ui, checks: &Checks, editing: &mut (Option<(String, String)>, PolicyConfig)) {
+fn editor(
+    ui: &mut Ui,
+    checks: &Checks,
+    editing: &mut (Option<(String, String)>, PolicyConfig),
+    commands: &mut Commands,
+) {
     // The policy is not part of the distribution: its fields carry the policy's own findings.
     let mut focus = None;
     let mut revealed = Default::default();
@@ -276,7 +281,7 @@ fn editor(ui: &mut Ui, checks: &Checks, editing: &mut (Option<(String, String)>,
         focus: &mut focus,
         edited: None,
         revealed: &mut revealed,
-        command: None,
+        commands,
     };
     let title = match (&editing.0, &editing.1) {
         (Some(_), p) => format!("Edit {}", p.name()),

@@ -5,8 +5,9 @@
 use cfconsole_control::{Tag, check_tags};
 use eframe::egui::{self, RichText, Ui};
 
-use crate::ui::app::{Command, Remote};
-use crate::ui::form::ERROR;
+use crate::ui::command::{Command, Commands};
+use crate::ui::remote::Remote;
+use crate::ui::style::ERROR;
 
 /// Draws the tab for distribution `id`; `edit` holds unsaved tag edits (by distribution).
 pub fn show(
@@ -14,7 +15,7 @@ pub fn show(
     id: &str,
     remote: Option<&Remote<Vec<Tag>>>,
     edit: &mut Option<(String, Vec<Tag>)>,
-    commands: &mut Vec<Command>,
+    commands: &mut Commands,
 ) {
     ui.label(
         RichText::new(

@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant, SystemTime};
 
 use cfconsole_control::poll::{self, CancelToken, Event as PollEvent, Followed, Schedule};
@@ -21,8 +20,10 @@ use cfconsole_model::invalidation::{
 use cfconsole_model::{DistributionConfig, Finding, Invalidation, Severity};
 use eframe::egui::{self, RichText, Ui};
 
-use super::app::Remote;
-use super::form::{ERROR, OK, WARNING};
+use crate::backend::caller_reference;
+use crate::ui::remote::Remote;
+use crate::ui::style::{ERROR, OK, WARNING};
+use crate::ui::task::{Jobs, Tasks};
 
 /// History rows per page.
 pub const PAGE: usize = 20;
@@ -78,7 +79,7 @@ pub struct Batch {
     pub state: BatchState,
 }
 
-enum Event {
+enum Msg {
     History(String, Result<Vec<Row>, String>),
     Details(String, Result<Invalidation, String>),
     Month(Result<u64, String>),
@@ -88,6 +89,8 @@ enum Event {
     Completed(String, Invalidation),
     PollFailed(String, String),
     Preview(Result<usize, String>),
+    /// A poller stopped because it was told to.
+    Stopped,
 }
 
 /// What a running preview offers this tab: its cache, to dry-run and clear.
@@ -106,10 +109,7 @@ pub trait PreviewCache {
 
 /// The tab's state.
 pub struct Invalidations {
-    rt: tokio::runtime::Handle,
-    tx: Sender<Event>,
-    rx: Receiver<Event>,
-    ctx: Option<egui::Context>,
+    tasks: Tasks<Msg>,
     schedule: Schedule,
     plane: Option<Arc<dyn ControlPlane>>,
     dist: Option<String>,
@@ -138,13 +138,9 @@ pub struct Invalidations {
 
 impl Invalidations {
     /// A panel whose tasks run on `rt` and poll with `schedule`.
-    pub fn new(rt: tokio::runtime::Handle, schedule: Schedule) -> Self {
-        let (tx, rx) = channel();
+    pub fn new(rt: tokio::runtime::Handle, jobs: Jobs, schedule: Schedule) -> Self {
         Self {
-            rt,
-            tx,
-            rx,
-            ctx: None,
+            tasks: Tasks::new(rt, jobs),
             schedule,
             plane: None,
             dist: None,
@@ -183,21 +179,6 @@ impl Invalidations {
         }
     }
 
-    fn spawn(&self, fut: impl Future<Output = Event> + Send + 'static) {
-        super::spawn_reply(&self.rt, &self.tx, &self.ctx, fut);
-    }
-
-    fn sender(&self) -> impl Fn(Event) + Send + Sync + Clone + 'static {
-        let tx = self.tx.clone();
-        let ctx = self.ctx.clone();
-        move |e| {
-            let _ = tx.send(e);
-            if let Some(c) = &ctx {
-                c.request_repaint();
-            }
-        }
-    }
-
     /// Opens `dist`'s history (a no-op when it is already open).
     pub fn open_distribution(&mut self, dist: &str) {
         if self.dist.as_deref() == Some(dist) {
@@ -220,27 +201,26 @@ impl Invalidations {
         };
         self.history.start();
         let p = plane.clone();
-        self.spawn(async move {
-            let r = read_history(p.as_ref(), &dist).await;
-            Event::History(dist, r)
-        });
+        self.tasks
+            .spawn(format!("reading the invalidations of {dist}"), async move {
+                let r = read_history(p.as_ref(), &dist).await;
+                Msg::History(dist, r)
+            });
         self.month.start();
-        self.spawn(async move {
-            Event::Month(
-                queue::paths_this_month(plane.as_ref(), SystemTime::now())
-                    .await
-                    .map_err(|e| e.to_string()),
-            )
-        });
+        self.tasks
+            .spawn("counting this month's invalidation paths", async move {
+                Msg::Month(
+                    queue::paths_this_month(plane.as_ref(), SystemTime::now())
+                        .await
+                        .map_err(|e| e.to_string()),
+                )
+            });
     }
 
     /// Applies what the tasks reported. Called before every frame.
     pub fn tick(&mut self, ctx: &egui::Context) {
-        if self.ctx.is_none() {
-            self.ctx = Some(ctx.clone());
-        }
-        while let Ok(e) = self.rx.try_recv() {
-            self.apply(e);
+        for m in self.tasks.drain() {
+            self.apply(m);
         }
         // The elapsed timers of invalidations in progress tick once a second.
         let in_progress = self
@@ -252,9 +232,9 @@ impl Invalidations {
         }
     }
 
-    fn apply(&mut self, e: Event) {
+    fn apply(&mut self, e: Msg) {
         match e {
-            Event::History(dist, r) => {
+            Msg::History(dist, r) => {
                 if self.dist.as_deref() != Some(dist.as_str()) {
                     return;
                 }
@@ -273,7 +253,7 @@ impl Invalidations {
                     Err(e) => self.history.finish(Err(e)),
                 }
             }
-            Event::Details(dist, r) => {
+            Msg::Details(dist, r) => {
                 if self.dist.as_deref() != Some(dist.as_str()) {
                     return;
                 }
@@ -284,8 +264,8 @@ impl Invalidations {
                         .push(format!("The invalidation could not be read: {e}")),
                 }
             }
-            Event::Month(r) => self.month.finish(r),
-            Event::Queue(dist, q) => {
+            Msg::Month(r) => self.month.finish(r),
+            Msg::Queue(dist, q) => {
                 if self.dist.as_deref() != Some(dist.as_str()) {
                     return;
                 }
@@ -306,7 +286,7 @@ impl Invalidations {
                     QueueEvent::Completed { id } => self.mark_completed(&id),
                 }
             }
-            Event::QueueDone(dist, r) => {
+            Msg::QueueDone(dist, r) => {
                 self.submitting = None;
                 if let Err(e) = r {
                     self.errors
@@ -316,7 +296,7 @@ impl Invalidations {
                     self.refresh_month();
                 }
             }
-            Event::Status(dist, id, status) => {
+            Msg::Status(dist, id, status) => {
                 if self.dist.as_deref() != Some(dist.as_str()) {
                     return;
                 }
@@ -326,7 +306,7 @@ impl Invalidations {
                     r.status = status;
                 }
             }
-            Event::Completed(dist, inv) => {
+            Msg::Completed(dist, inv) => {
                 self.pollers.remove(&inv.id);
                 let took = age(&inv.create_time, SystemTime::now())
                     .map(|d| format!(" after {}", short_duration(d)))
@@ -342,13 +322,14 @@ impl Invalidations {
                     self.mark_completed(&inv.id);
                 }
             }
-            Event::PollFailed(id, e) => {
+            Msg::PollFailed(id, e) => {
                 self.pollers.remove(&id);
                 self.errors.push(format!(
                     "Following invalidation {id} stopped: {e}; use Refresh history to read it again"
                 ));
             }
-            Event::Preview(r) => match r {
+            Msg::Stopped => {}
+            Msg::Preview(r) => match r {
                 Ok(n) => self.notices.push(format!(
                     "The running preview removed {n} cached object{} at once",
                     plural(n)
@@ -365,13 +346,14 @@ impl Invalidations {
             return;
         };
         self.month.start();
-        self.spawn(async move {
-            Event::Month(
-                queue::paths_this_month(plane.as_ref(), SystemTime::now())
-                    .await
-                    .map_err(|e| e.to_string()),
-            )
-        });
+        self.tasks
+            .spawn("counting this month's invalidation paths", async move {
+                Msg::Month(
+                    queue::paths_this_month(plane.as_ref(), SystemTime::now())
+                        .await
+                        .map_err(|e| e.to_string()),
+                )
+            });
     }
 
     fn mark_completed(&mut self, id: &str) {
@@ -405,13 +387,14 @@ impl Invalidations {
             return;
         };
         let id = id.to_string();
-        self.spawn(async move {
-            let r = plane
-                .get_invalidation(&dist, &id)
-                .await
-                .map_err(|e| e.to_string());
-            Event::Details(dist, r)
-        });
+        self.tasks
+            .spawn(format!("reading invalidation {id}"), async move {
+                let r = plane
+                    .get_invalidation(&dist, &id)
+                    .await
+                    .map_err(|e| e.to_string());
+                Msg::Details(dist, r)
+            });
     }
 
     /// Follows `id` until it completes (the control plane's poller).
@@ -425,22 +408,24 @@ impl Invalidations {
         let cancel = CancelToken::new();
         self.pollers.insert(id.to_string(), cancel.clone());
         let schedule = self.schedule;
-        let send = self.sender();
         let id = id.to_string();
-        self.rt.spawn(async move {
-            let (d, i, s) = (dist.clone(), id.clone(), send.clone());
-            let r = poll::wait_completed(plane.as_ref(), &dist, &id, schedule, &cancel, move |e| {
-                if let PollEvent::Status(st) = e {
-                    s(Event::Status(d.clone(), i.clone(), st));
+        let send = self.tasks.progress();
+        self.tasks
+            .spawn(format!("following invalidation {id}"), async move {
+                let (d, i, s) = (dist.clone(), id.clone(), send.clone());
+                let r =
+                    poll::wait_completed(plane.as_ref(), &dist, &id, schedule, &cancel, move |e| {
+                        if let PollEvent::Status(st) = e {
+                            s(Msg::Status(d.clone(), i.clone(), st));
+                        }
+                    })
+                    .await;
+                match r {
+                    Ok(Followed::Done(inv)) => Msg::Completed(dist, inv),
+                    Ok(Followed::Cancelled) => Msg::Stopped,
+                    Err(e) => Msg::PollFailed(id, e.to_string()),
                 }
-            })
-            .await;
-            match r {
-                Ok(Followed::Done(inv)) => send(Event::Completed(dist, inv)),
-                Ok(Followed::Cancelled) => {}
-                Err(e) => send(Event::PollFailed(id, e.to_string())),
-            }
-        });
+            });
     }
 
     /// The paths of the editor: trimmed, blank lines left out.
@@ -457,13 +442,7 @@ impl Invalidations {
         if paths.is_empty() || self.submitting.is_some() {
             return;
         }
-        let caller = format!(
-            "cfconsole-{}",
-            SystemTime::now()
-                .duration_since(SystemTime::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0)
-        );
+        let caller = caller_reference();
         self.queue = queue::split(&paths)
             .iter()
             .map(|b| Batch {
@@ -473,15 +452,19 @@ impl Invalidations {
             .collect();
         if let Some(p) = preview.filter(|p| p.distribution() == dist) {
             let fut = p.invalidate(paths.clone(), format!("{caller}-preview"));
-            self.spawn(async move { Event::Preview(fut.await) });
+            self.tasks
+                .spawn("invalidating the preview's cache", async move {
+                    Msg::Preview(fut.await)
+                });
         }
         let cancel = CancelToken::new();
         self.submitting = Some(cancel.clone());
         let schedule = self.schedule;
-        let send = self.sender();
+        let send = self.tasks.progress();
         self.text.clear();
         self.dry_run = None;
-        self.spawn(async move {
+        let what = format!("invalidating {} paths in {dist}", paths.len());
+        self.tasks.spawn(what, async move {
             let (d, s) = (dist.clone(), send.clone());
             let options = QueueOptions {
                 wait_all: false,
@@ -494,10 +477,10 @@ impl Invalidations {
                 &caller,
                 options,
                 &cancel,
-                move |e| s(Event::Queue(d.clone(), e)),
+                move |e| s(Msg::Queue(d.clone(), e)),
             )
             .await;
-            Event::QueueDone(dist, r.map(|_| ()).map_err(|e| e.to_string()))
+            Msg::QueueDone(dist, r.map(|_| ()).map_err(|e| e.to_string()))
         });
     }
 
@@ -524,10 +507,10 @@ impl Invalidations {
             .weak(),
         );
         ui.add_space(4.0);
-        super::form::section(ui, "New invalidation");
+        crate::ui::form::section(ui, "New invalidation");
         self.editor(ui, config, preview);
         ui.add_space(8.0);
-        super::form::section(ui, "History");
+        crate::ui::form::section(ui, "History");
         self.history_view(ui);
     }
 
@@ -776,9 +759,7 @@ impl Invalidations {
                 })
                 .collect();
             self.dry_run = Some((key, Instant::now(), hits));
-            if let Some(c) = &self.ctx {
-                c.request_repaint_after(Duration::from_secs(2));
-            }
+            ui.ctx().request_repaint_after(Duration::from_secs(2));
         }
         let Some((_, _, hits)) = &self.dry_run else {
             return;

@@ -11,7 +11,6 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant, SystemTime};
 
 use cfconsole_edge::log::Record;
@@ -22,9 +21,10 @@ use cfconsole_edge::{Edge, EdgeConfig, EdgeHandle, Override};
 use cfconsole_model::{DistributionConfig, Finding, PolicySet};
 use eframe::egui::{self, RichText, Ui};
 
-use super::files::FileDialogs;
-use super::form::{ERROR, OK, WARNING};
 use super::invalidations::PreviewCache;
+use crate::ui::files::FileDialogs;
+use crate::ui::style::{ERROR, OK, WARNING};
+use crate::ui::task::{Jobs, Tasks};
 
 /// Requests the log keeps (the oldest leave first): bounded memory however long it runs.
 pub const LOG_CAPACITY: usize = 100_000;
@@ -344,7 +344,7 @@ impl PreviewCache for Running {
     }
 }
 
-enum Event {
+enum Msg {
     Started(String, u64, Result<Box<Running>, String>),
     Stopped,
     Folder(String, PathBuf),
@@ -354,10 +354,7 @@ enum Event {
 
 /// The tab's state.
 pub struct Preview {
-    rt: tokio::runtime::Handle,
-    tx: Sender<Event>,
-    rx: Receiver<Event>,
-    ctx: Option<egui::Context>,
+    tasks: Tasks<Msg>,
     dialogs: Arc<dyn FileDialogs>,
     /// Where each origin goes, by origin id.
     pub targets: HashMap<String, Target>,
@@ -393,13 +390,9 @@ pub struct Preview {
 
 impl Preview {
     /// A stopped preview whose tasks run on `rt`.
-    pub fn new(rt: tokio::runtime::Handle, dialogs: Arc<dyn FileDialogs>) -> Self {
-        let (tx, rx) = channel();
+    pub fn new(rt: tokio::runtime::Handle, jobs: Jobs, dialogs: Arc<dyn FileDialogs>) -> Self {
         Self {
-            rt,
-            tx,
-            rx,
-            ctx: None,
+            tasks: Tasks::new(rt, jobs),
             dialogs,
             targets: HashMap::new(),
             workspace: None,
@@ -419,10 +412,6 @@ impl Preview {
             notice: None,
             generation: 0,
         }
-    }
-
-    fn spawn(&self, fut: impl Future<Output = Event> + Send + 'static) {
-        super::spawn_reply(&self.rt, &self.tx, &self.ctx, fut);
     }
 
     /// True while the preview serves `dist`.
@@ -464,22 +453,23 @@ impl Preview {
         cfg.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
         cfg.https_listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
         let dist = dist.to_string();
-        self.spawn(async move {
-            let r = match Edge::start(cfg).await {
-                Ok(edge) => Ok(Box::new(Running {
-                    dist: dist.clone(),
-                    control: edge.control().clone(),
-                    http: edge.http_addr,
-                    https: edge.https_addr,
-                    edge: Some(edge),
-                    config,
-                    refused: None,
-                    started: Instant::now(),
-                })),
-                Err(e) => Err(e.to_string()),
-            };
-            Event::Started(dist, generation, r)
-        });
+        self.tasks
+            .spawn(format!("starting the preview of {dist}"), async move {
+                let r = match Edge::start(cfg).await {
+                    Ok(edge) => Ok(Box::new(Running {
+                        dist: dist.clone(),
+                        control: edge.control().clone(),
+                        http: edge.http_addr,
+                        https: edge.https_addr,
+                        edge: Some(edge),
+                        config,
+                        refused: None,
+                        started: Instant::now(),
+                    })),
+                    Err(e) => Err(e.to_string()),
+                };
+                Msg::Started(dist, generation, r)
+            });
     }
 
     /// Stops the preview (requests in flight finish).
@@ -488,9 +478,9 @@ impl Preview {
         if let Some(mut r) = self.running.take()
             && let Some(edge) = r.edge.take()
         {
-            self.spawn(async move {
+            self.tasks.spawn("stopping the preview", async move {
                 edge.stop().await;
-                Event::Stopped
+                Msg::Stopped
             });
         }
         self.trial = None;
@@ -504,12 +494,9 @@ impl Preview {
     /// Applies task results, reads the log and counters, and swaps in the draft when it
     /// changed. Called before every frame with the open distribution's draft.
     pub fn tick(&mut self, ctx: &egui::Context, draft: Option<(&str, &DistributionConfig)>) {
-        if self.ctx.is_none() {
-            self.ctx = Some(ctx.clone());
-        }
-        while let Ok(e) = self.rx.try_recv() {
-            match e {
-                Event::Started(dist, generation, r) => {
+        for m in self.tasks.drain() {
+            match m {
+                Msg::Started(dist, generation, r) => {
                     self.starting = false;
                     match r {
                         Ok(run) if generation == self.generation => {
@@ -522,7 +509,7 @@ impl Preview {
                         Ok(mut run) => {
                             // Stopped or restarted meanwhile: this one is not wanted.
                             if let Some(edge) = run.edge.take() {
-                                self.rt.spawn(edge.stop());
+                                self.tasks.detach(edge.stop());
                             }
                         }
                         Err(e) => {
@@ -530,11 +517,11 @@ impl Preview {
                         }
                     }
                 }
-                Event::Stopped => {}
-                Event::Folder(origin, path) => {
+                Msg::Stopped => {}
+                Msg::Folder(origin, path) => {
                     self.targets.insert(origin, Target::Folder(path));
                 }
-                Event::Explained(id, r) => {
+                Msg::Explained(id, r) => {
                     if id == self.trial_id
                         && let Some(t) = self.trial.as_mut()
                     {
@@ -545,7 +532,7 @@ impl Preview {
                         self.cache_read = None;
                     }
                 }
-                Event::Invalidated(r) => {
+                Msg::Invalidated(r) => {
                     self.cache_read = None;
                     self.notice = Some(match r {
                         Ok(n) => format!(
@@ -622,13 +609,13 @@ impl Preview {
             return;
         }
         ui.add_space(6.0);
-        super::form::section(ui, "Request tester");
+        crate::ui::form::section(ui, "Request tester");
         self.tester_view(ui);
-        super::form::section(ui, "Traffic");
+        crate::ui::form::section(ui, "Traffic");
         self.chart_view(ui);
-        super::form::section(ui, "Request log");
+        crate::ui::form::section(ui, "Request log");
         self.log_view(ui);
-        super::form::section(ui, "Cache");
+        crate::ui::form::section(ui, "Cache");
         self.cache_view(ui);
     }
 
@@ -698,15 +685,12 @@ impl Preview {
                         if ui.button(format!("Choose folder for {id}")).clicked() {
                             let dialogs = self.dialogs.clone();
                             let origin = id.clone();
-                            let tx = self.tx.clone();
-                            let ctx = self.ctx.clone();
-                            self.rt.spawn(async move {
+                            let what = format!("choosing the folder of origin {origin}");
+                            self.tasks.spawn(what, async move {
                                 let title = format!("Folder served as origin {origin}");
-                                if let Some(p) = dialogs.pick_folder(&title).await {
-                                    let _ = tx.send(Event::Folder(origin, p));
-                                    if let Some(c) = ctx {
-                                        c.request_repaint();
-                                    }
+                                match dialogs.pick_folder(&title).await {
+                                    Some(p) => Msg::Folder(origin, p),
+                                    None => Msg::Stopped,
                                 }
                             });
                         }
@@ -862,7 +846,9 @@ impl Preview {
                     Err(e) => Err(e),
                 }
             };
-            self.spawn(async move { Event::Explained(id, fut.await) });
+            self.tasks.spawn("sending the test request", async move {
+                Msg::Explained(id, fut.await)
+            });
         }
         let Some(trial) = &self.trial else {
             return;
@@ -1143,14 +1129,15 @@ impl Preview {
                     .collect();
                 let c = control.clone();
                 self.selected.clear();
-                self.spawn(async move {
-                    Event::Invalidated(
-                        c.invalidate(paths, None)
-                            .await
-                            .map(|(inv, _)| inv.removed)
-                            .map_err(|e| e.message),
-                    )
-                });
+                self.tasks
+                    .spawn("invalidating the preview's cache", async move {
+                        Msg::Invalidated(
+                            c.invalidate(paths, None)
+                                .await
+                                .map(|(inv, _)| inv.removed)
+                                .map_err(|e| e.message),
+                        )
+                    });
             }
         });
         if let Some(n) = &self.notice {
@@ -1204,7 +1191,7 @@ impl Preview {
 /// The custom policies the app has loaded, by kind.
 pub type Policies = HashMap<
     cfconsole_control::PolicyKind,
-    super::app::Remote<Vec<cfconsole_control::PolicyRecord>>,
+    crate::ui::remote::Remote<Vec<cfconsole_control::PolicyRecord>>,
 >;
 
 /// The custom policies the app has loaded, as the edge wants them (built when the preview

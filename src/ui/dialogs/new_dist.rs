@@ -6,8 +6,9 @@ use cfconsole_model::origin_kind::{self, recognize};
 use cfconsole_model::templates::Template;
 use eframe::egui::{self, RichText};
 
-use crate::ui::app::{Command, caller_reference};
-use crate::ui::form::ERROR;
+use crate::backend::caller_reference;
+use crate::ui::command::{Command, Commands};
+use crate::ui::style::ERROR;
 
 /// What the dialog holds.
 #[derive(Debug, Clone)]
@@ -30,8 +31,8 @@ impl Default for NewForm {
     }
 }
 
-/// Draws the dialog; returns the Create command when the operator confirms.
-pub fn show(ctx: &egui::Context, f: &mut NewForm, open: &mut bool) -> Option<Command> {
+/// Draws the dialog; pushes the Create command when the operator confirms.
+pub fn show(ctx: &egui::Context, f: &mut NewForm, open: &mut bool, commands: &mut Commands) {
     let mut out = None;
     egui::Window::new("New distribution")
         .collapsible(false)
@@ -83,7 +84,9 @@ pub fn show(ctx: &egui::Context, f: &mut NewForm, open: &mut bool) -> Option<Com
                 out = Some(Command::Create(Box::new(config)));
             }
         });
-    out
+    if let Some(c) = out {
+        commands.push(c);
+    }
 }
 
 /// The configuration the dialog would create.

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
 
-use crate::ui::app::{BackendChoice, Command, State};
+use crate::backend::BackendChoice;
+use crate::ui::command::{Command, Commands};
 use crate::ui::profiles;
+use crate::ui::state::State;
 
 /// What the picker holds.
 #[derive(Debug, Clone, Default)]
@@ -70,13 +72,14 @@ impl BackendForm {
     }
 }
 
-/// Draws the picker; returns the command to run.
+/// Draws the picker; pushes the command to run.
 pub fn show(
     ctx: &egui::Context,
     f: &mut BackendForm,
     open: &mut bool,
     state: &State,
-) -> Option<Command> {
+    commands: &mut Commands,
+) {
     let mut out = None;
     egui::Window::new("Backend")
         .collapsible(false)
@@ -136,5 +139,7 @@ pub fn show(
                 out = Some(Command::Connect(f.choice()));
             }
         });
-    out
+    if let Some(c) = out {
+        commands.push(c);
+    }
 }
