@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate crates/control/src/aws/convert_gen.rs: model <-> aws-sdk-cloudfront conversions.
+"""Generate crates/control/src/aws/convert/generated.rs: model <-> aws-sdk-cloudfront conversions.
 
 The model's shapes (crates/model/src/shapes.rs) are generated from botocore's CloudFront service
 model with the SDK's field names, so every conversion is one-to-one and mechanical. This walks the
@@ -7,7 +7,7 @@ same shapes (botocore's service-2.json) and reads the SDK's own structs to learn
 keeps in `Option` and which builders return `Result`, and writes one `*_to_sdk` and one
 `*_from_sdk` function per shape. Any member the two disagree on stops the generator.
 
-Usage: python3 crates/control/tools/gen_convert.py SDK_SRC_DIR > crates/control/src/aws/convert_gen.rs
+Usage: python3 crates/control/tools/gen_convert.py SDK_SRC_DIR > crates/control/src/aws/convert/generated.rs
 """
 import os
 import re
@@ -102,7 +102,7 @@ def main():
     w("use aws_sdk_cloudfront::types as s;")
     w("use cfconsole_model as m;")
     w("")
-    w("use super::convert::{build_err, enum_from_sdk, missing, ts_from_sdk, ts_to_sdk};")
+    w("use super::{build_err, enum_from_sdk, missing, ts_from_sdk, ts_to_sdk};")
     w("use crate::error::Result;")
     w("")
     for name in order:

@@ -4,7 +4,6 @@
 //! and errors become [`ControlError`] variants a person can act on.
 
 pub mod convert;
-mod convert_gen;
 
 use async_trait::async_trait;
 use aws_config::BehaviorVersion;

@@ -7,7 +7,7 @@
 use aws_sdk_cloudfront::types as s;
 use cfconsole_model as m;
 
-use super::convert::{build_err, enum_from_sdk, missing, ts_from_sdk, ts_to_sdk};
+use super::{build_err, enum_from_sdk, missing, ts_from_sdk, ts_to_sdk};
 use crate::error::Result;
 
 /// `Aliases`, model to SDK.

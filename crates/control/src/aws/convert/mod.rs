@@ -1,6 +1,6 @@
 //! Conversions between `aws-sdk-cloudfront` types and the model, both directions, in one place.
 //!
-//! The per-shape functions are generated (`convert_gen.rs`, by `tools/gen_convert.py`) because
+//! The per-shape functions are generated (`generated.rs`, by `tools/gen_convert.py`) because
 //! the model mirrors the API one-to-one: a member the conversion forgot would be a member that
 //! publishing deletes. This module holds the few rules that are not mechanical: enum values,
 //! timestamps, and the errors for what cannot be converted. The round-trip tests below build a
@@ -12,7 +12,9 @@ use aws_smithy_types::error::operation::BuildError;
 
 use crate::error::{ControlError, Result};
 
-pub(crate) use super::convert_gen::*;
+mod generated;
+
+pub(crate) use generated::*;
 
 /// A builder refused a value: a required member is missing.
 pub(crate) fn build_err(shape: &str, e: BuildError) -> ControlError {
