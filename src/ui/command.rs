@@ -56,6 +56,22 @@ pub enum Command {
     SaveTags(String, Vec<Tag>),
     /// Load the custom policies of a kind.
     LoadPolicies(PolicyKind),
+    /// Invalidations tab: submit the paths in its editor.
+    SubmitInvalidation,
+    /// Invalidations tab: read the open distribution's history again.
+    RefreshInvalidations,
+    /// Invalidations tab: read one invalidation's paths.
+    InvalidationDetails(String),
+    /// Preview tab: start (or restart) the preview of the open draft.
+    PreviewStart,
+    /// Preview tab: stop the preview.
+    PreviewStop,
+    /// Preview tab: choose the folder an origin is served from (a native dialog).
+    PreviewChooseFolder(String),
+    /// Preview tab: send the request tester's request.
+    PreviewSend,
+    /// Preview tab: invalidate the objects selected in its cache browser.
+    PreviewInvalidateSelected,
     /// Create or update a custom policy.
     SavePolicy(Option<(String, String)>, Box<PolicyConfig>),
 }

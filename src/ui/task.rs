@@ -62,7 +62,8 @@ impl Jobs {
         self.lock().remove(&id);
     }
 
-    fn wake(&self) {
+    /// Wakes the window (a repaint), from any thread.
+    pub fn wake(&self) {
         if let Some(ctx) = self.inner.ctx.get() {
             ctx.request_repaint();
         }

@@ -291,6 +291,21 @@ impl Console {
     /// masked.
     pub fn snapshot(&mut self, name: &str) {
         self.steps(2);
+        // A frame drawn with nothing in flight, so the status bar's job indicator (background
+        // reads come and go) is not in the picture. A job ends only when its result is applied
+        // at the start of a frame, so none left after a frame means none was drawn in it.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.h.step();
+            if self.app().jobs().next().is_none() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "never idle for the snapshot {name}"
+            );
+            std::thread::sleep(Duration::from_millis(2));
+        }
         let ws = self.ws.path().display().to_string();
         let rects: Vec<egui::Rect> = self
             .h

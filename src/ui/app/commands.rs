@@ -281,6 +281,18 @@ impl ConsoleApp {
                     },
                 );
             }
+            Command::SubmitInvalidation => {
+                let dist = self.state.selected.clone().unwrap_or_default();
+                let preview = self.preview.cache_for(&dist);
+                self.invalidations.submit(preview);
+            }
+            Command::RefreshInvalidations => self.invalidations.refresh(),
+            Command::InvalidationDetails(id) => self.invalidations.details(&id),
+            Command::PreviewStart => self.start_preview(),
+            Command::PreviewStop => self.preview.stop(),
+            Command::PreviewChooseFolder(origin) => self.preview.choose_folder(origin),
+            Command::PreviewSend => self.preview.send_test(),
+            Command::PreviewInvalidateSelected => self.preview.invalidate_selected(),
             Command::SavePolicy(existing, config) => {
                 let Some(plane) = self.plane() else { return };
                 self.spawn("saving a policy", async move {
@@ -292,5 +304,25 @@ impl ConsoleApp {
                 });
             }
         }
+    }
+
+    /// Starts the preview of the open draft, with the custom policies listed now.
+    fn start_preview(&mut self) {
+        let Some(id) = self.state.selected.clone() else {
+            return;
+        };
+        let Some(draft) = self.edits.drafts.get(&id) else {
+            return;
+        };
+        let domain = self
+            .server
+            .records
+            .get(&id)
+            .and_then(|r| r.value())
+            .map(|r| r.distribution.domain_name.clone())
+            .unwrap_or_else(|| format!("{}.cloudfront.net", id.to_lowercase()));
+        let policies = crate::ui::tabs::preview::policy_set(&self.server.policies);
+        self.preview
+            .start(&id, &domain, draft.config.clone(), policies);
     }
 }

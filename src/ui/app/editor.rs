@@ -200,12 +200,8 @@ impl ConsoleApp {
                             .map(|r| &r.distribution.distribution_config)
                             .unwrap_or(&draft.config);
                         let preview = self.preview.cache_for(&id);
-                        self.invalidations.show(ui, &id, config, preview);
+                        self.invalidations.show(ui, config, preview, form.commands);
                     } else if tab == Tab::Preview {
-                        let domain = record
-                            .as_ref()
-                            .map(|r| r.distribution.domain_name.clone())
-                            .unwrap_or_else(|| format!("{}.cloudfront.net", id.to_lowercase()));
                         // Custom policies the draft may name: listed once, for the preview.
                         for kind in cfconsole_control::PolicyKind::ALL {
                             if policies
@@ -215,7 +211,7 @@ impl ConsoleApp {
                                 form.commands.push(Command::LoadPolicies(kind));
                             }
                         }
-                        self.preview.show(ui, &id, &domain, &draft.config, policies);
+                        self.preview.show(ui, &id, &draft.config, form.commands);
                     } else if tab == Tab::Tags {
                         tabs::tags::show(
                             ui,

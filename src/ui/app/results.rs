@@ -14,6 +14,7 @@ use crate::ui::command::Command;
 use crate::ui::dialogs::Dialog;
 use crate::ui::draft::{Draft, DraftStore};
 use crate::ui::remote::Remote;
+use crate::ui::state::Tab;
 use crate::ui::style;
 
 impl ConsoleApp {
@@ -28,6 +29,12 @@ impl ConsoleApp {
         for msg in self.work.tasks.drain() {
             self.apply(msg);
         }
+        // The open distribution's invalidations are followed whatever the tab.
+        if let Some(id) = self.state.selected.clone()
+            && self.server.backend.is_some()
+        {
+            self.invalidations.open_distribution(&id);
+        }
         self.invalidations.tick(ctx);
         let draft = self
             .state
@@ -35,7 +42,8 @@ impl ConsoleApp {
             .as_ref()
             .and_then(|id| self.edits.drafts.get(id))
             .map(|d| (d.id.as_str(), &d.config));
-        self.preview.tick(ctx, draft);
+        let visible = self.state.tab == Tab::Preview;
+        self.preview.tick(ctx, draft, visible);
         for n in std::mem::take(&mut self.invalidations.notices) {
             self.notice(n);
         }

@@ -21,6 +21,7 @@ use cfconsole_model::{DistributionConfig, Finding, Invalidation, Severity};
 use eframe::egui::{self, RichText, Ui};
 
 use crate::backend::caller_reference;
+use crate::ui::command::{Command, Commands};
 use crate::ui::remote::Remote;
 use crate::ui::style::{ERROR, OK, WARNING};
 use crate::ui::task::{Jobs, Tasks};
@@ -134,6 +135,9 @@ pub struct Invalidations {
     /// Errors for the window's banner, taken by the app.
     pub errors: Vec<String>,
     dry_run: Option<(String, Instant, Vec<Vec<String>>)>,
+    /// When the history was last asked for: it is read again on the poll schedule's longest
+    /// interval, so invalidations made elsewhere (the CLI, CI, a colleague) appear by themselves.
+    read_at: Option<Instant>,
 }
 
 impl Invalidations {
@@ -156,6 +160,7 @@ impl Invalidations {
             notices: Vec::new(),
             errors: Vec::new(),
             dry_run: None,
+            read_at: None,
         }
     }
 
@@ -200,6 +205,7 @@ impl Invalidations {
             return;
         };
         self.history.start();
+        self.read_at = Some(Instant::now());
         let p = plane.clone();
         self.tasks
             .spawn(format!("reading the invalidations of {dist}"), async move {
@@ -230,6 +236,31 @@ impl Invalidations {
         if in_progress || self.submitting.is_some() {
             ctx.request_repaint_after(Duration::from_secs(1));
         }
+        // Follow the account: what was invalidated elsewhere appears without a click.
+        if let Some(at) = self.read_at
+            && self.plane.is_some()
+            && !self.history.is_pending()
+        {
+            let every = self.schedule.max;
+            match every.checked_sub(at.elapsed()) {
+                Some(left) if !left.is_zero() => ctx.request_repaint_after(left),
+                _ => self.reread_history(),
+            }
+        }
+    }
+
+    /// Reads the open distribution's history again (not this month's count).
+    fn reread_history(&mut self) {
+        let (Some(plane), Some(dist)) = (self.plane.clone(), self.dist.clone()) else {
+            return;
+        };
+        self.history.start();
+        self.read_at = Some(Instant::now());
+        self.tasks
+            .spawn(format!("reading the invalidations of {dist}"), async move {
+                let r = read_history(plane.as_ref(), &dist).await;
+                Msg::History(dist, r)
+            });
     }
 
     fn apply(&mut self, e: Msg) {
@@ -239,7 +270,19 @@ impl Invalidations {
                     return;
                 }
                 match r {
-                    Ok(rows) => {
+                    Ok(mut rows) => {
+                        // What was read of each before (its paths) stays.
+                        if let Some(old) = self.history.value() {
+                            for r in &mut rows {
+                                if let Some(o) = old.iter().find(|o| o.id == r.id) {
+                                    r.paths = r.paths.take().or_else(|| o.paths.clone());
+                                    r.caller_reference = r
+                                        .caller_reference
+                                        .take()
+                                        .or_else(|| o.caller_reference.clone());
+                                }
+                            }
+                        }
                         let follow: Vec<String> = rows
                             .iter()
                             .filter(|r| !is_completed(&r.status))
@@ -494,11 +537,10 @@ impl Invalidations {
     pub fn show(
         &mut self,
         ui: &mut Ui,
-        dist: &str,
         config: &DistributionConfig,
         preview: Option<&dyn PreviewCache>,
+        commands: &mut Commands,
     ) {
-        self.open_distribution(dist);
         ui.label(
             RichText::new(
                 "An invalidation removes objects from every edge cache before they expire; the \
@@ -508,10 +550,10 @@ impl Invalidations {
         );
         ui.add_space(4.0);
         crate::ui::form::section(ui, "New invalidation");
-        self.editor(ui, config, preview);
+        self.editor(ui, config, preview, commands);
         ui.add_space(8.0);
         crate::ui::form::section(ui, "History");
-        self.history_view(ui);
+        self.history_view(ui, commands);
     }
 
     fn editor(
@@ -519,6 +561,7 @@ impl Invalidations {
         ui: &mut Ui,
         config: &DistributionConfig,
         preview: Option<&dyn PreviewCache>,
+        commands: &mut Commands,
     ) {
         let l = ui.label("Paths to invalidate (one per line)");
         ui.add(
@@ -710,7 +753,7 @@ impl Invalidations {
                     "Enter at least one path".to_string()
                 });
             if r.clicked() {
-                self.submit(preview);
+                commands.push(Command::SubmitInvalidation);
             }
             if ui
                 .add_enabled(!self.text.is_empty(), egui::Button::new("Clear paths"))
@@ -810,7 +853,7 @@ impl Invalidations {
         }
     }
 
-    fn history_view(&mut self, ui: &mut Ui) {
+    fn history_view(&mut self, ui: &mut Ui, commands: &mut Commands) {
         ui.horizontal(|ui| {
             let l = ui.label("Search history by path");
             if ui
@@ -821,7 +864,7 @@ impl Invalidations {
                 self.page = 0;
             }
             if ui.button("Refresh history").clicked() {
-                self.refresh();
+                commands.push(Command::RefreshInvalidations);
             }
             if self.history.is_pending() {
                 ui.spinner();
@@ -959,7 +1002,7 @@ impl Invalidations {
             };
         }
         if let Some(id) = read {
-            self.details(&id);
+            commands.push(Command::InvalidationDetails(id));
         }
     }
 }

@@ -22,12 +22,16 @@ use cfconsole_model::{DistributionConfig, Finding, PolicySet};
 use eframe::egui::{self, RichText, Ui};
 
 use super::invalidations::PreviewCache;
+use crate::ui::command::{Command, Commands};
 use crate::ui::files::FileDialogs;
 use crate::ui::style::{ERROR, OK, WARNING};
 use crate::ui::task::{Jobs, Tasks};
 
 /// Requests the log keeps (the oldest leave first): bounded memory however long it runs.
 pub const LOG_CAPACITY: usize = 100_000;
+/// How often the traffic watcher reads the edge's counters.
+const TRAFFIC_CHECK: Duration = Duration::from_millis(250);
+
 /// Seconds of history in the chart.
 pub const CHART_SECONDS: usize = 300;
 /// Records read from the edge per frame at most (the rest next frame).
@@ -386,6 +390,8 @@ pub struct Preview {
     /// A notice for the tab (last invalidation).
     pub notice: Option<String>,
     generation: u64,
+    /// The generation whose traffic the watcher task follows; it stops when this moves on.
+    watched: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Preview {
@@ -411,6 +417,7 @@ impl Preview {
             selected: BTreeSet::new(),
             notice: None,
             generation: 0,
+            watched: Arc::default(),
         }
     }
 
@@ -475,6 +482,8 @@ impl Preview {
     /// Stops the preview (requests in flight finish).
     pub fn stop(&mut self) {
         self.generation += 1;
+        self.watched
+            .store(self.generation, std::sync::atomic::Ordering::Relaxed);
         if let Some(mut r) = self.running.take()
             && let Some(edge) = r.edge.take()
         {
@@ -493,7 +502,12 @@ impl Preview {
 
     /// Applies task results, reads the log and counters, and swaps in the draft when it
     /// changed. Called before every frame with the open distribution's draft.
-    pub fn tick(&mut self, ctx: &egui::Context, draft: Option<(&str, &DistributionConfig)>) {
+    pub fn tick(
+        &mut self,
+        ctx: &egui::Context,
+        draft: Option<(&str, &DistributionConfig)>,
+        visible: bool,
+    ) {
         for m in self.tasks.drain() {
             match m {
                 Msg::Started(dist, generation, r) => {
@@ -504,6 +518,7 @@ impl Preview {
                                 filter: std::mem::take(&mut self.log.filter),
                                 ..Log::default()
                             };
+                            self.watch(&run.control, generation);
                             self.running = Some(*run);
                         }
                         Ok(mut run) => {
@@ -572,9 +587,34 @@ impl Preview {
         self.log.extend(&feed.records);
         self.stats = run.control.behavior_stats();
         self.chart.sample(&self.stats, Instant::now());
-        // The log and chart move while the preview runs: a repaint a few times a second (not
-        // every frame) keeps them live without spinning the CPU.
-        ctx.request_repaint_after(Duration::from_millis(250));
+        // New traffic wakes the window (`watch`); with none, the chart's time axis and the
+        // uptime move once a second, and only while the tab is shown.
+        if visible {
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
+    }
+
+    /// Wakes the window when the preview has new traffic, and only then: a task reads the
+    /// edge's request counter (an atomic per behavior, off the UI thread) four times a second
+    /// and asks for a repaint when it moved. It ends with the preview (a newer generation).
+    fn watch(&self, control: &Arc<EdgeHandle>, generation: u64) {
+        let control = control.clone();
+        let jobs = self.tasks.jobs().clone();
+        let current = self.watched.clone();
+        current.store(generation, std::sync::atomic::Ordering::Relaxed);
+        self.tasks.detach(async move {
+            let total =
+                |c: &EdgeHandle| -> u64 { c.behavior_stats().iter().map(|s| s.requests).sum() };
+            let mut seen = total(&control);
+            while current.load(std::sync::atomic::Ordering::Relaxed) == generation {
+                tokio::time::sleep(TRAFFIC_CHECK).await;
+                let now = total(&control);
+                if now != seen {
+                    seen = now;
+                    jobs.wake();
+                }
+            }
+        });
     }
 
     /// The running preview of `dist`, for the Invalidations tab.
@@ -590,9 +630,8 @@ impl Preview {
         &mut self,
         ui: &mut Ui,
         dist: &str,
-        domain: &str,
         config: &DistributionConfig,
-        policies: &Policies,
+        commands: &mut Commands,
     ) {
         ui.label(
             RichText::new(
@@ -601,7 +640,7 @@ impl Preview {
             )
             .weak(),
         );
-        self.controls(ui, dist, domain, config, policies);
+        self.controls(ui, dist, config, commands);
         let Some(run) = self.running.as_ref() else {
             return;
         };
@@ -610,22 +649,21 @@ impl Preview {
         }
         ui.add_space(6.0);
         crate::ui::form::section(ui, "Request tester");
-        self.tester_view(ui);
+        self.tester_view(ui, commands);
         crate::ui::form::section(ui, "Traffic");
         self.chart_view(ui);
         crate::ui::form::section(ui, "Request log");
         self.log_view(ui);
         crate::ui::form::section(ui, "Cache");
-        self.cache_view(ui);
+        self.cache_view(ui, commands);
     }
 
     fn controls(
         &mut self,
         ui: &mut Ui,
         dist: &str,
-        domain: &str,
         config: &DistributionConfig,
-        policies: &Policies,
+        commands: &mut Commands,
     ) {
         let running_here = self.serves(dist);
         // Origins and where they go.
@@ -683,16 +721,7 @@ impl Preview {
                 Target::Folder(p) => {
                     ui.horizontal_wrapped(|ui| {
                         if ui.button(format!("Choose folder for {id}")).clicked() {
-                            let dialogs = self.dialogs.clone();
-                            let origin = id.clone();
-                            let what = format!("choosing the folder of origin {origin}");
-                            self.tasks.spawn(what, async move {
-                                let title = format!("Folder served as origin {origin}");
-                                match dialogs.pick_folder(&title).await {
-                                    Some(p) => Msg::Folder(origin, p),
-                                    None => Msg::Stopped,
-                                }
-                            });
+                            commands.push(Command::PreviewChooseFolder(id.clone()));
                         }
                         if p.as_os_str().is_empty() {
                             ui.label("no folder chosen");
@@ -712,7 +741,7 @@ impl Preview {
         ui.horizontal(|ui| {
             if running_here {
                 if ui.button("Stop preview").clicked() {
-                    self.stop();
+                    commands.push(Command::PreviewStop);
                 }
                 if ui
                     .button("Restart preview")
@@ -721,7 +750,7 @@ impl Preview {
                     )
                     .clicked()
                 {
-                    self.start(dist, domain, config.clone(), policy_set(policies));
+                    commands.push(Command::PreviewStart);
                 }
             } else if self.starting {
                 ui.spinner();
@@ -733,7 +762,7 @@ impl Preview {
                     None => "Start preview".to_string(),
                 };
                 if ui.button(label).clicked() {
-                    self.start(dist, domain, config.clone(), policy_set(policies));
+                    commands.push(Command::PreviewStart);
                 }
             }
         });
@@ -776,7 +805,7 @@ impl Preview {
         }
     }
 
-    fn tester_view(&mut self, ui: &mut Ui) {
+    fn tester_view(&mut self, ui: &mut Ui, commands: &mut Commands) {
         let t = &mut self.tester;
         egui::Grid::new("tester").num_columns(2).show(ui, |ui| {
             let l = ui.label("Method");
@@ -828,7 +857,28 @@ impl Preview {
         if ui
             .add_enabled(request.is_ok(), egui::Button::new("Send request"))
             .clicked()
-            && let (Ok(req), Some(run)) = (request, self.running.as_ref())
+        {
+            commands.push(Command::PreviewSend);
+        }
+        self.trial_view(ui);
+    }
+
+    /// Picks the folder origin `origin` is served from, with the native dialog.
+    pub fn choose_folder(&mut self, origin: String) {
+        let dialogs = self.dialogs.clone();
+        let what = format!("choosing the folder of origin {origin}");
+        self.tasks.spawn(what, async move {
+            let title = format!("Folder served as origin {origin}");
+            match dialogs.pick_folder(&title).await {
+                Some(p) => Msg::Folder(origin, p),
+                None => Msg::Stopped,
+            }
+        });
+    }
+
+    /// Sends the request tester's request to the running preview over a real socket.
+    pub fn send_test(&mut self) {
+        if let (Ok(req), Some(run)) = (self.tester.request(), self.running.as_ref())
             && let Some(edge) = run.edge.as_ref()
         {
             let explanation = run.control.explain(&req);
@@ -850,6 +900,9 @@ impl Preview {
                 Msg::Explained(id, fut.await)
             });
         }
+    }
+
+    fn trial_view(&mut self, ui: &mut Ui) {
         let Some(trial) = &self.trial else {
             return;
         };
@@ -1085,7 +1138,37 @@ impl Preview {
             });
     }
 
-    fn cache_view(&mut self, ui: &mut Ui) {
+    /// Invalidates the objects selected in the cache browser, in the preview only.
+    pub fn invalidate_selected(&mut self) {
+        let Some(control) = self.running.as_ref().map(|r| r.control.clone()) else {
+            return;
+        };
+        let paths: Vec<String> = self
+            .cache
+            .iter()
+            .filter(|e| self.selected.contains(&e.key))
+            .map(|e| match &e.query {
+                // spec I-3: with `?`, exactly that path and query.
+                Some(q) => format!("{}?{q}", e.path),
+                None => e.path.clone(),
+            })
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let c = control.clone();
+        self.selected.clear();
+        self.tasks
+            .spawn("invalidating the preview's cache", async move {
+                Msg::Invalidated(
+                    c.invalidate(paths, None)
+                        .await
+                        .map(|(inv, _)| inv.removed)
+                        .map_err(|e| e.message),
+                )
+            });
+    }
+
+    fn cache_view(&mut self, ui: &mut Ui, commands: &mut Commands) {
         let Some(control) = self.running.as_ref().map(|r| r.control.clone()) else {
             return;
         };
@@ -1115,29 +1198,7 @@ impl Preview {
                 )
                 .clicked()
             {
-                let paths: Vec<String> = self
-                    .cache
-                    .iter()
-                    .filter(|e| self.selected.contains(&e.key))
-                    .map(|e| match &e.query {
-                        // spec I-3: with `?`, exactly that path and query.
-                        Some(q) => format!("{}?{q}", e.path),
-                        None => e.path.clone(),
-                    })
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect();
-                let c = control.clone();
-                self.selected.clear();
-                self.tasks
-                    .spawn("invalidating the preview's cache", async move {
-                        Msg::Invalidated(
-                            c.invalidate(paths, None)
-                                .await
-                                .map(|(inv, _)| inv.removed)
-                                .map_err(|e| e.message),
-                        )
-                    });
+                commands.push(Command::PreviewInvalidateSelected);
             }
         });
         if let Some(n) = &self.notice {
