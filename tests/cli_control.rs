@@ -67,6 +67,11 @@ fn get_round_trips_through_publish_and_a_stale_etag_is_refused() {
     assert_eq!(fields[0], SAMPLE);
     assert_ne!(fields[1], etag, "a new ETag");
     assert_eq!(fields[2], "InProgress");
+    // A get-distribution-config file (an ETag, no id) without --id: refused before anything is
+    // sent, with the way to update it.
+    let out = cfconsole(dir.path(), &["publish", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("pass --id ID"), "{}", stderr(&out));
     // The same file again carries the old ETag: refused, with what to do.
     let out = cfconsole(
         dir.path(),

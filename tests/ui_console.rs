@@ -887,3 +887,43 @@ fn an_origin_group_shows_a_failover_code_cloudfront_refuses_and_lets_it_go() {
         [500]
     );
 }
+
+#[test]
+fn an_invalidation_made_elsewhere_appears_without_a_click_and_is_followed() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.wait(|c| c.app().invalidations.history.value().is_some());
+    // Someone else (the CLI, CI, a colleague) invalidates the same distribution.
+    let other = c.other_workspace();
+    let batch = cfconsole_model::InvalidationBatch {
+        paths: cfconsole_model::List::new(vec!["/made-elsewhere.html".to_string()]),
+        caller_reference: "made-elsewhere-1".into(),
+    };
+    let made = c
+        .block_on(other.create_invalidation(SAMPLE, batch))
+        .unwrap();
+    // No Refresh: the open distribution's invalidations are followed, on any tab.
+    c.tab("General");
+    c.wait(|c| {
+        c.app()
+            .invalidations
+            .history
+            .value()
+            .is_some_and(|rows| rows.iter().any(|r| r.id == made.id))
+    });
+    c.wait(|c| {
+        c.app().invalidations.history.value().is_some_and(|rows| {
+            rows.iter()
+                .any(|r| r.id == made.id && cfconsole_control::is_completed(&r.status))
+        })
+    });
+    assert!(
+        c.app()
+            .chrome
+            .banners
+            .iter()
+            .any(|(err, m)| !err && m.contains(&made.id) && m.contains("completed")),
+        "its completion is told: {:?}",
+        c.app().chrome.banners
+    );
+}

@@ -270,6 +270,16 @@ pub fn run_publish(args: PublishArgs) -> ExitCode {
             eprintln!("{file}: {w}");
         }
         let id = args.id.clone().or_else(|| doc.id().map(str::to_string));
+        // An ETag without a distribution id: the file was read from an existing distribution
+        // (`get-distribution-config` prints no id). Creating from it would reuse its caller
+        // reference and fail; what was meant is an update.
+        if id.is_none() && doc.etag.is_some() {
+            return Err(Failure::Refused(vec![format!(
+                "{file}: error: the file has an ETag, so it was read from an existing \
+                 distribution, but it names none: pass --id ID to update that distribution, or \
+                 remove the ETag and give it a new CallerReference to create a copy"
+            )]));
+        }
         let plane = open(&args.backend).await?;
         let rec = match id {
             Some(id) => {

@@ -317,6 +317,8 @@ impl Console {
                 );
                 label.contains(&ws)
                     || label.contains("saved ") && label.contains("UTC")
+                    || label.ends_with(" UTC") && label.starts_with("20")
+                    || label.starts_with("Last modified")
                     || label.ends_with('s') && label.contains("… ")
             })
             .map(|n| n.rect())

@@ -228,6 +228,7 @@ impl ConsoleApp {
                             &mut form,
                             &mut self.chrome.view,
                             policies,
+                            record.as_ref(),
                         );
                     }
                 });

@@ -1,6 +1,7 @@
 //! General: comment, enabled, price class, alternate domain names, default root object, HTTP
 //! versions, IPv6, WAF web ACL; continuous-deployment and identity fields read-only.
 
+use cfconsole_control::DistributionRecord;
 use cfconsole_model::{DistributionConfig, HttpVersion, List, PriceClass};
 use eframe::egui::{RichText, Ui};
 
@@ -30,7 +31,12 @@ pub fn http_version_words(v: HttpVersion) -> String {
 }
 
 /// Draws the tab.
-pub fn show(ui: &mut Ui, c: &mut DistributionConfig, form: &mut FormCtx<'_>) {
+pub fn show(
+    ui: &mut Ui,
+    c: &mut DistributionConfig,
+    form: &mut FormCtx<'_>,
+    deployed: Option<&DistributionRecord>,
+) {
     form::grid(ui, "general", |ui| {
         form::text(
             ui,
@@ -117,6 +123,14 @@ pub fn show(ui: &mut Ui, c: &mut DistributionConfig, form: &mut FormCtx<'_>) {
     });
     form::section(ui, "Read-only");
     form::grid(ui, "general-ro", |ui| {
+        if let Some(rec) = deployed {
+            read_only(ui, "ARN", &rec.distribution.arn);
+            read_only(
+                ui,
+                "Last modified",
+                &readable_time(&rec.distribution.last_modified_time),
+            );
+        }
         read_only(ui, "Caller reference", &c.caller_reference);
         read_only(
             ui,
@@ -141,8 +155,38 @@ pub fn show(ui: &mut Ui, c: &mut DistributionConfig, form: &mut FormCtx<'_>) {
     ui.label(RichText::new("Continuous deployment is set up from the primary distribution's staging policy; cfconsole keeps these fields as they are when publishing.").weak().small());
 }
 
+/// CloudFront's ISO 8601 time as a person reads it (`2026-12-07 02:02:46 UTC`); the text as
+/// it came when it does not parse.
+pub fn readable_time(iso: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(iso)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M:%S UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| iso.to_string())
+}
+
 fn read_only(ui: &mut Ui, label: &str, value: &str) {
     let l = ui.label(label);
     ui.label(RichText::new(value).monospace()).labelled_by(l.id);
     ui.end_row();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_in_utc_and_bad_ones_stay_as_they_came() {
+        assert_eq!(
+            readable_time("2026-12-07T02:02:46.987016Z"),
+            "2026-12-07 02:02:46 UTC"
+        );
+        assert_eq!(
+            readable_time("2026-12-07T03:02:46+01:00"),
+            "2026-12-07 02:02:46 UTC"
+        );
+        assert_eq!(readable_time("yesterday"), "yesterday");
+    }
 }

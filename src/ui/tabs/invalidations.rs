@@ -23,7 +23,7 @@ use eframe::egui::{self, RichText, Ui};
 use crate::backend::caller_reference;
 use crate::ui::command::{Command, Commands};
 use crate::ui::remote::Remote;
-use crate::ui::style::{ERROR, OK, WARNING};
+use crate::ui::style::{ERROR, OK, WARNING, plural};
 use crate::ui::task::{Jobs, Tasks};
 
 /// History rows per page.
@@ -271,10 +271,14 @@ impl Invalidations {
                 }
                 match r {
                     Ok(mut rows) => {
-                        // What was read of each before (its paths) stays.
+                        // What was read of each before (its paths) stays, and so does the
+                        // status of one being followed: its poller reports its completion.
                         if let Some(old) = self.history.value() {
                             for r in &mut rows {
                                 if let Some(o) = old.iter().find(|o| o.id == r.id) {
+                                    if self.pollers.contains_key(&r.id) {
+                                        r.status = o.status.clone();
+                                    }
                                     r.paths = r.paths.take().or_else(|| o.paths.clone());
                                     r.caller_reference = r
                                         .caller_reference
@@ -636,12 +640,20 @@ impl Invalidations {
         // Counts, cost and limits.
         let counts = queue::count(&paths);
         ui.add_space(4.0);
+        let not_valid = paths
+            .len()
+            .saturating_sub(counts.individual + counts.wildcard);
         ui.label(format!(
-            "{} path{}: {} individual, {} wildcard",
+            "{} path{}: {} individual, {} wildcard{}",
             paths.len(),
             plural(paths.len()),
             counts.individual,
-            counts.wildcard
+            counts.wildcard,
+            if not_valid > 0 {
+                format!(", {not_valid} not valid")
+            } else {
+                String::new()
+            }
         ));
         match self.month.value() {
             Some(&already) => {
@@ -652,7 +664,10 @@ impl Invalidations {
                     if paths.is_empty() {
                         String::new()
                     } else if cost.billed == 0 {
-                        format!("These {} are free.", paths.len())
+                        match paths.len() {
+                            1 => "This one is free.".to_string(),
+                            n => format!("These {n} are free."),
+                        }
                     } else {
                         format!(
                             "{} of these are billed at $0.005: {}.",
@@ -1182,10 +1197,6 @@ fn preview_list(items: &[String]) -> String {
         s.push_str(&format!(", and {} more", items.len() - 3));
     }
     s
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]

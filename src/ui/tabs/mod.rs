@@ -14,7 +14,7 @@ pub mod tags;
 
 use std::collections::HashMap;
 
-use cfconsole_control::{PolicyKind, PolicyRecord};
+use cfconsole_control::{DistributionRecord, PolicyKind, PolicyRecord};
 use cfconsole_model::DistributionConfig;
 use eframe::egui::Ui;
 
@@ -73,9 +73,10 @@ pub fn show(
     form: &mut FormCtx<'_>,
     view: &mut ViewState,
     policies: &HashMap<PolicyKind, Remote<Vec<PolicyRecord>>>,
+    deployed: Option<&DistributionRecord>,
 ) {
     match tab {
-        Tab::General => general::show(ui, config, form),
+        Tab::General => general::show(ui, config, form, deployed),
         Tab::Origins => origins::show(ui, config, form, view),
         Tab::Behaviors => behaviors::show(ui, config, form, view, policies),
         Tab::ErrorPages => error_pages::show(ui, config, form),

@@ -481,7 +481,7 @@ fn custom_fields(ui: &mut Ui, form: &mut FormCtx<'_>, base: &str, c: &mut Custom
         &format!("{p}.HTTPSPort"),
         &mut c.https_port,
     );
-    let l = ui.label("Origin SSL protocols").on_hover_text(
+    ui.label("Origin SSL protocols").on_hover_text(
         "OriginSslProtocols: what CloudFront may use to reach the origin over HTTPS",
     );
     ui.vertical(|ui| {
@@ -494,9 +494,11 @@ fn custom_fields(ui: &mut Ui, form: &mut FormCtx<'_>, base: &str, c: &mut Custom
             let mut changed = false;
             for proto in SslProtocol::VARIANTS.iter().rev() {
                 let mut on = list.contains(proto);
+                // Each box is named by its protocol (what a screen reader says), the row by the
+                // label before it.
                 if ui
                     .checkbox(&mut on, proto.as_str())
-                    .labelled_by(l.id)
+                    .on_hover_text(format!("Origin SSL protocol {}", proto.as_str()))
                     .changed()
                 {
                     if on {

@@ -24,7 +24,7 @@ use eframe::egui::{self, RichText, Ui};
 use super::invalidations::PreviewCache;
 use crate::ui::command::{Command, Commands};
 use crate::ui::files::FileDialogs;
-use crate::ui::style::{ERROR, OK, WARNING};
+use crate::ui::style::{ERROR, OK, WARNING, plural};
 use crate::ui::task::{Jobs, Tasks};
 
 /// Requests the log keeps (the oldest leave first): bounded memory however long it runs.
@@ -1028,6 +1028,36 @@ impl Preview {
             .iter()
             .map(|&(t, _, _, e)| [t, e as f64])
             .collect();
+        // The axes start at zero (no negative seconds or requests); the plot is labelled and
+        // summed up in words for screen readers.
+        let x_max = self.chart.points.back().map_or(1.0, |p| p.0).max(1.0);
+        let x_min = self
+            .chart
+            .points
+            .front()
+            .map_or(0.0, |p| p.0)
+            .min(x_max - 1.0);
+        let y_max = self
+            .chart
+            .points
+            .iter()
+            .map(|&(_, h, m, e)| h.max(m).max(e))
+            .max()
+            .unwrap_or(0)
+            .max(1) as f64
+            * 1.1;
+        let (h, m, e) = self
+            .chart
+            .points
+            .back()
+            .map_or((0, 0, 0), |p| (p.1, p.2, p.3));
+        let summary = format!(
+            "Traffic chart: in the last second {h} hit{}, {m} miss{}, {e} error{}",
+            plural(h as usize),
+            if m == 1 { "" } else { "es" },
+            plural(e as usize)
+        );
+        let summary_label = ui.label(RichText::new(&summary).small().weak());
         Plot::new("traffic")
             .height(140.0)
             .legend(Legend::default())
@@ -1037,10 +1067,16 @@ impl Preview {
             .x_axis_label("seconds since start")
             .y_axis_label("requests per second")
             .show(ui, |p| {
+                p.set_plot_bounds(egui_plot::PlotBounds::from_min_max(
+                    [x_min, 0.0],
+                    [x_max, y_max],
+                ));
                 p.line(Line::new("Hits", hits).color(OK));
                 p.line(Line::new("Misses", misses).color(WARNING));
                 p.line(Line::new("Errors", errors).color(ERROR));
-            });
+            })
+            .response
+            .labelled_by(summary_label.id);
         egui::Grid::new("hit-ratio").striped(true).show(ui, |ui| {
             for h in [
                 "Behavior",
