@@ -112,6 +112,13 @@ fn behaviors_reorder_and_a_shadowed_pattern_is_flagged() {
         c.h.query_by_label("shadowed").is_some(),
         "/css/* comes first and covers it"
     );
+    // At 1280x800 the flag is on screen, left of the findings column, not cut off under it.
+    let flag = c.h.get_by_label("shadowed").rect();
+    let findings = c.h.get_by_label("Findings on Behaviors").rect();
+    assert!(
+        flag.max.x <= findings.min.x,
+        "the shadowed flag {flag:?} is left of the findings column {findings:?}"
+    );
     c.click("Move up");
     let patterns: Vec<String> = c
         .draft()
@@ -925,5 +932,65 @@ fn an_invalidation_made_elsewhere_appears_without_a_click_and_is_followed() {
             .any(|(err, m)| !err && m.contains(&made.id) && m.contains("completed")),
         "its completion is told: {:?}",
         c.app().chrome.banners
+    );
+}
+
+#[test]
+fn a_first_look_at_the_sample_finds_it_clean_named_and_worded() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    // The first screen a new user sees is exemplary: no finding at all.
+    assert_eq!(c.draft().counts(), (0, 0), "{:?}", c.draft().findings());
+    assert!(c.h.query_by_label("0 warnings").is_some());
+    let tree = c.tree();
+    assert!(!tree.contains("workspace workspace"), "{tree}");
+    assert!(c.h.query_by_label("Local workspace: workspace").is_some());
+    // General shows what the CloudFront console shows of the distribution.
+    assert!(
+        tree.contains("arn:aws:cloudfront::000000000000:distribution/E1SAMPLE000001"),
+        "{tree}"
+    );
+    assert!(c.h.query_by_label("Last modified").is_some());
+
+    // Each origin SSL protocol box has a name of its own.
+    c.tab("Origins");
+    c.h.get_by_label_contains("sample-site -> ").click();
+    c.steps(3);
+    for proto in ["TLSv1.2", "TLSv1.1", "TLSv1", "SSLv3"] {
+        assert!(
+            c.h.query_by_label(proto).is_some(),
+            "a box named {proto}: {}",
+            c.tree()
+        );
+    }
+    assert!(
+        c.h.query_all_by_label("Origin SSL protocols").count() <= 1,
+        "only the row's label carries the row's name"
+    );
+
+    // Counts read as words do.
+    c.tab("Invalidations");
+    c.set_text("Paths to invalidate (one per line)", "/index.html");
+    c.wait(|c| c.h.query_by_label_contains("This one is free").is_some());
+    c.set_text(
+        "Paths to invalidate (one per line)",
+        "/a.html\nno slash *here",
+    );
+    assert!(
+        c.h.query_by_label_contains("1 not valid").is_some(),
+        "an invalid line is not counted as a path of either kind: {}",
+        c.tree()
+    );
+
+    // The traffic chart is named by its summary.
+    c.tab("Preview");
+    c.click("Start preview");
+    c.wait(|c| c.app().preview.running.is_some());
+    c.steps(3);
+    assert!(
+        c.h.query_by_label_contains("Traffic chart: in the last second")
+            .is_some(),
+        "{}",
+        c.tree()
     );
 }

@@ -113,3 +113,49 @@ pub fn clock_time(t: SystemTime) -> String {
         secs % 60
     )
 }
+
+/// A flag before a card's title: its color, its word, and what it means (on hover).
+pub struct Flag<'a> {
+    /// Red or amber.
+    pub color: egui::Color32,
+    /// `error`, `warning`, `shadowed`.
+    pub word: &'a str,
+    /// What it means, on hover.
+    pub why: Option<&'a str>,
+}
+
+/// The flags for the worst finding under a card (none when there is none).
+pub fn severity_flag(worst: Option<Severity>) -> Option<Flag<'static>> {
+    worst.map(|s| match s {
+        Severity::Error => Flag {
+            color: ERROR,
+            word: "error",
+            why: None,
+        },
+        Severity::Warning => Flag {
+            color: WARNING,
+            word: "warning",
+            why: None,
+        },
+    })
+}
+
+/// A card's title row: its flags first, so they are seen whatever the width, then the title
+/// as a selectable label cut to the room left (the whole title on hover; its accessible name is
+/// the whole title). Returns the title's response (a click opens or closes the card).
+pub fn card_title(
+    ui: &mut Ui,
+    open: bool,
+    title: &str,
+    hover: &str,
+    flags: &[Flag<'_>],
+) -> egui::Response {
+    for f in flags {
+        let r = ui.colored_label(f.color, f.word);
+        if let Some(why) = f.why {
+            r.on_hover_text(why);
+        }
+    }
+    ui.add(egui::Button::selectable(open, RichText::new(title).monospace()).truncate())
+        .on_hover_text(format!("{title}\n{hover}"))
+}

@@ -20,7 +20,8 @@ use eframe::egui::{self, RichText, Ui};
 use super::ViewState;
 use crate::ui::form::{self, FormCtx};
 use crate::ui::remote::Remote;
-use crate::ui::style::{ERROR, WARNING};
+use crate::ui::style::WARNING;
+use crate::ui::widgets::{self, Flag};
 
 /// Viewer protocol policies in words.
 pub fn viewer_protocol_words(p: ViewerProtocolPolicy) -> String {
@@ -39,19 +40,6 @@ fn method_set_words(i: usize) -> String {
         "GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE",
     ][i]
         .to_string()
-}
-
-/// A ✖ or ⚠ beside a card's line.
-pub fn severity_badge(ui: &mut Ui, worst: Option<Severity>) {
-    match worst {
-        Some(Severity::Error) => {
-            ui.colored_label(ERROR, "error");
-        }
-        Some(Severity::Warning) => {
-            ui.colored_label(WARNING, "warning");
-        }
-        None => {}
-    }
 }
 
 /// The members both kinds of behavior share, borrowed for the form.
@@ -153,23 +141,31 @@ pub fn show(
                     policy_name(b.cache_policy_id.as_deref(), policies),
                     short_vpp(b.viewer_protocol_policy)
                 );
-                let r = ui
-                    .selectable_label(open, RichText::new(line).monospace())
-                    .on_hover_text("Show or hide this behavior's settings");
+                let shadowed = form
+                    .checks
+                    .at(&format!("{base}.PathPattern"))
+                    .find(|f| f.severity == Severity::Warning)
+                    .map(|f| f.message.clone());
+                let flags: Vec<Flag<'_>> = widgets::severity_flag(worst)
+                    .into_iter()
+                    .chain(shadowed.as_deref().map(|why| Flag {
+                        color: WARNING,
+                        word: "shadowed",
+                        why: Some(why),
+                    }))
+                    .collect();
+                let r = widgets::card_title(
+                    ui,
+                    open,
+                    &line,
+                    "Show or hide this behavior's settings",
+                    &flags,
+                );
                 if r.clicked() {
                     view.behavior = if open { None } else { Some(i) };
                 }
                 if open && std::mem::take(&mut view.scroll_to_open) {
                     r.scroll_to_me(Some(egui::Align::TOP));
-                }
-                severity_badge(ui, worst);
-                if let Some(f) = form
-                    .checks
-                    .at(&format!("{base}.PathPattern"))
-                    .find(|f| f.severity == Severity::Warning)
-                {
-                    ui.colored_label(WARNING, "shadowed")
-                        .on_hover_text(&f.message);
                 }
             });
             if !open {
@@ -296,14 +292,11 @@ pub fn show(
                 policy_name(b.cache_policy_id.as_deref(), policies),
                 short_vpp(b.viewer_protocol_policy)
             );
-            if ui
-                .selectable_label(open, RichText::new(line).monospace())
-                .on_hover_text("Show or hide the default behavior's settings")
-                .clicked()
-            {
+            let flags: Vec<Flag<'_>> = widgets::severity_flag(worst).into_iter().collect();
+            let hover = "Show or hide the default behavior's settings";
+            if widgets::card_title(ui, open, &line, hover, &flags).clicked() {
                 view.behavior = if open { None } else { Some(usize::MAX) };
             }
-            severity_badge(ui, worst);
         });
         if open {
             behavior_form(ui, form, base, behavior_mut!(b), &targets, policies);

@@ -12,6 +12,7 @@ use eframe::egui::{self, RichText, Ui};
 
 use super::ViewState;
 use crate::ui::form::{self, FormCtx};
+use crate::ui::widgets;
 
 /// Origin protocol policies in words.
 pub fn protocol_words(p: OriginProtocolPolicy) -> String {
@@ -47,16 +48,15 @@ pub fn show(ui: &mut Ui, c: &mut DistributionConfig, form: &mut FormCtx<'_>, vie
                     kind.label(),
                     protocol_summary(o)
                 );
-                let r = ui
-                    .selectable_label(open, RichText::new(line).monospace())
-                    .on_hover_text("Show or hide this origin's settings");
+                let flags: Vec<_> = widgets::severity_flag(worst).into_iter().collect();
+                let hover = "Show or hide this origin's settings";
+                let r = widgets::card_title(ui, open, &line, hover, &flags);
                 if r.clicked() {
                     view.origin = if open { None } else { Some(i) };
                 }
                 if open && std::mem::take(&mut view.scroll_to_open) {
                     r.scroll_to_me(Some(egui::Align::TOP));
                 }
-                crate::ui::tabs::behaviors::severity_badge(ui, worst);
             });
             if !open {
                 return;
@@ -122,8 +122,12 @@ pub fn show(ui: &mut Ui, c: &mut DistributionConfig, form: &mut FormCtx<'_>, vie
                 .map(|m| m.origin_id.as_str())
                 .collect();
             let line = format!("{} -> {}", g.id, members.join(" then "));
+            let worst = form.checks.under(&base).map(|f| f.severity).max();
+            let flags: Vec<_> = widgets::severity_flag(worst).into_iter().collect();
+            let hover = "Show or hide this origin group's settings";
             if ui
-                .selectable_label(open, RichText::new(line).monospace())
+                .horizontal(|ui| widgets::card_title(ui, open, &line, hover, &flags))
+                .inner
                 .clicked()
             {
                 view.group = if open { None } else { Some(i) };
