@@ -139,7 +139,8 @@ fn main() {
     }
     let (errors, warnings) = h.state().current_draft().expect("draft").counts();
     println!(
-        "distribution {id}: 25 origins, 25 behaviors, 100 aliases, 10 origin groups ({errors} errors, {warnings} warnings)"
+        "distribution {id}: 25 origins, 25 behaviors, 100 aliases, 10 origin groups ({errors} \
+            errors, {warnings} warnings)"
     );
     for f in h.state().current_draft().expect("draft").findings() {
         if f.is_error() {

@@ -138,7 +138,8 @@ fn main() {
     fill(&mut h, LOG_CAPACITY);
     let rss2 = rss_kib();
     println!(
-        "resident memory: {} MiB before, {} MiB with 100,000 logged, {} MiB after 100,000 more (bounded: {} kept)",
+        "resident memory: {} MiB before, {} MiB with 100,000 logged, {} MiB after 100,000 more \
+            (bounded: {} kept)",
         rss0 / 1024,
         rss1 / 1024,
         rss2 / 1024,
@@ -168,7 +169,8 @@ fn main() {
         frame_medians.push(med);
         inproc.push(rps);
         println!(
-            "round {}: in-process {rps:.0} req/s (frame median under load {med:.3} ms over {} frames)",
+            "round {}: in-process {rps:.0} req/s (frame median under load {med:.3} ms over {} \
+                frames)",
             round + 1,
             times.len()
         );
@@ -200,7 +202,8 @@ fn main() {
     }
     let (a, b) = (median(&mut inproc), median(&mut cli));
     println!(
-        "median of {rounds} rounds: in-process {a:.0} req/s, cfconsole preview {b:.0} req/s: ratio {:.3}; frame median under load {:.3} ms",
+        "median of {rounds} rounds: in-process {a:.0} req/s, cfconsole preview {b:.0} req/s: \
+            ratio {:.3}; frame median under load {:.3} ms",
         a / b,
         median(&mut frame_medians)
     );

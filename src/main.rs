@@ -20,7 +20,13 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// A console for Amazon CloudFront: edit, validate, preview and publish distributions.
 #[derive(Debug, Parser)]
-#[command(name = "cfconsole", version, about, long_about = None, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "cfconsole",
+    version,
+    about,
+    long_about = None,
+    args_conflicts_with_subcommands = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

@@ -58,7 +58,8 @@ fn request(
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: \
+            application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
     s.write_all(req.as_bytes()).unwrap();
@@ -93,8 +94,10 @@ fn preview_serves_a_folder_caches_and_invalidates() {
     std::fs::write(
         &config,
         r#"{"ETag": "E1", "DistributionConfig": {
-            "CallerReference": "cli", "Comment": "", "Enabled": true, "DefaultRootObject": "index.html",
-            "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": "bucket.s3.amazonaws.com",
+            "CallerReference": "cli", "Comment": "", "Enabled": true,
+                "DefaultRootObject": "index.html",
+            "Origins": {"Quantity": 1, "Items": [{"Id": "site",
+                "DomainName": "bucket.s3.amazonaws.com",
                 "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
             "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
                 "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}"#,
@@ -174,8 +177,10 @@ fn preview_refuses_an_invalid_config_with_the_findings() {
     let (_, out) = refused_start(
         &dir,
         r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
-            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": "not-a-policy"}}"#,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o",
+                "ViewerProtocolPolicy": "allow-all", "CachePolicyId": "not-a-policy"}}"#,
         &[],
     );
     assert!(!out.status.success());
@@ -198,9 +203,11 @@ fn preview_refuses_min_ttl_above_max_ttl_with_the_validate_line_and_code() {
     let (config, out) = refused_start(
         &dir,
         r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
-            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
             "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
-                "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}, "Headers": {"Quantity": 0}, "QueryStringCacheKeys": {"Quantity": 0}},
+                "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"},
+                    "Headers": {"Quantity": 0}, "QueryStringCacheKeys": {"Quantity": 0}},
                 "MinTTL": 100, "DefaultTTL": 100, "MaxTTL": 10}}"#,
         &[],
     );
@@ -234,8 +241,11 @@ fn preview_refuses_an_origin_ca_file_without_a_certificate() {
     let (_, out) = refused_start(
         &dir,
         r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
-            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}"#,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o",
+                "ViewerProtocolPolicy": "allow-all",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}"#,
         &[OsStr::new("--origin-ca"), ca.as_os_str()],
     );
     assert!(!out.status.success(), "a bad --origin-ca stops the start");
@@ -302,7 +312,8 @@ fn tls_origin(body: &'static str) -> TlsOrigin {
             }
             seen.fetch_add(1, Ordering::SeqCst);
             let reply = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nCache-Control: max-age=60\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nCache-Control: \
+                    max-age=60\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
             );
             let _ = tls.write_all(reply.as_bytes());
@@ -331,7 +342,8 @@ fn preview_reaches_an_https_origin_trusted_with_origin_ca() {
         format!(
             r#"{{"CallerReference": "cli", "Comment": "", "Enabled": true,
             "Origins": {{"Quantity": 1, "Items": [{{"Id": "api", "DomainName": "localhost",
-                "CustomOriginConfig": {{"HTTPPort": 80, "HTTPSPort": {}, "OriginProtocolPolicy": "https-only",
+                "CustomOriginConfig": {{"HTTPPort": 80, "HTTPSPort": {},
+                    "OriginProtocolPolicy": "https-only",
                     "OriginSslProtocols": {{"Quantity": 1, "Items": ["TLSv1.2"]}},
                     "OriginReadTimeout": 5, "OriginKeepaliveTimeout": 5}},
                 "ConnectionAttempts": 1, "ConnectionTimeout": 2}}]}},

@@ -285,8 +285,8 @@ pub fn run_publish(args: PublishArgs) -> ExitCode {
             Some(id) => {
                 let etag = doc.etag.clone().ok_or_else(|| {
                     Failure::Refused(vec![format!(
-                        "{file}: error: no ETag to update {id} with: start from `cfconsole get {id}`, \
-                         whose output carries it"
+                        "{file}: error: no ETag to update {id} with: start from \
+                         `cfconsole get {id}`, whose output carries it"
                     )])
                 })?;
                 let rec = plane.update_distribution(&id, doc.config, &etag).await?;

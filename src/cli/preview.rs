@@ -105,12 +105,17 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     {
         if !args.admin_non_loopback {
             eprintln!(
-                "error: --admin {a} is not a loopback address. The admin API has no authentication: anyone who can reach it can invalidate the cache and swap the config. Use 127.0.0.1:PORT, or add --admin-non-loopback to listen on {a} anyway."
+                "error: --admin {a} is not a loopback address. The admin API has no \
+                    authentication: anyone who can reach it can invalidate the cache and swap the \
+                    config. Use 127.0.0.1:PORT, or add --admin-non-loopback to listen on {a} \
+                    anyway."
             );
             return ExitCode::from(2);
         }
         eprintln!(
-            "warning: the admin API listens on {a}, which is not loopback; it has no authentication, so anyone who can reach it can invalidate the cache and swap the config"
+            "warning: the admin API listens on {a}, which is not loopback; it has no \
+                authentication, so anyone who can reach it can invalidate the cache and swap the \
+                config"
         );
     }
     let text = match std::fs::read_to_string(&args.config) {

@@ -89,7 +89,10 @@ impl Draft {
         if self.config == self.committed {
             return false;
         }
-        let coalesce = matches!(&self.last_edit, Some((f, at)) if f == field && now.duration_since(*at) < COALESCE)
+        let coalesce = self
+            .last_edit
+            .as_ref()
+            .is_some_and(|(f, at)| f == field && now.duration_since(*at) < COALESCE)
             && !self.undo.is_empty();
         if !coalesce {
             self.undo.push(self.committed.clone());

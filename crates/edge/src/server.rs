@@ -67,7 +67,7 @@ pub struct EdgeConfig {
 /// Default [`EdgeConfig::idle_timeout`]: 5 s. CloudFront closes idle viewer connections, but
 /// the spec has no rule giving the viewer-side value; 5 s mirrors the keep-alive timeout it
 /// documents for the other side of the edge (O-8, `OriginKeepaliveTimeout`'s default in §13)
-/// **[inferred]**.
+/// **\[inferred\]**.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Default [`EdgeConfig::max_connections`].

@@ -477,7 +477,7 @@ pub fn cost(already_this_month: u64, new_paths: u64) -> Cost {
 /// - a missing leading `/` is added (spec I-1);
 /// - everything after the first `*` is dropped, so `/images/*.jpg` becomes `/images/*`: a wildcard
 ///   is allowed only at the end (I-2), and a prefix is what such a path usually means;
-/// - spaces, controls, non-ASCII and the other characters of [`needs_encoding`] are
+/// - spaces, controls, non-ASCII and the other characters of `needs_encoding` are
 ///   percent-encoded, a `%` that starts no encoding becomes `%25`, and an encoded unreserved
 ///   character is decoded (I-4: CloudFront compares the encoded form).
 ///

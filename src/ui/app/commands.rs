@@ -159,7 +159,8 @@ impl ConsoleApp {
                     let mut notes = out.notes;
                     if !out.redacted.is_empty() {
                         notes.push(format!(
-                            "{} custom header value(s) withheld (export with secrets to include them)",
+                            "{} custom header value(s) withheld (export with secrets to include \
+                                them)",
                             out.redacted.len()
                         ));
                     }
@@ -193,7 +194,8 @@ impl ConsoleApp {
                         d.set_base(rec.distribution.distribution_config.clone());
                         if d.etag != rec.etag {
                             self.notice(format!(
-                                "{id} changed on the server since this draft was saved: publishing will show what changed"
+                                "{id} changed on the server since this draft was saved: \
+                                    publishing will show what changed"
                             ));
                         }
                     }
@@ -223,11 +225,13 @@ impl ConsoleApp {
                         d.replace(m.config, now);
                         let msg = if m.conflicts.is_empty() {
                             format!(
-                                "Your edits were re-applied on {id}'s new version: review and publish"
+                                "Your edits were re-applied on {id}'s new version: review and \
+                                    publish"
                             )
                         } else {
                             format!(
-                                "Your edits were re-applied on {id}'s new version; where both changed the same setting your value was kept: {}",
+                                "Your edits were re-applied on {id}'s new version; where both \
+                                    changed the same setting your value was kept: {}",
                                 m.conflicts.join(", ")
                             )
                         };

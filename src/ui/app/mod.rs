@@ -3,11 +3,9 @@
 //! `logic` calls: drain finished tasks, autosave due drafts) then [`ConsoleApp::ui`] (draw,
 //! then run the commands pushed while drawing).
 //!
-//! The parts, by job: `tasks.rs` starts backend calls and file writes (each a [`Msg`] when it
+//! The parts, by job: `tasks.rs` starts backend calls and file writes (each a `Msg` when it
 //! ends), `results.rs` applies them, `commands.rs` runs commands, `chrome.rs` draws the bars
 //! and the distribution list, `editor.rs` the open distribution, `dialogs.rs` the dialogs.
-//!
-//! [`Msg`]: tasks::Msg
 
 mod chrome;
 mod commands;

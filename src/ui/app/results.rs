@@ -91,7 +91,10 @@ impl ConsoleApp {
                 }
                 let r = r.map(|(items, unreadable)| {
                     for u in unreadable {
-                        self.banner_error(format!("A distribution in the workspace cannot be read: {u}"));
+                        self.banner_error(format!(
+                            "A distribution in the workspace cannot be \
+                            read: {u}"
+                        ));
                     }
                     items
                 });
@@ -113,10 +116,12 @@ impl ConsoleApp {
                     for id in deploying {
                         self.follow(id);
                     }
-                    if first && !known
-                        && let Some(id) = first_id {
-                            self.select(id);
-                        }
+                    if first
+                        && !known
+                        && let Some(id) = first_id
+                    {
+                        self.select(id);
+                    }
                 }
             }
             Msg::Loaded(id, r) => {
@@ -125,7 +130,11 @@ impl ConsoleApp {
                 } else if let Err(e) = &r {
                     self.banner_error(format!("{id} could not be loaded: {e}"));
                 }
-                self.server.records.entry(id).or_insert(Remote::Idle).finish(r);
+                self.server
+                    .records
+                    .entry(id)
+                    .or_insert(Remote::Idle)
+                    .finish(r);
             }
             Msg::Published(id, Ok(rec)) => {
                 self.notice(format!(
@@ -143,7 +152,8 @@ impl ConsoleApp {
                 });
             }
             Msg::Conflict(id, Err(e)) => self.banner_error(format!(
-                "{id} was changed elsewhere since you opened it, and reading its new version failed: {e}"
+                "{id} was changed elsewhere since you opened it, and reading its new version \
+                    failed: {e}"
             )),
             Msg::Status(id, status) => self.set_status(&id, &status),
             Msg::Deployed(id, r) => {
@@ -153,9 +163,10 @@ impl ConsoleApp {
                         let status = rec.distribution.status.clone();
                         self.set_status(&id, &status);
                         if let Some(slot) = self.server.records.get_mut(&id)
-                            && let Some(v) = slot.value_mut() {
-                                v.distribution.status = status;
-                            }
+                            && let Some(v) = slot.value_mut()
+                        {
+                            v.distribution.status = status;
+                        }
                         if !self.work.deleting.contains_key(&id) {
                             self.notice(format!("{id} is deployed"));
                         }
@@ -171,7 +182,10 @@ impl ConsoleApp {
                 self.select(id.clone());
                 self.follow(id);
             }
-            Msg::Created(Err(e)) => self.banner_error(format!("The distribution was not created: {e}")),
+            Msg::Created(Err(e)) => self.banner_error(format!(
+                "The distribution was not created: \
+                {e}"
+            )),
             Msg::DeleteStep(id, step) => {
                 self.work.deleting.insert(id, step);
             }
@@ -211,7 +225,10 @@ impl ConsoleApp {
                     // The distribution's identity stays; everything else comes from the file.
                     config.caller_reference = d.config.caller_reference.clone();
                     d.replace(config, now);
-                    self.notice(format!("Imported {} into the draft (undo with Ctrl+Z)", path.display()));
+                    self.notice(format!(
+                        "Imported {} into the draft (undo with Ctrl+Z)",
+                        path.display()
+                    ));
                 } else {
                     self.banner_error("Open a distribution first: an import replaces its draft");
                 }
@@ -227,9 +244,16 @@ impl ConsoleApp {
             Msg::Exported(Err(e)) => self.banner_error(e),
             Msg::Policies(kind, r) => {
                 if let Err(e) = &r {
-                    self.banner_error(format!("Custom {} policies could not be listed: {e}", style::policy_kind_words(kind)));
+                    self.banner_error(format!(
+                        "Custom {} policies could not be listed: {e}",
+                        style::policy_kind_words(kind)
+                    ));
                 }
-                self.server.policies.entry(kind).or_insert(Remote::Idle).finish(r);
+                self.server
+                    .policies
+                    .entry(kind)
+                    .or_insert(Remote::Idle)
+                    .finish(r);
                 // The running preview resolves custom policies from what is listed now.
                 if let Some(run) = &self.preview.running {
                     run.control()

@@ -167,7 +167,8 @@ impl ConsoleApp {
         let (errors, _) = draft.counts();
         if errors > 0 {
             self.banner_error(format!(
-                "Not published: the draft has {errors} error{} (see the findings beside the fields); fix them first",
+                "Not published: the draft has {errors} error{} (see the findings beside the \
+                    fields); fix them first",
                 plural(errors)
             ));
             return;

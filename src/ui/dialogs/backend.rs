@@ -92,10 +92,24 @@ pub fn show(
             });
             ui.separator();
             if !f.aws {
-                ui.label(RichText::new("A folder of distributions that behaves like CloudFront: no AWS account needed.").weak());
+                ui.label(
+                    RichText::new(
+                        "A folder of distributions that behaves like CloudFront: \
+                    no AWS account needed.",
+                    )
+                    .weak(),
+                );
                 let l = ui.label("Workspace folder");
                 ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(&mut f.folder).hint_text("empty: the default workspace").desired_width(360.0)).labelled_by(l.id);
+                    ui.add(
+                        egui::TextEdit::singleline(&mut f.folder)
+                            .hint_text(
+                                "empty: \
+                        the default workspace",
+                            )
+                            .desired_width(360.0),
+                    )
+                    .labelled_by(l.id);
                     if ui.button("Choose folder…").clicked() {
                         out = Some(Command::ChooseWorkspace);
                     }
@@ -109,30 +123,54 @@ pub fn show(
                     }
                 }
             } else {
-                ui.label(RichText::new("Credentials come from the AWS SDK's chain (environment, profile, SSO); cfconsole never stores them.").weak());
+                ui.label(
+                    RichText::new(
+                        "Credentials come from the AWS SDK's chain (environment, \
+                    profile, SSO); cfconsole never stores them.",
+                    )
+                    .weak(),
+                );
                 let l = ui.label("Profile");
-                let mut options: Vec<String> = std::iter::once(String::new()).chain(f.profiles.iter().cloned()).collect();
+                let mut options: Vec<String> = std::iter::once(String::new())
+                    .chain(f.profiles.iter().cloned())
+                    .collect();
                 for p in &state.recent_profiles {
                     if !options.contains(p) {
                         options.push(p.clone());
                     }
                 }
-                let shown = if f.profile.is_empty() { "default chain".to_string() } else { f.profile.clone() };
+                let shown = if f.profile.is_empty() {
+                    "default chain".to_string()
+                } else {
+                    f.profile.clone()
+                };
                 egui::ComboBox::from_id_salt("profile")
                     .selected_text(format!("Profile: {shown}"))
                     .width(300.0)
                     .show_ui(ui, |ui| {
                         for p in &options {
-                            let words = if p.is_empty() { "default chain".to_string() } else { p.clone() };
+                            let words = if p.is_empty() {
+                                "default chain".to_string()
+                            } else {
+                                p.clone()
+                            };
                             ui.selectable_value(&mut f.profile, p.clone(), words);
                         }
                     })
                     .response
                     .labelled_by(l.id);
                 let l = ui.label("Region");
-                ui.add(egui::TextEdit::singleline(&mut f.region).hint_text("us-east-1 (empty: the profile's)")).labelled_by(l.id);
+                ui.add(egui::TextEdit::singleline(&mut f.region).hint_text(
+                    "us-east-1 (empty: the \
+                    profile's)",
+                ))
+                .labelled_by(l.id);
                 let l = ui.label("Endpoint URL");
-                ui.add(egui::TextEdit::singleline(&mut f.endpoint).hint_text("empty: AWS (or http://127.0.0.1:5000 for an emulator)")).labelled_by(l.id);
+                ui.add(egui::TextEdit::singleline(&mut f.endpoint).hint_text(
+                    "empty: AWS (or \
+                    http://127.0.0.1:5000 for an emulator)",
+                ))
+                .labelled_by(l.id);
             }
             ui.separator();
             if ui.button("Connect").clicked() {

@@ -15,7 +15,13 @@ const RESPONSE_CODES: [&str; 13] = [
 
 /// Draws the tab.
 pub fn show(ui: &mut Ui, c: &mut DistributionConfig, form: &mut FormCtx<'_>) {
-    ui.label(RichText::new("When the origin answers with an error code, CloudFront can serve another page with another status, and caches the error for the minimum TTL.").weak());
+    ui.label(
+        RichText::new(
+            "When the origin answers with an error code, CloudFront can serve \
+        another page with another status, and caches the error for the minimum TTL.",
+        )
+        .weak(),
+    );
     ui.add_space(6.0);
     let had = c.custom_error_responses.is_some();
     let mut items: Vec<CustomErrorResponse> = c
@@ -39,23 +45,63 @@ pub fn show(ui: &mut Ui, c: &mut DistributionConfig, form: &mut FormCtx<'_>) {
                 if !codes.contains(&e.error_code) {
                     codes.push(e.error_code);
                 }
-                form::combo(ui, form, "Error code", "ErrorCode: the origin's status to replace", &format!("{base}.ErrorCode"), &mut e.error_code, &codes, |c| c.to_string());
-                form::opt_text(ui, form, "Response page path", "ResponsePagePath: /errors/404.html; served through the behavior that matches it", &format!("{base}.ResponsePagePath"), &mut e.response_page_path);
+                form::combo(
+                    ui,
+                    form,
+                    "Error code",
+                    "ErrorCode: the origin's status to replace",
+                    &format!("{base}.ErrorCode"),
+                    &mut e.error_code,
+                    &codes,
+                    |c| c.to_string(),
+                );
+                form::opt_text(
+                    ui,
+                    form,
+                    "Response page path",
+                    "ResponsePagePath: \
+                    /errors/404.html; served through the behavior that matches it",
+                    &format!("{base}.ResponsePagePath"),
+                    &mut e.response_page_path,
+                );
                 let mut rc = e.response_code.clone().unwrap_or_default();
-                let mut options: Vec<String> = RESPONSE_CODES.iter().map(|s| s.to_string()).collect();
+                let mut options: Vec<String> =
+                    RESPONSE_CODES.iter().map(|s| s.to_string()).collect();
                 if !options.contains(&rc) {
                     options.push(rc.clone());
                 }
                 let idx: Vec<usize> = (0..options.len()).collect();
                 let mut sel = options.iter().position(|o| *o == rc).unwrap_or(0);
-                let r = form::combo(ui, form, "Response code", "ResponseCode: the status sent to the viewer (empty: the origin's)", &format!("{base}.ResponseCode"), &mut sel, &idx, |k| {
-                    if options[k].is_empty() { "Same as the error code".to_string() } else { options[k].clone() }
-                });
+                let r = form::combo(
+                    ui,
+                    form,
+                    "Response code",
+                    "ResponseCode: the status sent to \
+                    the viewer (empty: the origin's)",
+                    &format!("{base}.ResponseCode"),
+                    &mut sel,
+                    &idx,
+                    |k| {
+                        if options[k].is_empty() {
+                            "Same as the error code".to_string()
+                        } else {
+                            options[k].clone()
+                        }
+                    },
+                );
                 if r.changed() {
                     rc = options[sel].clone();
                     e.response_code = if rc.is_empty() { None } else { Some(rc) };
                 }
-                form::opt_number(ui, form, "Error caching minimum TTL (s)", "ErrorCachingMinTTL: how long the error is cached (default 10 s)", &format!("{base}.ErrorCachingMinTTL"), &mut e.error_caching_min_ttl);
+                form::opt_number(
+                    ui,
+                    form,
+                    "Error caching minimum TTL (s)",
+                    "ErrorCachingMinTTL: \
+                    how long the error is cached (default 10 s)",
+                    &format!("{base}.ErrorCachingMinTTL"),
+                    &mut e.error_caching_min_ttl,
+                );
             });
         });
     }

@@ -73,7 +73,8 @@ pub fn show(
             ui,
             form,
             "Alternate domain names",
-            "Aliases: the CNAMEs viewers use; each needs a certificate that covers it (Security tab)",
+            "Aliases: the CNAMEs viewers use; each needs a certificate that covers it (Security \
+                tab)",
             "Aliases",
             &mut aliases,
             "alias (www.example.com)",
@@ -89,7 +90,8 @@ pub fn show(
             ui,
             form,
             "Default root object",
-            "DefaultRootObject: the object served for a request of the root URL (index.html); no leading slash",
+            "DefaultRootObject: the object served for a request of the root URL (index.html); no \
+                leading slash",
             "DefaultRootObject",
             &mut c.default_root_object,
         );
@@ -152,7 +154,14 @@ pub fn show(
             read_only(ui, "Connection mode", m.as_str());
         }
     });
-    ui.label(RichText::new("Continuous deployment is set up from the primary distribution's staging policy; cfconsole keeps these fields as they are when publishing.").weak().small());
+    ui.label(
+        RichText::new(
+            "Continuous deployment is set up from the primary distribution's \
+        staging policy; cfconsole keeps these fields as they are when publishing.",
+        )
+        .weak()
+        .small(),
+    );
 }
 
 /// CloudFront's ISO 8601 time as a person reads it (`2026-12-07 02:02:46 UTC`); the text as

@@ -660,7 +660,8 @@ impl Invalidations {
                 let cost = queue::Cost::of(already, paths.len() as u64);
                 let left = FREE_PATHS_PER_MONTH.saturating_sub(already);
                 let text = format!(
-                    "This month: {already} of {FREE_PATHS_PER_MONTH} free paths used ({left} left). {}",
+                    "This month: {already} of {FREE_PATHS_PER_MONTH} free paths used ({left} \
+                        left). {}",
                     if paths.is_empty() {
                         String::new()
                     } else if cost.billed == 0 {

@@ -7,7 +7,13 @@ use crate::ui::form::{self, FormCtx};
 
 /// Draws the tab.
 pub fn show(ui: &mut Ui, c: &mut DistributionConfig, form: &mut FormCtx<'_>) {
-    ui.label(RichText::new("Standard logging writes one line per request, in CloudFront's log format, to an S3 bucket (bucket.s3.amazonaws.com).").weak());
+    ui.label(
+        RichText::new(
+            "Standard logging writes one line per request, in CloudFront's log \
+        format, to an S3 bucket (bucket.s3.amazonaws.com).",
+        )
+        .weak(),
+    );
     ui.add_space(6.0);
     let had = c.logging.is_some();
     let mut l = c.logging.clone().unwrap_or_default();

@@ -101,7 +101,13 @@ pub fn show(ui: &mut Ui, c: &mut DistributionConfig, form: &mut FormCtx<'_>, vie
 
     ui.add_space(12.0);
     form::section(ui, "Origin groups");
-    ui.label(RichText::new("A group sends requests to its primary origin and fails over to the secondary on the status codes chosen.").weak());
+    ui.label(
+        RichText::new(
+            "A group sends requests to its primary origin and fails over to the \
+        secondary on the status codes chosen.",
+        )
+        .weak(),
+    );
     let ids: Vec<String> = c.origins.items().iter().map(|o| o.id.clone()).collect();
     let had = c.origin_groups.is_some();
     let mut groups: Vec<OriginGroup> = c
@@ -433,7 +439,8 @@ fn s3_fields(
         ui,
         form,
         "Origin access identity",
-        "S3OriginConfig.OriginAccessIdentity: legacy (origin-access-identity/cloudfront/ID); leave empty with OAC",
+        "S3OriginConfig.OriginAccessIdentity: legacy (origin-access-identity/cloudfront/ID); \
+            leave empty with OAC",
         &format!("{base}.S3OriginConfig.OriginAccessIdentity"),
         &mut s3.origin_access_identity,
     );
@@ -442,7 +449,8 @@ fn s3_fields(
             ui,
             form,
             "Origin access control",
-            "OriginAccessControlId: the OAC that signs requests to the bucket (recommended over OAI)",
+            "OriginAccessControlId: the OAC that signs requests to the bucket (recommended over \
+                OAI)",
             &format!("{base}.OriginAccessControlId"),
             oac,
         );
@@ -556,17 +564,44 @@ fn headers(ui: &mut Ui, form: &mut FormCtx<'_>, base: &str, o: &mut Origin) {
         let p = format!("{base}.CustomHeaders.Items[{k}]");
         ui.horizontal(|ui| {
             let l = ui.label(format!("Header {}", k + 1));
-            let r = ui.add(egui::TextEdit::singleline(&mut h.header_name).hint_text("X-Origin-Verify").desired_width(180.0).id_salt((&p, "name"))).labelled_by(l.id);
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(&mut h.header_name)
+                        .hint_text("X-Origin-Verify")
+                        .desired_width(180.0)
+                        .id_salt((&p, "name")),
+                )
+                .labelled_by(l.id);
             form.track(&format!("{p}.HeaderName"), &r);
             form.maybe_focus(&format!("{p}.HeaderName"), &r);
             let shown = form.revealed.contains(&p);
             let lv = ui.label("value");
             let r = ui
-                .add(egui::TextEdit::singleline(&mut h.header_value).password(!shown).desired_width(220.0).id_salt((&p, "value")))
+                .add(
+                    egui::TextEdit::singleline(&mut h.header_value)
+                        .password(!shown)
+                        .desired_width(220.0)
+                        .id_salt((&p, "value")),
+                )
                 .labelled_by(lv.id);
             form.track(&format!("{p}.HeaderValue"), &r);
-            if ui.button(if shown { format!("Hide value {}", k + 1) } else { format!("Show value {}", k + 1) }).on_hover_text("Header values are secrets: hidden unless asked, never saved in the app's settings").clicked() {
-                if shown { form.revealed.remove(&p); } else { form.revealed.insert(p.clone()); }
+            if ui
+                .button(if shown {
+                    format!("Hide value {}", k + 1)
+                } else {
+                    format!("Show value {}", k + 1)
+                })
+                .on_hover_text(
+                    "Header \
+                values are secrets: hidden unless asked, never saved in the app's settings",
+                )
+                .clicked()
+            {
+                if shown {
+                    form.revealed.remove(&p);
+                } else {
+                    form.revealed.insert(p.clone());
+                }
             }
             if ui.button(format!("Remove header {}", k + 1)).clicked() {
                 remove = Some(k);

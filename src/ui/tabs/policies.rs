@@ -479,8 +479,9 @@ pub fn policy_findings(config: &PolicyConfig) -> Vec<cfconsole_model::Finding> {
         .collect()
 }
 
-/// `CachePolicy[edited].CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig.Headers.Items[0]`
-/// → `Policy.Headers`; response headers policy members keep their names under `Policy.`.
+/// `CachePolicy[edited].CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin`
+/// `.HeadersConfig.Headers.Items[0]` → `Policy.Headers`; response headers policy members keep
+/// their names under `Policy.`.
 fn editor_path(model: &str) -> String {
     let member = model.split_once("Config.").map_or(model, |(_, m)| m);
     let member = member

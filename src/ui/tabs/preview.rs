@@ -273,7 +273,8 @@ impl Tester {
             && (country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()))
         {
             return Err(format!(
-                "Viewer country: `{country}` is not a two-letter country code (ISO 3166-1, like US or DE)"
+                "Viewer country: `{country}` is not a two-letter country code (ISO 3166-1, like \
+                    US or DE)"
             ));
         }
         let query = self.query.trim().trim_start_matches('?');
@@ -636,7 +637,8 @@ impl Preview {
         ui.label(
             RichText::new(
                 "The preview serves this draft the way a CloudFront edge location would, on your \
-                 machine only (127.0.0.1). Edits to the draft apply to the running preview at once.",
+                 machine only (127.0.0.1). Edits to the draft apply to the running preview at \
+                 once.",
             )
             .weak(),
         );
@@ -1128,7 +1130,8 @@ impl Preview {
         let missed = self.log.missed;
         let shown = self.log.view().len();
         ui.label(format!(
-            "{shown} of {} kept requests shown ({total} since the start{}; the log keeps the last {LOG_CAPACITY})",
+            "{shown} of {} kept requests shown ({total} since the start{}; the log keeps the last \
+                {LOG_CAPACITY})",
             self.log.rows.len(),
             if missed > 0 {
                 format!(", {missed} passed too fast to list: the chart counts them")

@@ -162,10 +162,25 @@ pub fn show(ui: &mut Ui, c: &mut DistributionConfig, form: &mut FormCtx<'_>, vie
         ui.vertical(|ui| {
             let _ = l;
             ui.label(format!("Protocols: {}", protocols.join(", ")));
-            ui.label(RichText::new(format!("Ciphers: {}", ciphers.join(", "))).small().monospace());
-            ui.label(RichText::new(security_policy_sentence(policy)).small().weak());
+            ui.label(
+                RichText::new(format!("Ciphers: {}", ciphers.join(", ")))
+                    .small()
+                    .monospace(),
+            );
+            ui.label(
+                RichText::new(security_policy_sentence(policy))
+                    .small()
+                    .weak(),
+            );
             if cert_kind(&v) == CertKind::Default {
-                ui.label(RichText::new("With CloudFront's certificate, CloudFront applies TLSv1 whatever is set here.").small().weak());
+                ui.label(
+                    RichText::new(
+                        "With CloudFront's certificate, CloudFront applies TLSv1 \
+                    whatever is set here.",
+                    )
+                    .small()
+                    .weak(),
+                );
             }
         });
         ui.end_row();
