@@ -135,9 +135,11 @@ pub struct Invalidations {
     /// Errors for the window's banner, taken by the app.
     pub errors: Vec<String>,
     dry_run: Option<(String, Instant, Vec<Vec<String>>)>,
-    /// When the history was last asked for: it is read again on the poll schedule's longest
-    /// interval, so invalidations made elsewhere (the CLI, CI, a colleague) appear by themselves.
-    read_at: Option<Instant>,
+    /// The open distribution's follower: a background task that reads its history on the poll
+    /// schedule's longest interval and reports only a change, so invalidations made elsewhere
+    /// (the CLI, CI, a colleague) appear by themselves and an idle window stays idle. It stops
+    /// when this moves on (another distribution, another backend).
+    followed: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Invalidations {
@@ -160,7 +162,7 @@ impl Invalidations {
             notices: Vec::new(),
             errors: Vec::new(),
             dry_run: None,
-            read_at: None,
+            followed: Arc::default(),
         }
     }
 
@@ -176,6 +178,8 @@ impl Invalidations {
     }
 
     fn stop(&mut self) {
+        self.followed
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         for (_, c) in self.pollers.drain() {
             c.cancel();
         }
@@ -197,6 +201,44 @@ impl Invalidations {
         self.open = None;
         self.dry_run = None;
         self.refresh();
+        self.follow_account();
+    }
+
+    /// Starts the open distribution's follower (see `followed`).
+    fn follow_account(&self) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (Some(plane), Some(dist)) = (self.plane.clone(), self.dist.clone()) else {
+            return;
+        };
+        let generation = self.followed.fetch_add(1, Relaxed) + 1;
+        let current = self.followed.clone();
+        let every = self.schedule.max;
+        let send = self.tasks.progress();
+        self.tasks.detach(async move {
+            let seen_of = |rows: &[Row]| -> Vec<(String, String)> {
+                rows.iter()
+                    .map(|r| (r.id.clone(), r.status.clone()))
+                    .collect()
+            };
+            let mut seen = read_history(plane.as_ref(), &dist)
+                .await
+                .ok()
+                .map(|rows| seen_of(&rows));
+            loop {
+                tokio::time::sleep(every).await;
+                if current.load(Relaxed) != generation {
+                    return;
+                }
+                let Ok(rows) = read_history(plane.as_ref(), &dist).await else {
+                    continue;
+                };
+                let now = seen_of(&rows);
+                if seen.as_ref() != Some(&now) && current.load(Relaxed) == generation {
+                    seen = Some(now);
+                    send(Msg::History(dist.clone(), Ok(rows)));
+                }
+            }
+        });
     }
 
     /// Reads the history and this month's count again.
@@ -205,7 +247,6 @@ impl Invalidations {
             return;
         };
         self.history.start();
-        self.read_at = Some(Instant::now());
         let p = plane.clone();
         self.tasks
             .spawn(format!("reading the invalidations of {dist}"), async move {
@@ -236,31 +277,6 @@ impl Invalidations {
         if in_progress || self.submitting.is_some() {
             ctx.request_repaint_after(Duration::from_secs(1));
         }
-        // Follow the account: what was invalidated elsewhere appears without a click.
-        if let Some(at) = self.read_at
-            && self.plane.is_some()
-            && !self.history.is_pending()
-        {
-            let every = self.schedule.max;
-            match every.checked_sub(at.elapsed()) {
-                Some(left) if !left.is_zero() => ctx.request_repaint_after(left),
-                _ => self.reread_history(),
-            }
-        }
-    }
-
-    /// Reads the open distribution's history again (not this month's count).
-    fn reread_history(&mut self) {
-        let (Some(plane), Some(dist)) = (self.plane.clone(), self.dist.clone()) else {
-            return;
-        };
-        self.history.start();
-        self.read_at = Some(Instant::now());
-        self.tasks
-            .spawn(format!("reading the invalidations of {dist}"), async move {
-                let r = read_history(plane.as_ref(), &dist).await;
-                Msg::History(dist, r)
-            });
     }
 
     fn apply(&mut self, e: Msg) {
