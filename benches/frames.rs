@@ -1,5 +1,6 @@
-//! Frame-build time of each tab for a distribution at CloudFront's quotas (25 origins, 25
-//! behaviors, 100 aliases, 10 origin groups), and whether the window asks for a repaint while
+//! Frame-build time of each tab for a distribution at CloudFront's quotas (100 origins, 75
+//! behaviors, 100 aliases, 10 origin groups) in an account at its quota of 500 distributions
+//! (the list on the left holds them all), and whether the window asks for a repaint while
 //! nothing is in flight. Drives the real `ConsoleApp` in egui_kittest without rendering (what
 //! is timed is the frame the app builds: layout, widgets, findings), after a warm-up.
 //!
@@ -22,13 +23,17 @@ use eframe::egui;
 use egui_kittest::Harness;
 
 const FRAMES: usize = 200;
+/// CloudFront's quotas (the Developer Guide's quotas page, 2026).
+const ORIGINS: usize = 100;
+const BEHAVIORS: usize = 75;
+const DISTRIBUTIONS: usize = 500;
 
 fn at_quotas() -> cfconsole_model::DistributionConfig {
     let text = include_str!("../assets/sample-workspace/sample-distribution.json");
     let mut c = Document::from_json(text).expect("sample").config;
     c.caller_reference = "bench-quotas".into();
     let first = c.origins.items()[0].clone();
-    let origins: Vec<_> = (0..25)
+    let origins: Vec<_> = (0..ORIGINS)
         .map(|i| {
             let mut o = first.clone();
             o.id = format!("origin-{i}");
@@ -44,7 +49,7 @@ fn at_quotas() -> cfconsole_model::DistributionConfig {
         .expect("sample behaviors")
         .items()[0]
         .clone();
-    let behaviors: Vec<CacheBehavior> = (0..25)
+    let behaviors: Vec<CacheBehavior> = (0..BEHAVIORS)
         .map(|i| CacheBehavior {
             path_pattern: format!("/section-{i}/*"),
             target_origin_id: if i < 10 {
@@ -111,6 +116,23 @@ fn main() {
         .expect("create")
         .distribution
         .id;
+    // The rest of the account: the sample and small distributions up to the quota.
+    let small = Document::from_json(include_str!(
+        "../assets/sample-workspace/sample-distribution.json"
+    ))
+    .expect("sample")
+    .config;
+    let have = rt
+        .block_on(plane.list_distributions())
+        .expect("list")
+        .items
+        .len();
+    for i in have..DISTRIBUTIONS {
+        let mut c = small.clone();
+        c.caller_reference = format!("bench-list-{i}");
+        c.comment = format!("distribution {i} of the account");
+        rt.block_on(plane.create_distribution(c)).expect("create");
+    }
 
     let mut options = Options::new(data.path().to_path_buf());
     options.backend = Some(BackendChoice::Local(Some(ws.path().to_path_buf())));
@@ -139,8 +161,9 @@ fn main() {
     }
     let (errors, warnings) = h.state().current_draft().expect("draft").counts();
     println!(
-        "distribution {id}: 25 origins, 25 behaviors, 100 aliases, 10 origin groups ({errors} \
-            errors, {warnings} warnings)"
+        "distribution {id}: {ORIGINS} origins, {BEHAVIORS} behaviors, 100 aliases, 10 origin \
+         groups ({errors} errors, {warnings} warnings), in a list of {} distributions",
+        h.state().server.list.value().map_or(0, Vec::len)
     );
     for f in h.state().current_draft().expect("draft").findings() {
         if f.is_error() {
