@@ -11,8 +11,8 @@
 //!   viewer protocol policy and its redirect.
 //! - `viewer`: the request as the cache key and the origin see it (CloudFront-* headers,
 //!   signed-URL parameters, the key itself).
-//! - `origin_request`: the origin request, sending it (origin groups fail over), and the
-//!   non-cacheable path straight to the origin.
+//! - `origin_request`: the origin request and sending it (origin groups fail over).
+//! - `direct`: the non-cacheable path, straight to the origin and never stored.
 //! - `fill`: lookup, fill with collapsing, revalidation, stale copies, ranged misses.
 //! - `entry`: the entry built from an origin's answer (compression, TTL, stale directives).
 //! - `error_page`: custom error responses and the edge's own error pages.
@@ -41,6 +41,7 @@ use crate::store::{Entry, Store};
 
 mod admission;
 mod conditional;
+mod direct;
 mod entry;
 mod error_page;
 mod fill;
@@ -55,9 +56,9 @@ pub(crate) use admission::{Protocol, route, viewer_country, viewer_protocol};
 pub(crate) use viewer::{ViewerRequest, cache_key, viewer_request};
 
 use admission::redirect;
+use direct::direct;
 use error_page::with_error_page;
 use fill::cached;
-use origin_request::direct;
 use respond::{Reply, finish};
 
 /// What every request shares: the distribution in force, the cache, the clock and the log.
