@@ -16,7 +16,7 @@ use crate::store::Entry;
 use crate::ttl::{self, Storage};
 
 use super::conditional::{serve_entry, serve_entry_with, viewer_range};
-use super::entry::{build_entry, clone_entry, make_entry, unreachable_entry};
+use super::entry::{build_entry, make_entry, unreachable_entry};
 use super::error_page::{error_page, origin_error_response};
 use super::origin_request::{origin_request, send};
 use super::{Ctx, Outcome, OwnedCtx, Reply, Shared, cache_key};
@@ -292,14 +292,14 @@ pub(super) async fn fill(
                     stored_at: now,
                     ttl,
                     revalidate,
-                    ..clone_entry(s)
+                    ..Entry::clone(s)
                 },
                 Storage::DontStore(_) => Entry {
                     headers,
                     stored_at: now,
                     ttl: Duration::ZERO,
                     revalidate: true,
-                    ..clone_entry(s)
+                    ..Entry::clone(s)
                 },
             };
             let entry = Arc::new(entry);
@@ -313,7 +313,7 @@ pub(super) async fn fill(
             // spec R-4: 5xx while an expired copy exists → the copy, for ErrorCachingMinTTL.
             let s = stale
                 .as_deref()
-                .map(clone_entry)
+                .cloned()
                 .unwrap_or_else(|| unreachable_entry(&f));
             let min = dist.error_rules.min_ttl(f.status.as_u16());
             let entry = Arc::new(Entry {
@@ -384,10 +384,7 @@ pub(super) async fn fill(
             if let Some(s) = stale.as_deref().filter(|s| stale_usable(s, now)) {
                 // spec R-5: origin unreachable → the expired copy.
                 return mk(
-                    Arc::new(Entry {
-                        stored_at: s.stored_at,
-                        ..clone_entry(s)
-                    }),
+                    Arc::new(s.clone()),
                     ResultType::RefreshHit,
                     "RefreshHit",
                     true,
