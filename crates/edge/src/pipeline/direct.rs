@@ -22,7 +22,7 @@ pub(super) async fn direct(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
 ) -> Reply {
     let req = origin_request(dist, b, cx, false);
     let started = Instant::now();

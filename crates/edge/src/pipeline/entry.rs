@@ -40,7 +40,7 @@ pub(super) fn unreachable_entry(f: &Fetched) -> Entry {
 #[allow(clippy::too_many_arguments)]
 pub(super) fn make_entry(
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
@@ -57,7 +57,7 @@ pub(super) fn make_entry(
 #[allow(clippy::too_many_arguments)]
 pub(super) fn build_entry(
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     status: StatusCode,
     headers: HeaderMap,
     mut body: Bytes,

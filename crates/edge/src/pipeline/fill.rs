@@ -19,15 +19,10 @@ use super::conditional::{serve_entry, serve_entry_with, viewer_range};
 use super::entry::{build_entry, make_entry, unreachable_entry};
 use super::error_page::{error_page, origin_error_response};
 use super::origin_request::{origin_request, send};
-use super::{Ctx, Outcome, OwnedCtx, Reply, Shared, cache_key};
+use super::{Ctx, Outcome, Reply, Shared, cache_key};
 
 /// Cacheable methods: lookup, then fill with collapsing (K-11) or serve.
-pub(super) async fn cached(
-    shared: &Arc<Shared>,
-    dist: &Arc<Dist>,
-    bi: usize,
-    cx: &Ctx<'_>,
-) -> Reply {
+pub(super) async fn cached(shared: &Arc<Shared>, dist: &Arc<Dist>, bi: usize, cx: &Ctx) -> Reply {
     let b = &dist.behaviors[bi];
     let key = cache_key(
         dist,
@@ -62,17 +57,14 @@ pub(super) async fn cached(
     {
         // spec T-10: serve the stale copy at once and revalidate in the background (collapsed
         // with any other refresh of the same key, K-11).
-        let (shared2, dist2, conn2, entry) =
-            (shared.clone(), dist.clone(), cx.conn.clone(), e.clone());
-        let owned = OwnedCtx::from(cx);
+        let (shared2, dist2, cx2, entry) = (shared.clone(), dist.clone(), cx.clone(), e.clone());
         let key2 = key.clone();
         tokio::spawn(async move {
-            let cx = owned.borrow(&conn2);
             let b = &dist2.behaviors[bi];
             let _ = shared2
                 .collapser
                 .run(&key2, || {
-                    fill(&shared2, &dist2, b, &cx, key2.clone(), Some(entry), None)
+                    fill(&shared2, &dist2, b, &cx2, key2.clone(), Some(entry), None)
                 })
                 .await;
         });
@@ -98,7 +90,7 @@ pub(super) async fn cached(
 
 /// Serves what a fill produced, answering `range` (see [`serve_entry_with`]); a waiter's copy
 /// (K-11, logged as Hit) has an age.
-pub(super) fn serve_outcome(o: &Outcome, cx: &Ctx<'_>, range: Option<&str>) -> Reply {
+pub(super) fn serve_outcome(o: &Outcome, cx: &Ctx, range: Option<&str>) -> Reply {
     let mut r = serve_entry_with(&o.entry, cx, o.result, o.detail, range);
     r.upstream_ms = o.upstream_ms;
     if o.result == ResultType::Hit {
@@ -115,7 +107,7 @@ pub(super) async fn collapsed_fill(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     flight: &CacheKey,
     key: &CacheKey,
     stale: Option<Arc<Entry>>,
@@ -158,7 +150,7 @@ pub(super) async fn ranged(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     key: CacheKey,
     want: range::Wanted,
 ) -> Reply {
@@ -203,7 +195,7 @@ pub(super) async fn fill(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     key: CacheKey,
     stale: Option<Arc<Entry>>,
     mut range: Option<range::Wanted>,
@@ -420,7 +412,7 @@ pub(super) async fn partial(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     key: &CacheKey,
     want: range::Wanted,
     f: &Fetched,

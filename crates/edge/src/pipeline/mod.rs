@@ -157,9 +157,12 @@ pub struct Outcome {
     pub upstream_ms: Option<u128>,
 }
 
-/// Per-request facts the steps share.
-struct Ctx<'a> {
-    conn: &'a Conn,
+/// Per-request facts the steps share. It owns what it holds (the connection is two addresses
+/// and a shared handshake), so work that outlives the request, the background refresh of
+/// T-10, takes a clone.
+#[derive(Clone)]
+struct Ctx {
+    conn: Conn,
     method: Method,
     version: Version,
     /// Raw path after D-1.
@@ -174,54 +177,10 @@ struct Ctx<'a> {
     accept_encoding: AcceptEncoding,
 }
 
-impl Ctx<'_> {
+impl Ctx {
     /// The request id as text.
     fn rid(&self) -> &str {
         self.rid.to_str().unwrap_or_default()
-    }
-}
-
-/// A [`Ctx`] without its connection borrow, for work that outlives the request (T-10).
-struct OwnedCtx {
-    method: Method,
-    version: Version,
-    path: String,
-    query: Option<String>,
-    headers: HeaderMap,
-    body: OriginBody,
-    rid: HeaderValue,
-    now: SystemTime,
-    accept_encoding: AcceptEncoding,
-}
-
-impl OwnedCtx {
-    fn from(cx: &Ctx<'_>) -> Self {
-        Self {
-            method: cx.method.clone(),
-            version: cx.version,
-            path: cx.path.clone(),
-            query: cx.query.clone(),
-            headers: cx.headers.clone(),
-            body: cx.body.clone(),
-            rid: cx.rid.clone(),
-            now: cx.now,
-            accept_encoding: cx.accept_encoding,
-        }
-    }
-
-    fn borrow<'a>(&self, conn: &'a Conn) -> Ctx<'a> {
-        Ctx {
-            conn,
-            method: self.method.clone(),
-            version: self.version,
-            path: self.path.clone(),
-            query: self.query.clone(),
-            headers: self.headers.clone(),
-            body: self.body.clone(),
-            rid: self.rid.clone(),
-            now: self.now,
-            accept_encoding: self.accept_encoding,
-        }
     }
 }
 
@@ -433,7 +392,7 @@ where
         parts.uri.query(),
     );
     let cx = Ctx {
-        conn,
+        conn: conn.clone(),
         method: parts.method.clone(),
         version: parts.version,
         path,

@@ -32,7 +32,7 @@ pub(super) const EDGE_ANSWERED: &[&str] = &[
 pub(super) fn origin_request(
     dist: &Dist,
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     cacheable: bool,
 ) -> OriginRequest {
     let mut out = HeaderMap::with_capacity(cx.headers.len() + 6);
