@@ -221,20 +221,17 @@ where
         + path_and_query.len()
         + parts.method.as_str().len()
         + 12;
-    let (reply, body_len) = process(
-        &shared,
-        &dist,
-        &conn,
-        &facts,
-        &parts,
-        body,
+    let head = RequestHead {
+        conn: &conn,
+        facts: &facts,
+        parts: &parts,
         host,
         path_and_query,
         header_bytes,
         now,
-        &rid,
-    )
-    .await;
+        rid: &rid,
+    };
+    let (reply, body_len) = process(&shared, &dist, head, body).await;
     finish(
         &shared,
         &dist,
@@ -249,24 +246,45 @@ where
     )
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The head of a viewer request, borrowed from it, with what its connection knows about it and
+/// what the edge gave it on arrival: everything [`process`] reads before the body.
+#[derive(Clone, Copy)]
+struct RequestHead<'a> {
+    conn: &'a Conn,
+    facts: &'a ViewerFacts,
+    parts: &'a hyper::http::request::Parts,
+    /// The Host header, else the URI's authority (empty when neither is there).
+    host: &'a str,
+    path_and_query: &'a str,
+    /// The size of the head for H-12's limit (and the log's cs-bytes).
+    header_bytes: usize,
+    now: SystemTime,
+    /// the request id.
+    rid: &'a HeaderValue,
+}
+
+/// The steps of spec §1 for one request, top to bottom: the reply, and how many body bytes the
+/// viewer sent (for cs-bytes).
 async fn process<B>(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
-    conn: &Conn,
-    facts: &ViewerFacts,
-    parts: &hyper::http::request::Parts,
+    head: RequestHead<'_>,
     body: B,
-    host: &str,
-    path_and_query: &str,
-    header_bytes: usize,
-    now: SystemTime,
-    rid_value: &HeaderValue,
 ) -> (Reply, usize)
 where
     B: hyper::body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<origin_message::BoxError>,
 {
+    let RequestHead {
+        conn,
+        facts,
+        parts,
+        host,
+        path_and_query,
+        header_bytes,
+        now,
+        rid: rid_value,
+    } = head;
     let rid = rid_value.to_str().unwrap_or_default();
     // spec §1.1: unknown Host → 403; the preview is not an open proxy.
     // Checked under the read lock (no clone on the hit path); written once at start.
