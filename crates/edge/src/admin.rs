@@ -158,7 +158,8 @@ impl Guard {
                 status: 403,
                 code: "ForbiddenHost",
                 message: format!(
-                    "Host {host:?} is not this admin listener (a page served from another name may be reaching it through DNS rebinding); accepted: {}",
+                    "Host {host:?} is not this admin listener (a page served from another name may \
+                     be reaching it through DNS rebinding); accepted: {}",
                     self.hosts.join(", ")
                 ),
             });
@@ -170,7 +171,8 @@ impl Guard {
                     status: 403,
                     code: "ForbiddenOrigin",
                     message: format!(
-                        "Origin {origin:?} is not allowed: the admin API answers no web page; accepted: no Origin header, or {}",
+                        "Origin {origin:?} is not allowed: the admin API answers no web page; \
+                         accepted: no Origin header, or {}",
                         self.origins.join(", ")
                     ),
                 });
@@ -296,7 +298,8 @@ where
                 .collect();
             json_response(
                 StatusCode::OK,
-                &json!({"InvalidationList": {"Marker": "", "MaxItems": 100, "IsTruncated": false, "Quantity": list.len(), "Items": list}}),
+                &json!({"InvalidationList": {"Marker": "", "MaxItems": 100, "IsTruncated": false,
+                    "Quantity": list.len(), "Items": list}}),
             )
         }
         (&Method::GET, p) if p.starts_with("/invalidations/") => {

@@ -457,7 +457,14 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
         };
         if let Some(orp_id) = v.origin_request_policy() {
             let orp = policies.origin_request_policy(orp_id).ok_or_else(|| {
-                Finding::error(format!("{field}.OriginRequestPolicyId"), "NoSuchOriginRequestPolicy", format!("origin request policy {orp_id:?} is neither managed nor given with --policies"))
+                Finding::error(
+                    format!("{field}.OriginRequestPolicyId"),
+                    "NoSuchOriginRequestPolicy",
+                    format!(
+                        "origin request policy {orp_id:?} is neither managed nor given with \
+                         --policies"
+                    ),
+                )
             })?;
             let o = &orp.origin_request_policy_config;
             // K-3: the ORP adds to what the key already forwards.
@@ -593,7 +600,14 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
             policies
                 .response_headers_policy(id)
                 .ok_or_else(|| {
-                    Finding::error(format!("{field}.ResponseHeadersPolicyId"), "NoSuchResponseHeadersPolicy", format!("response headers policy {id:?} is neither managed nor given with --policies"))
+                    Finding::error(
+                        format!("{field}.ResponseHeadersPolicyId"),
+                        "NoSuchResponseHeadersPolicy",
+                        format!(
+                            "response headers policy {id:?} is neither managed nor given with \
+                             --policies"
+                        ),
+                    )
                 })?
                 .response_headers_policy_config
                 .clone(),
@@ -926,8 +940,10 @@ pub(crate) mod tests {
     pub(crate) fn dist(extra: serde_json::Value) -> Dist {
         let mut v = serde_json::json!({
             "CallerReference": "t", "Comment": "", "Enabled": true,
-            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}
         });
         if let (Some(a), serde_json::Value::Object(b)) = (v.as_object_mut(), extra) {
             a.extend(b);
@@ -954,7 +970,8 @@ pub(crate) mod tests {
             serde_json::json!({
                 "Aliases": {"Quantity": 2, "Items": ["www.example.org", "*.cdn.example.org"]},
                 "ViewerCertificate": {
-                    "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/1b2c3d4e-0000-4000-8000-000000000000",
+                    "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/\
+                                          1b2c3d4e-0000-4000-8000-000000000000",
                     "SSLSupportMethod": "sni-only",
                     "MinimumProtocolVersion": "TLSv1.2_2021"
                 }
@@ -1021,7 +1038,8 @@ pub(crate) mod tests {
     #[test]
     fn c1_c7_compression_enablement() {
         let d = dist(
-            serde_json::json!({"DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "Compress": true,
+            serde_json::json!({"DefaultCacheBehavior": {"TargetOriginId": "o",
+                "ViewerProtocolPolicy": "allow-all", "Compress": true,
             "ForwardedValues": {"QueryString": false, "Cookies": {"Forward": "none"}}}}),
         );
         let b = d.default_behavior();
@@ -1030,7 +1048,8 @@ pub(crate) mod tests {
             "C-7: legacy is gzip only"
         );
         let d = dist(
-            serde_json::json!({"DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all", "Compress": true,
+            serde_json::json!({"DefaultCacheBehavior": {"TargetOriginId": "o",
+                "ViewerProtocolPolicy": "allow-all", "Compress": true,
             "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}}),
         );
         assert!(

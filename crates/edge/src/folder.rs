@@ -49,7 +49,8 @@ pub fn content_type(path: &str) -> &'static str {
 
 fn xml_error(status: StatusCode, code: &str, message: &str, key: &str) -> Fetched {
     let body = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><Key>{key}</Key></Error>"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <Error><Code>{code}</Code><Message>{message}</Message><Key>{key}</Key></Error>"
     );
     let mut headers = HeaderMap::new();
     headers.insert(

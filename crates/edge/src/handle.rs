@@ -183,7 +183,8 @@ impl EdgeHandle {
             .clone()
     }
 
-    /// Brings the cache's entry count and weighed size up to date (see [`Store::settle`](crate::store::Store::settle)).
+    /// Brings the cache's entry count and weighed size up to date (see
+    /// [`Store::settle`](crate::store::Store::settle)).
     pub async fn settle(&self) {
         self.shared.store.settle().await;
     }
@@ -212,7 +213,8 @@ impl EdgeHandle {
         let behaviors = self.behavior_stats();
         json!({
             "Behaviors": behaviors,
-            "OriginRequests": self.shared.origin_requests.load(std::sync::atomic::Ordering::Relaxed),
+            "OriginRequests":
+                self.shared.origin_requests.load(std::sync::atomic::Ordering::Relaxed),
             "CacheEntries": self.shared.store.entry_count(),
             "CacheBytes": self.shared.store.weighted_size(),
             "LogRecordsDropped": self.shared.logger.dropped(),

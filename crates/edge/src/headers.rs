@@ -341,13 +341,15 @@ mod tests {
             },
             "SecurityHeadersConfig": {
                 "ContentTypeOptions": {"Override": true},
-                "StrictTransportSecurity": {"Override": false, "AccessControlMaxAgeSec": 63072000, "IncludeSubdomains": true}
+                "StrictTransportSecurity": {"Override": false, "AccessControlMaxAgeSec": 63072000,
+                    "IncludeSubdomains": true}
             },
             "CustomHeadersConfig": {"Quantity": 2, "Items": [
                 {"Header": "X-Custom", "Value": "yes", "Override": false},
                 {"Header": "X-Cache", "Value": "spoof", "Override": true}
             ]},
-            "RemoveHeadersConfig": {"Quantity": 2, "Items": [{"Header": "Server"}, {"Header": "Via"}]},
+            "RemoveHeadersConfig": {"Quantity": 2, "Items": [{"Header": "Server"},
+                {"Header": "Via"}]},
             "ServerTimingHeadersConfig": {"Enabled": true, "SamplingRate": 100}
         }))
         .unwrap();

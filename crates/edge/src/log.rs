@@ -21,7 +21,14 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
 /// spec L-1: the two header lines.
-pub const HEADER: &str = "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len sc-range-start sc-range-end\n";
+pub const HEADER: &str = "#Version: 1.0\n#Fields: date time x-edge-location sc-bytes c-ip \
+                          cs-method cs(Host) cs-uri-stem sc-status cs(Referer) cs(User-Agent) \
+                          cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id \
+                          x-host-header cs-protocol cs-bytes time-taken x-forwarded-for \
+                          ssl-protocol ssl-cipher x-edge-response-result-type cs-protocol-version \
+                          fle-status fle-encrypted-fields c-port time-to-first-byte \
+                          x-edge-detailed-result-type sc-content-type sc-content-len \
+                          sc-range-start sc-range-end\n";
 
 /// One request, as the log and the UI see it. Built on every request, so it shares what it can
 /// (the behavior's label, the POP, the request id) and copies what came off a connection (what

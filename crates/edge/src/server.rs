@@ -503,7 +503,8 @@ impl Backoff {
         if self.current.is_none() {
             let at = addr.map(|a| format!(" on {a}")).unwrap_or_default();
             eprintln!(
-                "preview: cannot accept connections{at}: {e}; retrying every second at most until it works (raise the open-file limit with `ulimit -n` if this persists)"
+                "preview: cannot accept connections{at}: {e}; retrying every second at most until \
+                 it works (raise the open-file limit with `ulimit -n` if this persists)"
             );
         }
         let d = next_backoff(self.current);

@@ -19,7 +19,7 @@ use crate::key::CacheKey;
 use crate::range::Span;
 
 /// A stored response. Immutable once stored; a refresh stores a new `Arc<Entry>`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub status: StatusCode,
     /// The origin's headers, hop-by-hop stripped (viewer-facing rewriting happens per request).

@@ -477,16 +477,16 @@ mod tests {
             ),
             (
                 "content-length body skipped (it looks like a head)",
-                b"POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 20\r\n\r\nGET /x HTTP/1.1\r\n\r\n!GET /2 HTTP/1.1\r\nHost: b\r\n\r\n",
-                vec![
-                    h("POST", &["Host", "Content-Length"]),
-                    h("GET", &["Host"]),
-                ],
+                b"POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 20\r\n\r\nGET /x HTTP/1.1\r\n\r\n\
+                  !GET /2 HTTP/1.1\r\nHost: b\r\n\r\n",
+                vec![h("POST", &["Host", "Content-Length"]), h("GET", &["Host"])],
                 true,
             ),
             (
                 "chunked body with extensions and trailers skipped",
-                b"PUT /p HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5;x=y\r\nHEAD \r\nA\r\n/ HTTP/1.1\r\n0\r\nX-Trailer: t\r\n\r\nDELETE /d HTTP/1.1\r\nX-Last: 1\r\n\r\n",
+                b"PUT /p HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5;x=y\r\n\
+                  HEAD \r\nA\r\n/ HTTP/1.1\r\n0\r\nX-Trailer: t\r\n\r\nDELETE /d HTTP/1.1\r\n\
+                  X-Last: 1\r\n\r\n",
                 vec![
                     h("PUT", &["Host", "Transfer-Encoding"]),
                     h("DELETE", &["X-Last"]),
@@ -507,7 +507,8 @@ mod tests {
             ),
             (
                 "transfer-encoding not ending in chunked",
-                b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\nGET / HTTP/1.1\r\n\r\n",
+                b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n\
+                  GET / HTTP/1.1\r\n\r\n",
                 vec![h("POST", &["Transfer-Encoding"])],
                 false,
             ),
@@ -525,13 +526,15 @@ mod tests {
             ),
             (
                 "a chunk size with a sign",
-                b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nGET /\r\n0\r\n\r\nGET / HTTP/1.1\r\n\r\n",
+                b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nGET /\r\n0\r\n\r\n\
+                  GET / HTTP/1.1\r\n\r\n",
                 vec![h("POST", &["Transfer-Encoding"])],
                 false,
             ),
             (
                 "upgrade stops recording after its head",
-                b"GET / HTTP/1.1\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\nGET / HTTP/1.1\r\n\r\n",
+                b"GET / HTTP/1.1\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n\
+                  GET / HTTP/1.1\r\n\r\n",
                 vec![h("GET", &["Connection", "Upgrade"])],
                 false,
             ),
@@ -570,7 +573,10 @@ mod tests {
     fn take_matches_the_request_hyper_parsed() {
         let heads = Heads::default();
         let mut rec = HeadRecorder::new(heads.clone());
-        rec.feed(b"GET /a HTTP/1.1\r\nHost: a\r\n\r\nPOST /b HTTP/1.1\r\nHost: a\r\nX-Y: 1\r\nContent-Length: 0\r\n\r\n");
+        rec.feed(
+            b"GET /a HTTP/1.1\r\nHost: a\r\n\r\nPOST /b HTTP/1.1\r\nHost: a\r\nX-Y: 1\r\n\
+              Content-Length: 0\r\n\r\n",
+        );
         let mut map = HeaderMap::new();
         map.insert("host", "a".parse().unwrap());
         map.insert("x-y", "1".parse().unwrap());

@@ -265,7 +265,7 @@ pub fn explain(headers: &HeaderMap, settings: TtlSettings, now: SystemTime) -> (
                 },
                 None,
             ) => "stored, revalidated on every request: DefaultTTL 0 applies and \
-                         the response has a validator (spec T-4, T-6)"
+                  the response has a validator (spec T-4, T-6)"
                 .to_string(),
             (Storage::Store { ttl, .. }, Some((n, src))) => {
                 let t = ttl.as_secs();
@@ -587,37 +587,44 @@ mod tests {
             (
                 vec![("cache-control", "max-age=60")],
                 s(0, 86400, 31536000),
-                "stored for 60 s: origin Cache-Control max-age=60, within MinTTL 0 and MaxTTL 31536000 (spec T-4)",
+                "stored for 60 s: origin Cache-Control max-age=60, within MinTTL 0 and MaxTTL \
+                 31536000 (spec T-4)",
             ),
             (
                 vec![("cache-control", "max-age=999")],
                 s(0, 10, 100),
-                "stored for 100 s: origin Cache-Control max-age=999 is above MaxTTL 100, so MaxTTL applies (spec T-4)",
+                "stored for 100 s: origin Cache-Control max-age=999 is above MaxTTL 100, so MaxTTL \
+                 applies (spec T-4)",
             ),
             (
                 vec![("cache-control", "max-age=5")],
                 s(30, 60, 100),
-                "stored for 30 s: origin Cache-Control max-age=5 is below MinTTL 30, so MinTTL applies (spec T-4)",
+                "stored for 30 s: origin Cache-Control max-age=5 is below MinTTL 30, so MinTTL \
+                 applies (spec T-4)",
             ),
             (
                 vec![],
                 s(0, 86400, 31536000),
-                "stored for 86400 s: origin sent no max-age, s-maxage or Expires, so DefaultTTL 86400 applies (spec T-4)",
+                "stored for 86400 s: origin sent no max-age, s-maxage or Expires, so DefaultTTL \
+                 86400 applies (spec T-4)",
             ),
             (
                 vec![],
                 s(100, 50, 200),
-                "stored for 100 s: origin sent no max-age, s-maxage or Expires, and MinTTL 100 is above DefaultTTL 50, so MinTTL applies (spec T-4)",
+                "stored for 100 s: origin sent no max-age, s-maxage or Expires, and MinTTL 100 is \
+                 above DefaultTTL 50, so MinTTL applies (spec T-4)",
             ),
             (
                 vec![("cache-control", "max-age=10, s-maxage=70")],
                 s(0, 5, 1000),
-                "stored for 70 s: origin Cache-Control s-maxage=70 (over max-age=10, spec T-3), within MinTTL 0 and MaxTTL 1000 (spec T-4)",
+                "stored for 70 s: origin Cache-Control s-maxage=70 (over max-age=10, spec T-3), \
+                 within MinTTL 0 and MaxTTL 1000 (spec T-4)",
             ),
             (
                 vec![("expires", &in_100)],
                 s(0, 5, 1000),
-                "stored for 100 s: origin Expires in 100 s, within MinTTL 0 and MaxTTL 1000 (spec T-4)",
+                "stored for 100 s: origin Expires in 100 s, within MinTTL 0 and MaxTTL 1000 (spec \
+                 T-4)",
             ),
             (
                 vec![("cache-control", "no-store")],
@@ -632,42 +639,50 @@ mod tests {
             (
                 vec![("cache-control", "no-cache")],
                 s(0, 5, 50),
-                "not stored: origin sent no-cache without ETag or Last-Modified and MinTTL is 0 (spec T-4, §19-3)",
+                "not stored: origin sent no-cache without ETag or Last-Modified and MinTTL is 0 \
+                 (spec T-4, §19-3)",
             ),
             (
                 vec![("cache-control", "no-cache"), ("etag", "\"a\"")],
                 s(0, 5, 50),
-                "stored, revalidated on every request: origin sent no-cache with a validator and MinTTL is 0 (spec T-4, §19-3)",
+                "stored, revalidated on every request: origin sent no-cache with a validator and \
+                 MinTTL is 0 (spec T-4, §19-3)",
             ),
             (
                 vec![("cache-control", "no-store")],
                 s(20, 50, 100),
-                "stored for 20 s: origin sent no-store, but MinTTL 20 > 0 applies (spec T-4, §19-3)",
+                "stored for 20 s: origin sent no-store, but MinTTL 20 > 0 applies (spec T-4, \
+                 §19-3)",
             ),
             (
                 vec![("cache-control", "private")],
                 s(20, 50, 100),
-                "stored for 20 s: origin sent private, but MinTTL 20 > 0 applies (spec T-4, §19-3)",
+                "stored for 20 s: origin sent private, but MinTTL 20 > 0 applies (spec T-4, \
+                 §19-3)",
             ),
             (
                 vec![("cache-control", "max-age=0")],
                 s(0, 5, 50),
-                "not stored: origin Cache-Control max-age=0 gives TTL 0 and the response has no ETag or Last-Modified to revalidate with (spec T-6)",
+                "not stored: origin Cache-Control max-age=0 gives TTL 0 and the response has no \
+                 ETag or Last-Modified to revalidate with (spec T-6)",
             ),
             (
                 vec![("cache-control", "max-age=0"), ("etag", "\"x\"")],
                 s(0, 5, 50),
-                "stored, revalidated on every request: origin Cache-Control max-age=0 gives TTL 0 and the response has a validator (spec T-6)",
+                "stored, revalidated on every request: origin Cache-Control max-age=0 gives TTL 0 \
+                 and the response has a validator (spec T-6)",
             ),
             (
                 vec![("cache-control", "max-age=600")],
                 s(0, 0, 0),
-                "not stored: MinTTL, DefaultTTL and MaxTTL are all 0, caching is disabled (spec T-6)",
+                "not stored: MinTTL, DefaultTTL and MaxTTL are all 0, caching is disabled (spec \
+                 T-6)",
             ),
             (
                 vec![("expires", "soon")],
                 s(0, 5, 50),
-                "not stored: origin Expires in the past or not a date (spec §19-2) gives TTL 0 and the response has no ETag or Last-Modified to revalidate with (spec T-6)",
+                "not stored: origin Expires in the past or not a date (spec §19-2) gives TTL 0 \
+                 and the response has no ETag or Last-Modified to revalidate with (spec T-6)",
             ),
         ];
         for (headers, settings, want) in cases {

@@ -25,7 +25,8 @@ async fn access_log_is_cloudfront_format_and_goaccess_reads_every_line() {
     let log = dir.path().join("access.log");
     let cfg = config(
         json!({}),
-        json!({"Logging": {"Enabled": true, "IncludeCookies": false, "Bucket": "logs.s3.amazonaws.com", "Prefix": ""}}),
+        json!({"Logging": {"Enabled": true, "IncludeCookies": false,
+            "Bucket": "logs.s3.amazonaws.com", "Prefix": ""}}),
     );
     let l2 = log.clone();
     let e = edge_with(

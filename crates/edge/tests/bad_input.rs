@@ -36,13 +36,22 @@ async fn bad_requests_get_400_494_403_502_and_the_server_keeps_serving() {
         json!({"CachePolicyId": CACHING_DISABLED}),
         json!({
             "Origins": {"Quantity": 3, "Items": [
-                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
-                {"Id": "dead", "DomainName": "dead.example", "ConnectionAttempts": 2, "ConnectionTimeout": 1, "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
-                {"Id": "pages", "DomainName": "bucket.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80,
+                    "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
+                {"Id": "dead", "DomainName": "dead.example", "ConnectionAttempts": 2,
+                    "ConnectionTimeout": 1,
+                    "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                        "OriginProtocolPolicy": "http-only"}},
+                {"Id": "pages", "DomainName": "bucket.s3.amazonaws.com",
+                    "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
             "CacheBehaviors": {"Quantity": 2, "Items": [
-                {"PathPattern": "/errors/*", "TargetOriginId": "pages", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED},
-                {"PathPattern": "/api/*", "TargetOriginId": "dead", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_DISABLED}]},
-            "CustomErrorResponses": {"Quantity": 1, "Items": [{"ErrorCode": 502, "ResponsePagePath": "/errors/502.html", "ResponseCode": "502", "ErrorCachingMinTTL": 0}]}
+                {"PathPattern": "/errors/*", "TargetOriginId": "pages",
+                    "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED},
+                {"PathPattern": "/api/*", "TargetOriginId": "dead",
+                    "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_DISABLED}]},
+            "CustomErrorResponses": {"Quantity": 1, "Items": [{"ErrorCode": 502,
+                "ResponsePagePath": "/errors/502.html", "ResponseCode": "502",
+                "ErrorCachingMinTTL": 0}]}
         }),
     );
     let e = edge_with(

@@ -15,11 +15,18 @@ use serde_json::json;
 #[tokio::test]
 async fn k1_k4_custom_cache_policy_keys_whitelisted_query_only() {
     let o = Origin::start(|s| Scripted::ok(&s.uri).header("cache-control", "max-age=60")).await;
-    let policies = cfconsole_model::PolicySet::from_json(&json!({"CachePolicy": {"Id": "custom-1", "LastModifiedTime": "2024-01-01T00:00:00Z", "CachePolicyConfig": {
-        "Name": "q", "MinTTL": 0, "DefaultTTL": 100, "MaxTTL": 1000,
-        "ParametersInCacheKeyAndForwardedToOrigin": {"EnableAcceptEncodingGzip": false,
-            "HeadersConfig": {"HeaderBehavior": "none"}, "CookiesConfig": {"CookieBehavior": "none"},
-            "QueryStringsConfig": {"QueryStringBehavior": "whitelist", "QueryStrings": {"Quantity": 1, "Items": ["color"]}}}}}}).to_string()).unwrap();
+    let policies = cfconsole_model::PolicySet::from_json(
+        &json!({"CachePolicy": {"Id": "custom-1", "LastModifiedTime": "2024-01-01T00:00:00Z",
+            "CachePolicyConfig": {
+            "Name": "q", "MinTTL": 0, "DefaultTTL": 100, "MaxTTL": 1000,
+            "ParametersInCacheKeyAndForwardedToOrigin": {"EnableAcceptEncodingGzip": false,
+                "HeadersConfig": {"HeaderBehavior": "none"},
+                "CookiesConfig": {"CookieBehavior": "none"},
+                "QueryStringsConfig": {"QueryStringBehavior": "whitelist",
+                    "QueryStrings": {"Quantity": 1, "Items": ["color"]}}}}}})
+        .to_string(),
+    )
+    .unwrap();
     let cfg = config(json!({"CachePolicyId": "custom-1"}), json!({}));
     let e = edge_with(cfg, &[("o1", Override::parse(&o.url()).unwrap())], |c| {
         c.policies = policies
@@ -116,7 +123,8 @@ async fn k12_signed_url_parameters_are_stripped_before_forwarding() {
     let o = Origin::start(|s| Scripted::ok(&s.uri)).await;
     let e = edge(
         config(
-            json!({"CachePolicyId": "4cc15a8a-d715-48a4-82b8-cc0b614638fe", "TrustedKeyGroups": {"Enabled": true, "Quantity": 1, "Items": ["kg1"]}}),
+            json!({"CachePolicyId": "4cc15a8a-d715-48a4-82b8-cc0b614638fe",
+                "TrustedKeyGroups": {"Enabled": true, "Quantity": 1, "Items": ["kg1"]}}),
             json!({}),
         ),
         &o,

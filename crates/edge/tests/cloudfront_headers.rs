@@ -22,17 +22,22 @@ use tokio::net::TcpStream;
 fn orp(id: &str, headers: &[&str]) -> Value {
     json!({"OriginRequestPolicy": {"Id": id, "LastModifiedTime": "2024-01-01T00:00:00Z",
         "OriginRequestPolicyConfig": {"Name": id,
-            "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": {"Quantity": headers.len(), "Items": headers}},
-            "CookiesConfig": {"CookieBehavior": "none"}, "QueryStringsConfig": {"QueryStringBehavior": "none"}}}})
+            "HeadersConfig": {"HeaderBehavior": "whitelist",
+                "Headers": {"Quantity": headers.len(), "Items": headers}},
+            "CookiesConfig": {"CookieBehavior": "none"},
+            "QueryStringsConfig": {"QueryStringBehavior": "none"}}}})
 }
 
 /// A cache policy `id` whose key holds `headers` (K-6).
 fn cache_policy(id: &str, headers: &[&str]) -> Value {
-    json!({"CachePolicy": {"Id": id, "LastModifiedTime": "2024-01-01T00:00:00Z", "CachePolicyConfig": {
+    json!({"CachePolicy": {"Id": id, "LastModifiedTime": "2024-01-01T00:00:00Z",
+        "CachePolicyConfig": {
         "Name": id, "MinTTL": 0, "DefaultTTL": 100, "MaxTTL": 1000,
         "ParametersInCacheKeyAndForwardedToOrigin": {"EnableAcceptEncodingGzip": false,
-            "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": {"Quantity": headers.len(), "Items": headers}},
-            "CookiesConfig": {"CookieBehavior": "none"}, "QueryStringsConfig": {"QueryStringBehavior": "none"}}}}})
+            "HeadersConfig": {"HeaderBehavior": "whitelist",
+                "Headers": {"Quantity": headers.len(), "Items": headers}},
+            "CookiesConfig": {"CookieBehavior": "none"},
+            "QueryStringsConfig": {"QueryStringBehavior": "none"}}}}})
 }
 
 fn policies(list: Vec<Value>) -> PolicySet {
@@ -68,7 +73,8 @@ async fn h9_orp_headers_reach_the_origin_with_order_count_and_geo_stand_ins() {
     // split by another header.
     let req = format!(
         "GET /a HTTP/1.1\r\nHost: {DOMAIN}\r\nX-Dup: 1\r\nUser-Agent: t/1\r\naccept: */*\r\n\
-         CloudFront-Viewer-City: Lyon\r\nCloudFront-Viewer-Time-Zone: Europe/Paris\r\nx-dup: 2\r\n\r\n\
+         CloudFront-Viewer-City: Lyon\r\nCloudFront-Viewer-Time-Zone: Europe/Paris\r\n\
+         x-dup: 2\r\n\r\n\
          GET /b HTTP/1.1\r\nX-First: 1\r\nHost: {DOMAIN}\r\nConnection: close\r\n\r\n"
     );
     let resp = raw(e.edge.http_addr.unwrap(), req.as_bytes()).await;

@@ -28,11 +28,14 @@ async fn k2_unresolved_policy_refuses_start_naming_behavior_and_id() {
 #[tokio::test]
 async fn k6_a_used_custom_cache_policy_keying_an_orp_only_header_refuses_start() {
     let policy = |id: &str, header: &str| {
-        json!({"CachePolicy": {"Id": id, "LastModifiedTime": "2024-01-01T00:00:00Z", "CachePolicyConfig": {
+        json!({"CachePolicy": {"Id": id, "LastModifiedTime": "2024-01-01T00:00:00Z",
+            "CachePolicyConfig": {
             "Name": id, "MinTTL": 0, "DefaultTTL": 100, "MaxTTL": 1000,
             "ParametersInCacheKeyAndForwardedToOrigin": {"EnableAcceptEncodingGzip": false,
-                "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": {"Quantity": 1, "Items": [header]}},
-                "CookiesConfig": {"CookieBehavior": "none"}, "QueryStringsConfig": {"QueryStringBehavior": "none"}}}}})
+                "HeadersConfig": {"HeaderBehavior": "whitelist",
+                    "Headers": {"Quantity": 1, "Items": [header]}},
+                "CookiesConfig": {"CookieBehavior": "none"},
+                "QueryStringsConfig": {"QueryStringBehavior": "none"}}}}})
         .to_string()
     };
     let mut policies =

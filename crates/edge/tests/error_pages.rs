@@ -13,7 +13,15 @@ use serde_json::json;
 #[tokio::test]
 async fn e3_e4_404_is_error_cached_for_error_caching_min_ttl() {
     let o = Origin::start(|_| Scripted::status(404, "missing")).await;
-    let e = edge(config(json!({}), json!({"CustomErrorResponses": {"Quantity": 1, "Items": [{"ErrorCode": 404, "ErrorCachingMinTTL": 30}]}})), &o).await;
+    let e = edge(
+        config(
+            json!({}),
+            json!({"CustomErrorResponses": {"Quantity": 1,
+                "Items": [{"ErrorCode": 404, "ErrorCachingMinTTL": 30}]}}),
+        ),
+        &o,
+    )
+    .await;
     let r = e.get("/gone").await;
     assert_eq!((r.status, r.x_cache()), (404, "Error from cloudfront"));
     e.advance(29);
@@ -36,11 +44,17 @@ async fn e6_e8_custom_error_page_fetched_through_its_own_behavior() {
         json!({}),
         json!({
             "Origins": {"Quantity": 2, "Items": [
-                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
-                {"Id": "pages", "DomainName": "p.example", "OriginPath": "/static", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
+                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80,
+                    "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
+                {"Id": "pages", "DomainName": "p.example", "OriginPath": "/static",
+                    "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                        "OriginProtocolPolicy": "http-only"}}]},
             "CacheBehaviors": {"Quantity": 1, "Items": [
-                {"PathPattern": "/errors/*", "TargetOriginId": "pages", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED}]},
-            "CustomErrorResponses": {"Quantity": 1, "Items": [{"ErrorCode": 500, "ResponsePagePath": "/errors/500.html", "ResponseCode": "200", "ErrorCachingMinTTL": 5}]}
+                {"PathPattern": "/errors/*", "TargetOriginId": "pages",
+                    "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED}]},
+            "CustomErrorResponses": {"Quantity": 1, "Items": [{"ErrorCode": 500,
+                "ResponsePagePath": "/errors/500.html", "ResponseCode": "200",
+                "ErrorCachingMinTTL": 5}]}
         }),
     );
     let e = edge_with(

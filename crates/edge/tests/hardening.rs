@@ -62,7 +62,9 @@ impl hyper::body::Body for Counting {
     }
 }
 
-const ALL_METHODS: &str = r#"{"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"], "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}"#;
+const ALL_METHODS: &str = r#"{"Quantity": 7,
+    "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+    "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}"#;
 
 /// Behaviors that refuse before the body matters, and one that forwards it.
 async fn body_edge(origin: &Origin) -> TestEdge {
@@ -70,9 +72,14 @@ async fn body_edge(origin: &Origin) -> TestEdge {
     let cfg = config(
         json!({"CachePolicyId": CACHING_DISABLED}),
         json!({"CacheBehaviors": {"Quantity": 3, "Items": [
-            {"PathPattern": "/redirect/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "redirect-to-https", "CachePolicyId": CACHING_DISABLED, "AllowedMethods": all},
-            {"PathPattern": "/secure/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "https-only", "CachePolicyId": CACHING_DISABLED, "AllowedMethods": all},
-            {"PathPattern": "/api/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_DISABLED, "AllowedMethods": all}]}}),
+            {"PathPattern": "/redirect/*", "TargetOriginId": "o1",
+                "ViewerProtocolPolicy": "redirect-to-https", "CachePolicyId": CACHING_DISABLED,
+                "AllowedMethods": all},
+            {"PathPattern": "/secure/*", "TargetOriginId": "o1",
+                "ViewerProtocolPolicy": "https-only", "CachePolicyId": CACHING_DISABLED,
+                "AllowedMethods": all},
+            {"PathPattern": "/api/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all",
+                "CachePolicyId": CACHING_DISABLED, "AllowedMethods": all}]}}),
     );
     edge_with(
         cfg,
@@ -356,11 +363,13 @@ async fn edge_to(
     let cfg = config(
         json!({"CachePolicyId": CACHING_DISABLED}),
         json!({"Origins": {"Quantity": 1, "Items": [{"Id": "o1", "DomainName": "origin.example",
-            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "match-viewer",
+            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                "OriginProtocolPolicy": "match-viewer",
                 "OriginReadTimeout": 2, "OriginKeepaliveTimeout": 5},
             "ConnectionAttempts": attempts, "ConnectionTimeout": 2}]},
             "CacheBehaviors": {"Quantity": 1, "Items": [
-            {"PathPattern": "/api/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_DISABLED, "AllowedMethods": all}]}}),
+            {"PathPattern": "/api/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all",
+                "CachePolicyId": CACHING_DISABLED, "AllowedMethods": all}]}}),
     );
     edge_with(cfg, &[("o1", Override::parse(url).unwrap())], tweak).await
 }
@@ -649,7 +658,10 @@ async fn the_admin_api_refuses_what_a_web_page_could_send() {
     );
     let (st, v) = admin_raw(
         &e,
-        &format!("PUT /config HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 2\r\n"),
+        &format!(
+            "PUT /config HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 2\r\n"
+        ),
         "{}",
     )
     .await;
@@ -669,7 +681,8 @@ async fn the_admin_api_refuses_what_a_web_page_could_send() {
         &post(
             &format!("localhost:{port}"),
             &format!(
-                "Content-Type: application/json; charset=utf-8\r\nOrigin: http://localhost:{port}\r\n"
+                "Content-Type: application/json; charset=utf-8\r\n\
+                 Origin: http://localhost:{port}\r\n"
             ),
         ),
         batch,
@@ -701,7 +714,8 @@ async fn an_admin_body_over_1_mib_gets_413_unread() {
     let (st, v) = admin_raw(
         &e,
         &format!(
-            "PUT /config HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
+            "PUT /config HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\n",
             512 * 1024 * 1024
         ),
         "",
@@ -718,7 +732,8 @@ async fn an_admin_body_over_1_mib_gets_413_unread() {
     let (st, v) = admin_raw(
         &e,
         &format!(
-            "PUT /config HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+            "PUT /config HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+             Transfer-Encoding: chunked\r\n"
         ),
         &body,
     )

@@ -21,9 +21,12 @@ async fn h1_h3_h7_o1_origin_request_headers_and_path() {
     .await;
     let cfg = config(
         json!({}),
-        json!({"Origins": {"Quantity": 1, "Items": [{"Id": "o1", "DomainName": "origin.example", "OriginPath": "/prod",
-        "CustomHeaders": {"Quantity": 1, "Items": [{"HeaderName": "X-Secret", "HeaderValue": "s3cr3t"}]},
-        "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]}}),
+        json!({"Origins": {"Quantity": 1, "Items": [{"Id": "o1", "DomainName": "origin.example",
+            "OriginPath": "/prod",
+            "CustomHeaders": {"Quantity": 1,
+                "Items": [{"HeaderName": "X-Secret", "HeaderValue": "s3cr3t"}]},
+            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                "OriginProtocolPolicy": "http-only"}}]}}),
     );
     let e = edge(cfg, &o).await;
     let r = e

@@ -15,12 +15,17 @@ async fn f2_f3_failover_to_secondary_for_get_only() {
     let secondary = Origin::start(|_| Scripted::ok("secondary")).await;
     let cfg = config(
         json!({"TargetOriginId": "g", "CachePolicyId": CACHING_DISABLED,
-        "AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"], "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}),
+        "AllowedMethods": {"Quantity": 7,
+            "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+            "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}),
         json!({
             "Origins": {"Quantity": 2, "Items": [
-                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
-                {"Id": "o2", "DomainName": "b.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
-            "OriginGroups": {"Quantity": 1, "Items": [{"Id": "g", "FailoverCriteria": {"StatusCodes": {"Quantity": 2, "Items": [500, 503]}},
+                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80,
+                    "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
+                {"Id": "o2", "DomainName": "b.example", "CustomOriginConfig": {"HTTPPort": 80,
+                    "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
+            "OriginGroups": {"Quantity": 1, "Items": [{"Id": "g",
+                "FailoverCriteria": {"StatusCodes": {"Quantity": 2, "Items": [500, 503]}},
                 "Members": {"Quantity": 2, "Items": [{"OriginId": "o1"}, {"OriginId": "o2"}]}}]}
         }),
     );
@@ -38,8 +43,10 @@ fn group_config(default: Value, codes: &[u16], extra: Value) -> Value {
         default,
         json!({
             "Origins": {"Quantity": 2, "Items": [
-                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
-                {"Id": "o2", "DomainName": "b.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
+                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80,
+                    "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
+                {"Id": "o2", "DomainName": "b.example", "CustomOriginConfig": {"HTTPPort": 80,
+                    "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
             "OriginGroups": {"Quantity": 1, "Items": [{"Id": "g",
                 "FailoverCriteria": {"StatusCodes": {"Quantity": codes.len(), "Items": codes}},
                 "Members": {"Quantity": 2, "Items": [{"OriginId": "o1"}, {"OriginId": "o2"}]}}]}
@@ -136,10 +143,13 @@ async fn f6_e11_custom_pages_for_unlisted_primary_errors_and_secondary_errors() 
         &[503],
         json!({
             "CacheBehaviors": {"Quantity": 1, "Items": [
-                {"PathPattern": "/errors/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED}]},
+                {"PathPattern": "/errors/*", "TargetOriginId": "o1",
+                    "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED}]},
             "CustomErrorResponses": {"Quantity": 2, "Items": [
-                {"ErrorCode": 404, "ResponsePagePath": "/errors/404.html", "ResponseCode": "404", "ErrorCachingMinTTL": 5},
-                {"ErrorCode": 500, "ResponsePagePath": "/errors/500.html", "ResponseCode": "500", "ErrorCachingMinTTL": 5}]}
+                {"ErrorCode": 404, "ResponsePagePath": "/errors/404.html", "ResponseCode": "404",
+                    "ErrorCachingMinTTL": 5},
+                {"ErrorCode": 500, "ResponsePagePath": "/errors/500.html", "ResponseCode": "500",
+                    "ErrorCachingMinTTL": 5}]}
         }),
     );
     let e = edge2(cfg, &primary, &secondary).await;

@@ -140,7 +140,8 @@ async fn untrusted_self_signed_origin_is_502_and_the_edge_keeps_serving() {
         );
         let mut items = c["Origins"]["Items"].as_array().unwrap().clone();
         items.push(json!({"Id": "o2", "DomainName": "origin2.example",
-            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"},
+            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                "OriginProtocolPolicy": "http-only"},
             "ConnectionAttempts": 1, "ConnectionTimeout": 1}));
         c["Origins"] = json!({"Quantity": 2, "Items": items});
         c

@@ -44,10 +44,12 @@ async fn o4_o5_slow_origin_504_and_server_keeps_serving() {
 async fn slow_origin_edge(url: &str) -> TestEdge {
     let cfg = config(
         json!({"CachePolicyId": CACHING_DISABLED,
-            "AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+            "AllowedMethods": {"Quantity": 7,
+                "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
                 "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}),
         json!({"Origins": {"Quantity": 1, "Items": [{"Id": "o1", "DomainName": "origin.example",
-            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only",
+            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                "OriginProtocolPolicy": "http-only",
                 "OriginReadTimeout": 1, "OriginKeepaliveTimeout": 5},
             "ConnectionAttempts": 2, "ConnectionTimeout": 10}]}}),
     );

@@ -30,14 +30,18 @@ async fn start(dir: &tempfile::TempDir, https: bool) -> TestEdge {
     let cfg = config(
         json!({}),
         json!({
-            "Origins": {"Quantity": 1, "Items": [{"Id": "o1", "DomainName": "bucket.s3.amazonaws.com",
+            "Origins": {"Quantity": 1, "Items": [{"Id": "o1",
+                "DomainName": "bucket.s3.amazonaws.com",
                 "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
             "CacheBehaviors": {"Quantity": 2, "Items": [
-                {"PathPattern": "/api/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "redirect-to-https",
+                {"PathPattern": "/api/*", "TargetOriginId": "o1",
+                    "ViewerProtocolPolicy": "redirect-to-https",
                     "CachePolicyId": CACHING_DISABLED},
-                {"PathPattern": "/images/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all",
+                {"PathPattern": "/images/*", "TargetOriginId": "o1",
+                    "ViewerProtocolPolicy": "allow-all",
                     "CachePolicyId": CACHING_OPTIMIZED, "Compress": true}]},
-            "Restrictions": {"GeoRestriction": {"RestrictionType": "blacklist", "Quantity": 1, "Items": ["FR"]}}
+            "Restrictions": {"GeoRestriction": {"RestrictionType": "blacklist", "Quantity": 1,
+                "Items": ["FR"]}}
         }),
     );
     edge_with(

@@ -62,7 +62,10 @@ proptest! {
     /// spec G-1..G-3: any header text parses without a panic; a satisfiable range lies within
     /// the object, and the canonical form sent to the origin (G-2) reads back the same.
     #[test]
-    fn range_parse_is_total_and_in_bounds(h in header_bytes(RANGE_WORDS), len in prop_oneof![0u64..64, any::<u64>()]) {
+    fn range_parse_is_total_and_in_bounds(
+        h in header_bytes(RANGE_WORDS),
+        len in prop_oneof![0u64..64, any::<u64>()],
+    ) {
         let text = String::from_utf8_lossy(&h);
         match range::parse(&text, len) {
             Range::Satisfiable(s, e) => prop_assert!(s <= e && e < len, "{text:?} {len}: {s}-{e}"),
@@ -102,7 +105,9 @@ proptest! {
         cr in prop_oneof![
             header_bytes(RANGE_WORDS).prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
             (0u64..100, 0u64..100, prop::option::of(0u64..120))
-                .prop_map(|(a, b, t)| format!("bytes {a}-{b}/{}", t.map_or("*".into(), |t| t.to_string()))),
+                .prop_map(|(a, b, t)| {
+                    format!("bytes {a}-{b}/{}", t.map_or("*".into(), |t| t.to_string()))
+                }),
         ],
         want in prop_oneof![
             (0u64..100, 0u64..100).prop_map(|(a, b)| Wanted::FromTo(a.min(b), a.max(b))),
@@ -131,7 +136,9 @@ proptest! {
     /// spec G-1: a range cut from a cached span lies within that span.
     #[test]
     fn span_covers_within_bounds(
-        (total, start, end) in (1u64..200).prop_flat_map(|t| (Just(t), 0..t)).prop_flat_map(|(t, s)| (Just(t), Just(s), s..t)),
+        (total, start, end) in (1u64..200)
+            .prop_flat_map(|t| (Just(t), 0..t))
+            .prop_flat_map(|(t, s)| (Just(t), Just(s), s..t)),
         want in prop_oneof![
             (0u64..250, 0u64..250).prop_map(|(a, b)| Wanted::FromTo(a.min(b), a.max(b))),
             (0u64..250).prop_map(Wanted::From),
@@ -230,7 +237,11 @@ proptest! {
         cc in header_bytes(CC_WORDS),
         last_modified in prop::option::of(http_date_near(start_time())),
         now in now_strategy(),
-        (min, default, max) in (prop::option::of(any::<i64>()), prop::option::of(any::<i64>()), prop::option::of(any::<i64>())),
+        (min, default, max) in (
+            prop::option::of(any::<i64>()),
+            prop::option::of(any::<i64>()),
+            prop::option::of(any::<i64>()),
+        ),
         status in prop::sample::select(vec![200u16, 301, 307, 400, 403, 404, 416, 500, 503]),
     ) {
         let mut pairs: Vec<(&'static str, &[u8])> = vec![
@@ -583,7 +594,10 @@ proptest! {
         for (method, names) in expected {
             let mut map = HeaderMap::new();
             for n in &names {
-                map.append(HeaderName::from_bytes(n.as_bytes()).unwrap(), HeaderValue::from_static("v"));
+                map.append(
+                    HeaderName::from_bytes(n.as_bytes()).unwrap(),
+                    HeaderValue::from_static("v"),
+                );
             }
             let got = heads.take(&Method::from_bytes(method.as_bytes()).unwrap(), &map);
             let got: Option<Vec<String>> = got.map(|v| v.iter().map(|s| s.to_string()).collect());

@@ -360,7 +360,8 @@ async fn r6_viewer_conditionals_reach_the_origin_only_for_requests_that_cannot_b
     let o = Origin::start(|_| Scripted::ok("r6").header("cache-control", "max-age=60")).await;
     let e = edge(
         config(
-            json!({"AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+            json!({"AllowedMethods": {"Quantity": 7,
+                "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
                 "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}),
             json!({}),
         ),

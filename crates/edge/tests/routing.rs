@@ -11,7 +11,8 @@ use cfconsole_edge::Override;
 use common::*;
 use serde_json::{Value, json};
 
-const ALL_METHODS: &str = r#"{"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+const ALL_METHODS: &str = r#"{"Quantity": 7,
+    "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
     "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}"#;
 
 fn all_methods() -> Value {
@@ -26,11 +27,15 @@ async fn p1_p11_first_matching_behavior_routes_to_its_origin() {
         json!({}),
         json!({
             "Origins": {"Quantity": 2, "Items": [
-                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
-                {"Id": "o2", "DomainName": "b.example", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
+                {"Id": "o1", "DomainName": "a.example", "CustomOriginConfig": {"HTTPPort": 80,
+                    "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}},
+                {"Id": "o2", "DomainName": "b.example", "CustomOriginConfig": {"HTTPPort": 80,
+                    "HTTPSPort": 443, "OriginProtocolPolicy": "http-only"}}]},
             "CacheBehaviors": {"Quantity": 2, "Items": [
-                {"PathPattern": "images/*", "TargetOriginId": "o2", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED},
-                {"PathPattern": "images/*.jpg", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED}]}
+                {"PathPattern": "images/*", "TargetOriginId": "o2",
+                    "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED},
+                {"PathPattern": "images/*.jpg", "TargetOriginId": "o1",
+                    "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED}]}
         }),
     );
     let e = edge2(cfg, &a, &b).await;
@@ -54,7 +59,10 @@ async fn stats_count_entries_at_once_and_survive_a_swap_by_path_pattern() {
     let behaviors = |patterns: &[&str]| {
         let items: Vec<_> = patterns
             .iter()
-            .map(|p| json!({"PathPattern": p, "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED}))
+            .map(|p| {
+                json!({"PathPattern": p, "TargetOriginId": "o1",
+                    "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_OPTIMIZED})
+            })
             .collect();
         config(
             json!({}),
@@ -128,11 +136,13 @@ async fn s9_geo_s11_disabled_and_unknown_host() {
     let o = Origin::start(|_| Scripted::ok("x")).await;
     let cfg = config(
         json!({}),
-        json!({"Restrictions": {"GeoRestriction": {"RestrictionType": "blacklist", "Quantity": 1, "Items": ["FR"]}},
+        json!({"Restrictions": {"GeoRestriction": {"RestrictionType": "blacklist", "Quantity": 1,
+            "Items": ["FR"]}},
         "Aliases": {"Quantity": 1, "Items": ["*.example.com"]},
         // An alias needs a certificate that covers it (S-3, S-4).
         "ViewerCertificate": {
-            "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/1b2c3d4e-0000-4000-8000-000000000000",
+            "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/\
+                                  1b2c3d4e-0000-4000-8000-000000000000",
             "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"}}),
     );
     let e = edge_with(

@@ -17,10 +17,12 @@ async fn v2_redirect_301_for_get_307_for_post_and_v1_https_only_403() {
     let o = Origin::start(|_| Scripted::ok("x")).await;
     let cfg = config(
         json!({"ViewerProtocolPolicy": "redirect-to-https",
-        "AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+        "AllowedMethods": {"Quantity": 7,
+            "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
             "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}),
         json!({"CacheBehaviors": {"Quantity": 1, "Items": [
-            {"PathPattern": "/secure/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "https-only", "CachePolicyId": CACHING_OPTIMIZED}]}}),
+            {"PathPattern": "/secure/*", "TargetOriginId": "o1",
+                "ViewerProtocolPolicy": "https-only", "CachePolicyId": CACHING_OPTIMIZED}]}}),
     );
     let e = edge_with(cfg, &[("o1", Override::parse(&o.url()).unwrap())], |c| {
         c.https_listen = Some("127.0.0.1:0".parse().unwrap())
@@ -143,9 +145,11 @@ async fn m4_disallowed_method_403_m5_post_always_forwarded() {
     let cfg = config(
         json!({}),
         json!({"CacheBehaviors": {"Quantity": 1, "Items": [
-        {"PathPattern": "/api/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all", "CachePolicyId": CACHING_DISABLED,
-         "AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
-            "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}]}}),
+        {"PathPattern": "/api/*", "TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all",
+            "CachePolicyId": CACHING_DISABLED,
+            "AllowedMethods": {"Quantity": 7,
+                "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+                "CachedMethods": {"Quantity": 2, "Items": ["GET","HEAD"]}}}]}}),
     );
     let e = edge(cfg, &o).await;
     let r = e.req("POST", "/page", &[], "x").await;

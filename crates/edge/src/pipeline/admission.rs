@@ -94,7 +94,8 @@ pub(super) fn redirect(
     let mut reply = Reply::edge(EdgeError::BadRequest, rid);
     reply.status = status;
     reply.body = Bytes::from(format!(
-        "<html>\n<head><title>{status}</title></head>\n<body>\n<center><h1>{status}</h1></center>\n<hr><center>CloudFront</center>\n</body>\n</html>\n"
+        "<html>\n<head><title>{status}</title></head>\n<body>\n<center><h1>{status}</h1></center>\n\
+         <hr><center>CloudFront</center>\n</body>\n</html>\n"
     ));
     if let Ok(v) = HeaderValue::from_str(&location) {
         reply.headers.insert(header::LOCATION, v);

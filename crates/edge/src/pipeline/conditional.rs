@@ -15,17 +15,12 @@ use super::{Ctx, Reply};
 
 /// Serves a stored (or just fetched) object: viewer conditionals, ranges (G-1…G-5) and
 /// HEAD (G-7).
-pub(super) fn serve_entry(
-    e: &Entry,
-    cx: &Ctx<'_>,
-    result: ResultType,
-    detail: &'static str,
-) -> Reply {
+pub(super) fn serve_entry(e: &Entry, cx: &Ctx, result: ResultType, detail: &'static str) -> Reply {
     serve_entry_with(e, cx, result, detail, viewer_range(cx))
 }
 
 /// The viewer's `Range` header, when it is text.
-pub(super) fn viewer_range<'a>(cx: &'a Ctx<'_>) -> Option<&'a str> {
+pub(super) fn viewer_range(cx: &Ctx) -> Option<&str> {
     cx.headers.get(header::RANGE).and_then(|v| v.to_str().ok())
 }
 
@@ -33,7 +28,7 @@ pub(super) fn viewer_range<'a>(cx: &'a Ctx<'_>) -> Option<&'a str> {
 /// whole (spec G-2: the viewer whose range the origin ignored gets the full 200).
 pub(super) fn serve_entry_with(
     e: &Entry,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     result: ResultType,
     detail: &'static str,
     range: Option<&str>,
@@ -179,7 +174,7 @@ mod tests {
     use hyper::header::HeaderValue;
     use hyper::{HeaderMap, Method, StatusCode};
 
-    use super::super::testing::{conn, ctx, entry, headers};
+    use super::super::testing::{ctx, entry, headers};
     use super::*;
 
     const ETAG: &str = "\"abc\"";
@@ -348,22 +343,21 @@ mod tests {
 
     #[test]
     fn r6_matching_conditional_on_a_hit_is_a_304_from_the_edge() {
-        let c = conn();
         let e = validated();
         for method in [Method::GET, Method::HEAD] {
-            let cx = ctx(&c, method.clone(), &[("if-none-match", ETAG)]);
+            let cx = ctx(method.clone(), &[("if-none-match", ETAG)]);
             let r = serve_entry(&e, &cx, ResultType::Hit, "Hit");
             assert_eq!(r.status, StatusCode::NOT_MODIFIED, "{method}");
         }
         // Only GET and HEAD are answered with 304; an error entry never is.
-        let cx = ctx(&c, Method::OPTIONS, &[("if-none-match", ETAG)]);
+        let cx = ctx(Method::OPTIONS, &[("if-none-match", ETAG)]);
         assert_eq!(
             serve_entry(&e, &cx, ResultType::Hit, "Hit").status,
             StatusCode::OK
         );
         let mut error = validated();
         error.error = true;
-        let cx = ctx(&c, Method::GET, &[("if-none-match", ETAG)]);
+        let cx = ctx(Method::GET, &[("if-none-match", ETAG)]);
         assert_eq!(
             serve_entry(&error, &cx, ResultType::Error, "Error").status,
             StatusCode::OK
@@ -372,8 +366,7 @@ mod tests {
 
     #[test]
     fn g1_range_is_cut_from_the_whole_object() {
-        let c = conn();
-        let cx = ctx(&c, Method::GET, &[("range", "bytes=2-4")]);
+        let cx = ctx(Method::GET, &[("range", "bytes=2-4")]);
         let r = serve_entry(&validated(), &cx, ResultType::Hit, "Hit");
         assert_eq!(r.status, StatusCode::PARTIAL_CONTENT);
         assert_eq!(&r.body[..], b"234");
@@ -386,9 +379,7 @@ mod tests {
 
     #[test]
     fn g1_if_range_mismatch_serves_the_full_200() {
-        let c = conn();
         let cx = ctx(
-            &c,
             Method::GET,
             &[("range", "bytes=2-4"), ("if-range", "\"other\"")],
         );
@@ -396,19 +387,14 @@ mod tests {
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(&r.body[..], b"0123456789");
         assert_eq!(r.range, None);
-        let cx = ctx(
-            &c,
-            Method::GET,
-            &[("range", "bytes=2-4"), ("if-range", ETAG)],
-        );
+        let cx = ctx(Method::GET, &[("range", "bytes=2-4"), ("if-range", ETAG)]);
         let r = serve_entry(&validated(), &cx, ResultType::Hit, "Hit");
         assert_eq!(r.status, StatusCode::PARTIAL_CONTENT);
     }
 
     #[test]
     fn g3_invalid_range_serves_the_full_200() {
-        let c = conn();
-        let cx = ctx(&c, Method::GET, &[("range", "bytes=5-6,1-2")]);
+        let cx = ctx(Method::GET, &[("range", "bytes=5-6,1-2")]);
         let r = serve_entry(&validated(), &cx, ResultType::Hit, "Hit");
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.body.len(), 10);
@@ -416,8 +402,7 @@ mod tests {
 
     #[test]
     fn g5_unsatisfiable_range_is_a_416_error() {
-        let c = conn();
-        let cx = ctx(&c, Method::GET, &[("range", "bytes=20-30")]);
+        let cx = ctx(Method::GET, &[("range", "bytes=20-30")]);
         let r = serve_entry(&validated(), &cx, ResultType::Hit, "Hit");
         assert_eq!(r.status, StatusCode::RANGE_NOT_SATISFIABLE);
         assert!(r.body.is_empty());
@@ -432,8 +417,7 @@ mod tests {
     #[test]
     fn g2_serve_entry_with_none_answers_whole() {
         // The viewer whose range the origin ignored gets the full 200.
-        let c = conn();
-        let cx = ctx(&c, Method::GET, &[("range", "bytes=2-4")]);
+        let cx = ctx(Method::GET, &[("range", "bytes=2-4")]);
         assert_eq!(viewer_range(&cx), Some("bytes=2-4"));
         let r = serve_entry_with(&validated(), &cx, ResultType::Miss, "Miss", None);
         assert_eq!(r.status, StatusCode::OK);
@@ -442,7 +426,6 @@ mod tests {
 
     #[test]
     fn g1_range_entry_answers_the_bytes_it_holds() {
-        let c = conn();
         let mut e = entry(&[("etag", ETAG), ("content-range", "bytes 10-19/100")]);
         e.status = StatusCode::PARTIAL_CONTENT;
         e.range = Some(range::Span {
@@ -450,7 +433,7 @@ mod tests {
             end: 19,
             total: 100,
         });
-        let cx = ctx(&c, Method::GET, &[("range", "bytes=12-14")]);
+        let cx = ctx(Method::GET, &[("range", "bytes=12-14")]);
         let r = serve_entry(&e, &cx, ResultType::Hit, "Hit");
         assert_eq!(r.status, StatusCode::PARTIAL_CONTENT);
         assert_eq!(&r.body[..], b"234");
@@ -461,7 +444,6 @@ mod tests {
         assert_eq!(r.range, Some((12, 14)));
         // R-6 (decision): validators match a cached range like the whole object.
         let cx = ctx(
-            &c,
             Method::GET,
             &[("range", "bytes=12-14"), ("if-none-match", ETAG)],
         );

@@ -36,30 +36,11 @@ pub(super) fn unreachable_entry(f: &Fetched) -> Entry {
     }
 }
 
-pub(super) fn clone_entry(s: &Entry) -> Entry {
-    Entry {
-        status: s.status,
-        headers: s.headers.clone(),
-        body: s.body.clone(),
-        stored_at: s.stored_at,
-        ttl: s.ttl,
-        revalidate: s.revalidate,
-        stale_if_error: s.stale_if_error,
-        stale_while_revalidate: s.stale_while_revalidate,
-        error: s.error,
-        path: s.path.clone(),
-        query: s.query.clone(),
-        behavior: s.behavior.clone(),
-        vary_star: s.vary_star,
-        range: s.range,
-    }
-}
-
 /// Builds the entry to serve/store: hop-by-hop stripped, compressed when allowed (§11).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn make_entry(
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
@@ -76,7 +57,7 @@ pub(super) fn make_entry(
 #[allow(clippy::too_many_arguments)]
 pub(super) fn build_entry(
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     status: StatusCode,
     headers: HeaderMap,
     mut body: Bytes,

@@ -25,7 +25,7 @@ pub(super) async fn origin_error_response(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
     err: EdgeError,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     now: SystemTime,
 ) -> (StatusCode, HeaderMap, Bytes) {
     let status = err.status();

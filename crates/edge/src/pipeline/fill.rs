@@ -16,18 +16,13 @@ use crate::store::Entry;
 use crate::ttl::{self, Storage};
 
 use super::conditional::{serve_entry, serve_entry_with, viewer_range};
-use super::entry::{build_entry, clone_entry, make_entry, unreachable_entry};
+use super::entry::{build_entry, make_entry, unreachable_entry};
 use super::error_page::{error_page, origin_error_response};
 use super::origin_request::{origin_request, send};
-use super::{Ctx, Outcome, OwnedCtx, Reply, Shared, cache_key};
+use super::{Ctx, Outcome, Reply, Shared, cache_key};
 
 /// Cacheable methods: lookup, then fill with collapsing (K-11) or serve.
-pub(super) async fn cached(
-    shared: &Arc<Shared>,
-    dist: &Arc<Dist>,
-    bi: usize,
-    cx: &Ctx<'_>,
-) -> Reply {
+pub(super) async fn cached(shared: &Arc<Shared>, dist: &Arc<Dist>, bi: usize, cx: &Ctx) -> Reply {
     let b = &dist.behaviors[bi];
     let key = cache_key(
         dist,
@@ -62,17 +57,14 @@ pub(super) async fn cached(
     {
         // spec T-10: serve the stale copy at once and revalidate in the background (collapsed
         // with any other refresh of the same key, K-11).
-        let (shared2, dist2, conn2, entry) =
-            (shared.clone(), dist.clone(), cx.conn.clone(), e.clone());
-        let owned = OwnedCtx::from(cx);
+        let (shared2, dist2, cx2, entry) = (shared.clone(), dist.clone(), cx.clone(), e.clone());
         let key2 = key.clone();
         tokio::spawn(async move {
-            let cx = owned.borrow(&conn2);
             let b = &dist2.behaviors[bi];
             let _ = shared2
                 .collapser
                 .run(&key2, || {
-                    fill(&shared2, &dist2, b, &cx, key2.clone(), Some(entry), None)
+                    fill(&shared2, &dist2, b, &cx2, key2.clone(), Some(entry), None)
                 })
                 .await;
         });
@@ -98,7 +90,7 @@ pub(super) async fn cached(
 
 /// Serves what a fill produced, answering `range` (see [`serve_entry_with`]); a waiter's copy
 /// (K-11, logged as Hit) has an age.
-pub(super) fn serve_outcome(o: &Outcome, cx: &Ctx<'_>, range: Option<&str>) -> Reply {
+pub(super) fn serve_outcome(o: &Outcome, cx: &Ctx, range: Option<&str>) -> Reply {
     let mut r = serve_entry_with(&o.entry, cx, o.result, o.detail, range);
     r.upstream_ms = o.upstream_ms;
     if o.result == ResultType::Hit {
@@ -115,7 +107,7 @@ pub(super) async fn collapsed_fill(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     flight: &CacheKey,
     key: &CacheKey,
     stale: Option<Arc<Entry>>,
@@ -158,7 +150,7 @@ pub(super) async fn ranged(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     key: CacheKey,
     want: range::Wanted,
 ) -> Reply {
@@ -203,7 +195,7 @@ pub(super) async fn fill(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     key: CacheKey,
     stale: Option<Arc<Entry>>,
     mut range: Option<range::Wanted>,
@@ -292,14 +284,14 @@ pub(super) async fn fill(
                     stored_at: now,
                     ttl,
                     revalidate,
-                    ..clone_entry(s)
+                    ..Entry::clone(s)
                 },
                 Storage::DontStore(_) => Entry {
                     headers,
                     stored_at: now,
                     ttl: Duration::ZERO,
                     revalidate: true,
-                    ..clone_entry(s)
+                    ..Entry::clone(s)
                 },
             };
             let entry = Arc::new(entry);
@@ -313,7 +305,7 @@ pub(super) async fn fill(
             // spec R-4: 5xx while an expired copy exists → the copy, for ErrorCachingMinTTL.
             let s = stale
                 .as_deref()
-                .map(clone_entry)
+                .cloned()
                 .unwrap_or_else(|| unreachable_entry(&f));
             let min = dist.error_rules.min_ttl(f.status.as_u16());
             let entry = Arc::new(Entry {
@@ -384,10 +376,7 @@ pub(super) async fn fill(
             if let Some(s) = stale.as_deref().filter(|s| stale_usable(s, now)) {
                 // spec R-5: origin unreachable → the expired copy.
                 return mk(
-                    Arc::new(Entry {
-                        stored_at: s.stored_at,
-                        ..clone_entry(s)
-                    }),
+                    Arc::new(s.clone()),
                     ResultType::RefreshHit,
                     "RefreshHit",
                     true,
@@ -423,7 +412,7 @@ pub(super) async fn partial(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     key: &CacheKey,
     want: range::Wanted,
     f: &Fetched,

@@ -11,8 +11,8 @@
 //!   viewer protocol policy and its redirect.
 //! - `viewer`: the request as the cache key and the origin see it (CloudFront-* headers,
 //!   signed-URL parameters, the key itself).
-//! - `origin_request`: the origin request, sending it (origin groups fail over), and the
-//!   non-cacheable path straight to the origin.
+//! - `origin_request`: the origin request and sending it (origin groups fail over).
+//! - `direct`: the non-cacheable path, straight to the origin and never stored.
 //! - `fill`: lookup, fill with collapsing, revalidation, stale copies, ranged misses.
 //! - `entry`: the entry built from an origin's answer (compression, TTL, stale directives).
 //! - `error_page`: custom error responses and the edge's own error pages.
@@ -41,6 +41,7 @@ use crate::store::{Entry, Store};
 
 mod admission;
 mod conditional;
+mod direct;
 mod entry;
 mod error_page;
 mod fill;
@@ -55,9 +56,9 @@ pub(crate) use admission::{Protocol, route, viewer_country, viewer_protocol};
 pub(crate) use viewer::{ViewerRequest, cache_key, viewer_request};
 
 use admission::redirect;
+use direct::direct;
 use error_page::with_error_page;
 use fill::cached;
-use origin_request::direct;
 use respond::{Reply, finish};
 
 /// What every request shares: the distribution in force, the cache, the clock and the log.
@@ -156,9 +157,12 @@ pub struct Outcome {
     pub upstream_ms: Option<u128>,
 }
 
-/// Per-request facts the steps share.
-struct Ctx<'a> {
-    conn: &'a Conn,
+/// Per-request facts the steps share. It owns what it holds (the connection is two addresses
+/// and a shared handshake), so work that outlives the request, the background refresh of
+/// T-10, takes a clone.
+#[derive(Clone)]
+struct Ctx {
+    conn: Conn,
     method: Method,
     version: Version,
     /// Raw path after D-1.
@@ -173,54 +177,10 @@ struct Ctx<'a> {
     accept_encoding: AcceptEncoding,
 }
 
-impl Ctx<'_> {
+impl Ctx {
     /// The request id as text.
     fn rid(&self) -> &str {
         self.rid.to_str().unwrap_or_default()
-    }
-}
-
-/// A [`Ctx`] without its connection borrow, for work that outlives the request (T-10).
-struct OwnedCtx {
-    method: Method,
-    version: Version,
-    path: String,
-    query: Option<String>,
-    headers: HeaderMap,
-    body: OriginBody,
-    rid: HeaderValue,
-    now: SystemTime,
-    accept_encoding: AcceptEncoding,
-}
-
-impl OwnedCtx {
-    fn from(cx: &Ctx<'_>) -> Self {
-        Self {
-            method: cx.method.clone(),
-            version: cx.version,
-            path: cx.path.clone(),
-            query: cx.query.clone(),
-            headers: cx.headers.clone(),
-            body: cx.body.clone(),
-            rid: cx.rid.clone(),
-            now: cx.now,
-            accept_encoding: cx.accept_encoding,
-        }
-    }
-
-    fn borrow<'a>(&self, conn: &'a Conn) -> Ctx<'a> {
-        Ctx {
-            conn,
-            method: self.method.clone(),
-            version: self.version,
-            path: self.path.clone(),
-            query: self.query.clone(),
-            headers: self.headers.clone(),
-            body: self.body.clone(),
-            rid: self.rid.clone(),
-            now: self.now,
-            accept_encoding: self.accept_encoding,
-        }
     }
 }
 
@@ -261,20 +221,17 @@ where
         + path_and_query.len()
         + parts.method.as_str().len()
         + 12;
-    let (reply, body_len) = process(
-        &shared,
-        &dist,
-        &conn,
-        &facts,
-        &parts,
-        body,
+    let head = RequestHead {
+        conn: &conn,
+        facts: &facts,
+        parts: &parts,
         host,
         path_and_query,
         header_bytes,
         now,
-        &rid,
-    )
-    .await;
+        rid: &rid,
+    };
+    let (reply, body_len) = process(&shared, &dist, head, body).await;
     finish(
         &shared,
         &dist,
@@ -289,24 +246,45 @@ where
     )
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The head of a viewer request, borrowed from it, with what its connection knows about it and
+/// what the edge gave it on arrival: everything [`process`] reads before the body.
+#[derive(Clone, Copy)]
+struct RequestHead<'a> {
+    conn: &'a Conn,
+    facts: &'a ViewerFacts,
+    parts: &'a hyper::http::request::Parts,
+    /// The Host header, else the URI's authority (empty when neither is there).
+    host: &'a str,
+    path_and_query: &'a str,
+    /// The size of the head for H-12's limit (and the log's cs-bytes).
+    header_bytes: usize,
+    now: SystemTime,
+    /// the request id.
+    rid: &'a HeaderValue,
+}
+
+/// The steps of spec §1 for one request, top to bottom: the reply, and how many body bytes the
+/// viewer sent (for cs-bytes).
 async fn process<B>(
     shared: &Arc<Shared>,
     dist: &Arc<Dist>,
-    conn: &Conn,
-    facts: &ViewerFacts,
-    parts: &hyper::http::request::Parts,
+    head: RequestHead<'_>,
     body: B,
-    host: &str,
-    path_and_query: &str,
-    header_bytes: usize,
-    now: SystemTime,
-    rid_value: &HeaderValue,
 ) -> (Reply, usize)
 where
     B: hyper::body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<origin_message::BoxError>,
 {
+    let RequestHead {
+        conn,
+        facts,
+        parts,
+        host,
+        path_and_query,
+        header_bytes,
+        now,
+        rid: rid_value,
+    } = head;
     let rid = rid_value.to_str().unwrap_or_default();
     // spec §1.1: unknown Host → 403; the preview is not an open proxy.
     // Checked under the read lock (no clone on the hit path); written once at start.
@@ -432,7 +410,7 @@ where
         parts.uri.query(),
     );
     let cx = Ctx {
-        conn,
+        conn: conn.clone(),
         method: parts.method.clone(),
         version: parts.version,
         path,

@@ -1,24 +1,19 @@
-//! The origin request (spec §12 H-1…H-7), sending it to an origin or an origin group with
-//! failover (§14 F-1…F-3), and the non-cacheable path that forwards straight to it (M-5).
+//! The origin request (spec §12 H-1…H-7) and sending it to an origin or an origin group with
+//! failover (§14 F-1…F-3).
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
 
-use bytes::Bytes;
 use hyper::header::{self, HeaderValue};
 use hyper::{HeaderMap, Method};
 
+use crate::conn::version_str;
 use crate::dist::{Behavior, Dist};
 use crate::headers as hdr;
 use crate::key::{select_cookies, select_query};
 use crate::origin;
 use crate::origin_message::{Fetched, OriginError, OriginRequest};
-use crate::outcome::ResultType;
 
-use super::error_page::{error_page, with_error_page};
-use super::{Ctx, Reply, Shared};
-use crate::conn::version_str;
+use super::{Ctx, Shared};
 
 /// Headers that a cacheable request never forwards: the edge answers conditionals and ranges
 /// itself from its entries (R-6 decision: viewer validators are evaluated against the cached
@@ -37,7 +32,7 @@ pub(super) const EDGE_ANSWERED: &[&str] = &[
 pub(super) fn origin_request(
     dist: &Dist,
     b: &Behavior,
-    cx: &Ctx<'_>,
+    cx: &Ctx,
     cacheable: bool,
 ) -> OriginRequest {
     let mut out = HeaderMap::with_capacity(cx.headers.len() + 6);
@@ -184,66 +179,4 @@ pub(super) async fn send_one(
         req.headers.insert(n.clone(), v.clone());
     }
     origin::fetch(o, &req).await
-}
-
-/// Non-cacheable requests (M-5): forwarded with their body, never stored.
-pub(super) async fn direct(
-    shared: &Arc<Shared>,
-    dist: &Arc<Dist>,
-    b: &Behavior,
-    cx: &Ctx<'_>,
-) -> Reply {
-    let req = origin_request(dist, b, cx, false);
-    let started = Instant::now();
-    let res = send(shared, dist, &b.target, &req).await;
-    let upstream_ms = Some(started.elapsed().as_millis());
-    let mut reply = match res {
-        Ok(f) => {
-            let status = f.status.as_u16();
-            let result = if status >= 400 {
-                ResultType::Error
-            } else {
-                ResultType::Miss
-            };
-            let mut headers = f.headers;
-            hdr::strip_hop_by_hop(&mut headers);
-            let mut r = Reply {
-                status: f.status,
-                headers,
-                body: f.body,
-                result,
-                response_result: result,
-                detail: result.as_str(),
-                edge: false,
-                behavior: None,
-                age: None,
-                range: None,
-                upstream_ms,
-            };
-            if status >= 400 {
-                if let Some((s, h, body)) =
-                    error_page(shared, dist, status, cx.now, cx.conn.https).await
-                {
-                    r.status = s;
-                    r.headers = h;
-                    r.body = body;
-                }
-            } else if cx.method == Method::HEAD {
-                r.body = Bytes::new();
-            }
-            r
-        }
-        Err(e) => {
-            with_error_page(
-                shared,
-                dist,
-                Reply::edge(e.edge_error(), cx.rid()),
-                cx.now,
-                cx.conn.https,
-            )
-            .await
-        }
-    };
-    reply.upstream_ms = upstream_ms;
-    reply
 }

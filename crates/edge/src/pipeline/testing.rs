@@ -51,7 +51,7 @@ pub(super) fn entry(pairs: &[(&str, &str)]) -> Entry {
 }
 
 /// A plain HTTP connection from 192.0.2.1.
-pub(super) fn conn() -> Conn {
+fn conn() -> Conn {
     Conn {
         peer: SocketAddr::from(([192, 0, 2, 1], 50_000)),
         local: SocketAddr::from(([127, 0, 0, 1], 8080)),
@@ -60,10 +60,10 @@ pub(super) fn conn() -> Conn {
     }
 }
 
-/// A viewer request for `/a` with `pairs` as its headers.
-pub(super) fn ctx<'a>(conn: &'a Conn, method: Method, pairs: &[(&str, &str)]) -> Ctx<'a> {
+/// A viewer request for `/a` over [`conn`] with `pairs` as its headers.
+pub(super) fn ctx(method: Method, pairs: &[(&str, &str)]) -> Ctx {
     Ctx {
-        conn,
+        conn: conn(),
         method,
         version: Version::HTTP_11,
         path: "/a".to_string(),

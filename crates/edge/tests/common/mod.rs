@@ -218,7 +218,8 @@ pub fn config(default: Value, extra: Value) -> Value {
     let mut base = json!({
         "CallerReference": "test", "Comment": "", "Enabled": true,
         "Origins": {"Quantity": 1, "Items": [{"Id": "o1", "DomainName": "origin.example",
-            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "http-only",
+            "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443,
+                "OriginProtocolPolicy": "http-only",
                 "OriginReadTimeout": 2, "OriginKeepaliveTimeout": 5},
             "ConnectionAttempts": 1, "ConnectionTimeout": 1}]},
         "DefaultCacheBehavior": {"TargetOriginId": "o1", "ViewerProtocolPolicy": "allow-all",
