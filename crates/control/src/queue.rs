@@ -86,7 +86,8 @@ pub struct QueueOptions {
 
 /// Submits `paths` to `distribution_id` in batches within the limits, waiting for earlier
 /// batches (ours or anyone's) to complete whenever CloudFront says too many are in progress.
-/// With `options.wait_all`, also waits until every batch is `Completed`. Returns the invalidations as
+/// With `options.wait_all`, also waits until every batch is `Completed`. Returns the invalidations
+/// as
 /// last read; `None` when cancelled.
 pub async fn submit_all(
     plane: &dyn ControlPlane,

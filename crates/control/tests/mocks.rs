@@ -82,7 +82,8 @@ async fn stale_etag_412_is_precondition_failed() {
             412,
             error_body(
                 "PreconditionFailed",
-                "The precondition given in one or more of the request-header fields evaluated to false.",
+                "The precondition given in one or more of the request-header fields evaluated to \
+                    false.",
             ),
         )
         .build();

@@ -1,7 +1,8 @@
 //! Reading and writing a distribution document in every shape the AWS CLI prints or accepts.
 //!
 //! Three forms occur: a bare `DistributionConfig` (what `create-distribution
-//! --distribution-config file://…` takes), `{"ETag", "DistributionConfig"}` (`get-distribution-config`)
+//! --distribution-config file://…` takes), `{"ETag", "DistributionConfig"}`
+//! (`get-distribution-config`)
 //! and `{"ETag", "Distribution": {…, "DistributionConfig"}}` (`get-distribution`, and with
 //! `Location` `create-distribution`). A document remembers its form, ETag and distribution
 //! metadata, so writing it back gives the input again.

@@ -57,7 +57,8 @@ pub enum InvalidationPathError {
     /// A control character (NUL, CR, LF, tab, DEL, ...): no request path can contain one
     /// unencoded, and CR/LF could split a header or a log line where the path is written.
     #[error(
-        "control character U+{code:04X} at position {position}; percent-encode it (`%{code:02X}`)          to name a path that contains it (spec I-4)"
+        "control character U+{code:04X} at position {position}; percent-encode it \
+            (`%{code:02X}`)          to name a path that contains it (spec I-4)"
     )]
     ControlCharacter {
         /// 1-based character position of the first control character.

@@ -664,7 +664,8 @@ proptest! {
 
     /// Any text is read without a panic.
     #[test]
-    fn document_from_arbitrary_text_never_panics(s in prop_oneof![any::<String>(), "[{}\\[\\]\":,0-9a-zA-Z ]{0,64}"]) {
+    fn document_from_arbitrary_text_never_panics(s in prop_oneof![any::<String>(), "[{}\\[\\]\":,0-9a-zA-Z \
+        ]{0,64}"]) {
         if let Ok(doc) = Document::from_json(&s) {
             exercise(&doc);
         }

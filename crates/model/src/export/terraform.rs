@@ -6,7 +6,8 @@
 //!
 //! The HCL is written by a small builder that escapes strings (including Terraform's `${` and
 //! `%{` template sequences) and aligns `=` the way `terraform fmt` does. Members the provider's
-//! resource lacks are reported as notes; a multi-tenant distribution, which is another resource type
+//! resource lacks are reported as notes; a multi-tenant distribution, which is another resource
+//! type
 //! in Terraform, is refused.
 
 use super::{
@@ -774,7 +775,8 @@ mod tests {
         );
         assert!(
             t.contains(
-                "    custom_header {\n      name  = \"X-Origin-Verify\"\n      value = \"s3cr3t\"\n    }\n"
+                "    custom_header \
+                    {\n      name  = \"X-Origin-Verify\"\n      value = \"s3cr3t\"\n    }\n"
             ),
             "{t}"
         );
@@ -800,7 +802,9 @@ mod tests {
         );
         assert!(
             ordered.contains(
-                "cookies {\n        forward           = \"whitelist\"\n        whitelisted_names = [\"sid\"]\n"
+                "cookies \
+                    {\n        forward           = \"whitelist\"\n        whitelisted_names = \
+                        [\"sid\"]\n"
             ),
             "{ordered}"
         );
@@ -936,14 +940,17 @@ mod tests {
         let t = &out.text;
         assert!(
             t.contains(
-                "      origin_mtls_config {\n        client_certificate_arn = \"arn:aws:acm:us-east-1:1:certificate/c\"\n      }\n"
+                "      origin_mtls_config \
+                    {\n        client_certificate_arn = \"arn:aws:acm:us-east-1:1:certificate/c\"\n      \
+                        }\n"
             ),
             "{t}"
         );
         assert!(
             t.contains(
                 "  viewer_mtls_config {\n    mode = \"required\"\n\n    trust_store_config {\n      \
-                 trust_store_id                 = \"ts-1\"\n      advertise_trust_store_ca_names = true\n"
+                 trust_store_id                 = \"ts-1\"\n      advertise_trust_store_ca_names \
+                     = true\n"
             ),
             "{t}"
         );

@@ -295,7 +295,8 @@ pub(super) fn ttl_order(
         return Some((
             "MinTTL",
             format!(
-                "MinTTL {min_v} is greater than DefaultTTL {d}; CloudFront needs MinTTL ≤ DefaultTTL ≤ MaxTTL"
+                "MinTTL {min_v} is greater than DefaultTTL {d}; CloudFront needs MinTTL ≤ \
+                    DefaultTTL ≤ MaxTTL"
             ),
         ));
     }
@@ -303,7 +304,8 @@ pub(super) fn ttl_order(
         return Some((
             "MinTTL",
             format!(
-                "MinTTL {min_v} is greater than MaxTTL {m}; CloudFront needs MinTTL ≤ DefaultTTL ≤ MaxTTL"
+                "MinTTL {min_v} is greater than MaxTTL {m}; CloudFront needs MinTTL ≤ DefaultTTL \
+                    ≤ MaxTTL"
             ),
         ));
     }
@@ -311,7 +313,8 @@ pub(super) fn ttl_order(
         (Some(d), Some(m)) if d > m => Some((
             "DefaultTTL",
             format!(
-                "DefaultTTL {d} is greater than MaxTTL {m}; CloudFront needs MinTTL ≤ DefaultTTL ≤ MaxTTL"
+                "DefaultTTL {d} is greater than MaxTTL {m}; CloudFront needs MinTTL ≤ DefaultTTL \
+                    ≤ MaxTTL"
             ),
         )),
         _ => None,
