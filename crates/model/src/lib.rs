@@ -18,6 +18,7 @@ pub mod list;
 pub mod origin_kind;
 pub mod pattern;
 pub mod policies;
+pub mod quotas;
 pub mod shapes;
 pub mod templates;
 pub mod validate;

@@ -15,7 +15,7 @@ use crate::shapes::{
 
 /// spec §17 / §19-13: cache behaviors per distribution, not counting the default one (the
 /// default behavior is a separate member and CloudFront's quota counts `CacheBehaviors`).
-pub const MAX_CACHE_BEHAVIORS: usize = 25;
+pub const MAX_CACHE_BEHAVIORS: usize = crate::quotas::CACHE_BEHAVIORS_PER_DISTRIBUTION;
 /// spec §17: legacy whitelists per behavior.
 const MAX_LEGACY_NAMES: usize = 10;
 /// spec T-9: 100 years.
@@ -656,11 +656,11 @@ mod tests {
                 Some("NoSuchOrigin"),
             ),
             (
-                "§17 26 behaviors",
+                "§17 76 behaviors",
                 |c| {
                     let l = c.cache_behaviors.as_mut().unwrap();
                     let b = l.items()[1].clone();
-                    for i in 0..24 {
+                    for i in 0..74 {
                         let mut b = b.clone();
                         b.path_pattern = format!("/p{i}/*");
                         l.items_mut().push(b);
@@ -672,11 +672,11 @@ mod tests {
                 Some("TooManyCacheBehaviors"),
             ),
             (
-                "§17 25 behaviors",
+                "§17 75 behaviors",
                 |c| {
                     let l = c.cache_behaviors.as_mut().unwrap();
                     let b = l.items()[1].clone();
-                    for i in 0..23 {
+                    for i in 0..73 {
                         let mut b = b.clone();
                         b.path_pattern = format!("/p{i}/*");
                         l.items_mut().push(b);

@@ -13,7 +13,7 @@ use crate::shapes::{
 /// spec S-2.
 const MAX_COMMENT: usize = 128;
 /// spec S-3, §17.
-const MAX_ALIASES: usize = 100;
+const MAX_ALIASES: usize = crate::quotas::ALTERNATE_DOMAIN_NAMES_PER_DISTRIBUTION;
 /// spec E-1: the error codes a custom error response may name.
 const ERROR_CODES: &[i32] = &[400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504];
 /// spec E-2: the response codes a custom error response may return.

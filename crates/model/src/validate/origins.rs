@@ -9,10 +9,10 @@ use crate::origin_kind::{OriginKind, recognize};
 use crate::shapes::{DistributionConfig, Origin};
 
 /// spec §17: origins and origin groups per distribution.
-const MAX_ORIGINS: usize = 25;
-const MAX_ORIGIN_GROUPS: usize = 10;
+const MAX_ORIGINS: usize = crate::quotas::ORIGINS_PER_DISTRIBUTION;
+const MAX_ORIGIN_GROUPS: usize = crate::quotas::ORIGIN_GROUPS_PER_DISTRIBUTION;
 /// spec H-7, §17.
-const MAX_CUSTOM_HEADERS: usize = 10;
+const MAX_CUSTOM_HEADERS: usize = crate::quotas::ORIGIN_CUSTOM_HEADERS;
 const MAX_HEADER_NAME: usize = 256;
 const MAX_HEADER_VALUE: usize = 1_783;
 const MAX_HEADERS_TOTAL: usize = 10_240;
@@ -44,8 +44,6 @@ const FORBIDDEN_HEADERS: &[&str] = &[
 /// spec F-1: the statuses an origin group may fail over on.
 const FAILOVER_CODES: &[i32] = &[400, 403, 404, 416, 500, 502, 503, 504];
 /// spec §19-7: accepted up to 180 s, above 60 s needs a raised quota.
-const MAX_TIMEOUT: i32 = 180;
-const QUOTA_TIMEOUT: i32 = 60;
 
 pub(super) fn check(c: &DistributionConfig, out: &mut Vec<Finding>) {
     let origins = c.origins.items();
@@ -293,17 +291,12 @@ fn range(
 }
 
 /// spec §13, §19-7: 1-180 s accepted, above 60 s only with a raised quota.
+/// The response and keep-alive timeouts: 1-120 seconds, CloudFront's quota since 2025
+/// (`quotas::ORIGIN_RESPONSE_TIMEOUT_SECONDS`), with no warning inside it.
 fn timeout(v: Option<i32>, path: &str, code: &'static str, out: &mut Vec<Finding>) {
-    range(v, 1, MAX_TIMEOUT, path, code, " seconds", out);
-    if let Some(v) = v.filter(|v| (QUOTA_TIMEOUT + 1..=MAX_TIMEOUT).contains(v)) {
-        out.push(Finding::warning(
-            path,
-            format!(
-                "{v} seconds is above the default quota of {QUOTA_TIMEOUT}; CloudFront rejects \
-                 it unless the account's quota was raised (spec §19-7)"
-            ),
-        ));
-    }
+    let r = crate::quotas::ORIGIN_RESPONSE_TIMEOUT_SECONDS;
+    debug_assert_eq!(r, crate::quotas::ORIGIN_KEEPALIVE_TIMEOUT_SECONDS);
+    range(v, *r.start(), *r.end(), path, code, " seconds", out);
 }
 
 /// spec H-7, §17.
@@ -565,7 +558,7 @@ mod tests {
                 "§17 too many origins",
                 |c| {
                     let o = c.origins.items()[0].clone();
-                    for i in 0..24 {
+                    for i in 0..99 {
                         let mut o = o.clone();
                         o.id = format!("o{i}");
                         c.origins.items_mut().push(o);
@@ -654,11 +647,11 @@ mod tests {
                 Some("InvalidOriginReadTimeout"),
             ),
             (
-                "§19-7 read timeout above quota",
-                |c| custom(c).origin_read_timeout = Some(90),
+                "§17 read timeout above the 120 s quota",
+                |c| custom(c).origin_read_timeout = Some(121),
                 "Origins.Items[1].CustomOriginConfig.OriginReadTimeout",
-                Warning,
-                None,
+                Error,
+                Some("InvalidOriginReadTimeout"),
             ),
             (
                 "§13 keepalive",
@@ -668,11 +661,11 @@ mod tests {
                 Some("InvalidOriginKeepaliveTimeout"),
             ),
             (
-                "§19-7 keepalive above quota",
-                |c| custom(c).origin_keepalive_timeout = Some(61),
+                "§17 keepalive above the 120 s quota",
+                |c| custom(c).origin_keepalive_timeout = Some(121),
                 "Origins.Items[1].CustomOriginConfig.OriginKeepaliveTimeout",
-                Warning,
-                None,
+                Error,
+                Some("InvalidOriginKeepaliveTimeout"),
             ),
             (
                 "§13 http port",
