@@ -43,7 +43,6 @@ const FORBIDDEN_HEADERS: &[&str] = &[
 ];
 /// spec F-1: the statuses an origin group may fail over on.
 const FAILOVER_CODES: &[i32] = &[400, 403, 404, 416, 500, 502, 503, 504];
-/// spec §19-7: accepted up to 180 s, above 60 s needs a raised quota.
 
 pub(super) fn check(c: &DistributionConfig, out: &mut Vec<Finding>) {
     let origins = c.origins.items();
