@@ -8,6 +8,7 @@
 #[macro_use]
 mod enums;
 mod behavior;
+pub mod clock;
 pub mod describe;
 pub mod diff;
 pub mod document;
@@ -24,6 +25,7 @@ pub mod templates;
 pub mod validate;
 
 pub use behavior::BehaviorView;
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use describe::{
     countries, country_name, describe_cache_policy, describe_origin_request_policy,
     describe_response_headers_policy, describe_security_policy, human_seconds,

@@ -50,48 +50,7 @@ use crate::plane::{
 };
 use crate::queue;
 
-/// Where "now" comes from; injected so tests move time instead of sleeping.
-pub trait Clock: Send + Sync {
-    /// The current time.
-    fn now(&self) -> SystemTime;
-}
-
-/// The system clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> SystemTime {
-        SystemTime::now()
-    }
-}
-
-/// A clock that moves only when told to (tests, GUI tests).
-#[derive(Debug)]
-pub struct ManualClock {
-    ms: AtomicU64,
-}
-
-impl ManualClock {
-    /// A clock standing at `start`.
-    pub fn new(start: SystemTime) -> Self {
-        Self {
-            ms: AtomicU64::new(unix_ms(start)),
-        }
-    }
-
-    /// Moves the clock forward.
-    pub fn advance(&self, by: Duration) {
-        let by = u64::try_from(by.as_millis()).unwrap_or(u64::MAX);
-        self.ms.fetch_add(by, Ordering::SeqCst);
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> SystemTime {
-        UNIX_EPOCH + Duration::from_millis(self.ms.load(Ordering::SeqCst))
-    }
-}
+pub use cfconsole_model::clock::{Clock, ManualClock, SystemClock};
 
 /// How long the workspace pretends things take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
