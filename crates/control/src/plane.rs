@@ -127,30 +127,7 @@ pub struct Page<T> {
     pub next_marker: Option<String>,
 }
 
-/// Which of CloudFront's three policy kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PolicyKind {
-    /// Cache policy (cache key and TTLs).
-    Cache,
-    /// Origin request policy (what is forwarded to the origin).
-    OriginRequest,
-    /// Response headers policy.
-    ResponseHeaders,
-}
-
-impl PolicyKind {
-    /// Every kind.
-    pub const ALL: [PolicyKind; 3] = [Self::Cache, Self::OriginRequest, Self::ResponseHeaders];
-
-    /// Stable name, used in file names and messages.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Cache => "cache-policy",
-            Self::OriginRequest => "origin-request-policy",
-            Self::ResponseHeaders => "response-headers-policy",
-        }
-    }
-}
+pub use cfconsole_model::PolicyKind;
 
 /// A policy's configuration, of any kind.
 #[derive(Debug, Clone, PartialEq)]

@@ -31,6 +31,18 @@ pub enum PolicyKind {
 }
 
 impl PolicyKind {
+    /// Every kind, in the order the console lists them.
+    pub const ALL: [PolicyKind; 3] = [Self::Cache, Self::OriginRequest, Self::ResponseHeaders];
+
+    /// Stable name, used in file names (the local workspace's `policies/<kind>/`) and messages.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Cache => "cache-policy",
+            Self::OriginRequest => "origin-request-policy",
+            Self::ResponseHeaders => "response-headers-policy",
+        }
+    }
+
     /// The behavior member that holds an id of this kind.
     pub const fn member(self) -> &'static str {
         match self {
@@ -78,12 +90,53 @@ fn managed() -> &'static Managed {
             .expect("managed_policies.json is valid JSON (tested)");
         set.add_value(value, "", true)
             .expect("managed_policies.json has the list-*-policies shape (tested)");
+        // Listed by name, as the CloudFront console lists them (the JSON is keyed by id).
+        let mut cache: Vec<CachePolicy> = set.cache.into_values().collect();
+        cache.sort_by_cached_key(|p| list_key(&p.cache_policy_config.name));
+        let mut origin_request: Vec<OriginRequestPolicy> =
+            set.origin_request.into_values().collect();
+        origin_request.sort_by_cached_key(|p| list_key(&p.origin_request_policy_config.name));
+        let mut response_headers: Vec<ResponseHeadersPolicy> =
+            set.response_headers.into_values().collect();
+        response_headers.sort_by_cached_key(|p| list_key(&p.response_headers_policy_config.name));
         Managed {
-            cache: set.cache.into_values().collect(),
-            origin_request: set.origin_request.into_values().collect(),
-            response_headers: set.response_headers.into_values().collect(),
+            cache,
+            origin_request,
+            response_headers,
         }
     })
+}
+
+/// The order of a managed policy in a list: its name without `Managed-`, ignoring case.
+fn list_key(name: &str) -> String {
+    name.strip_prefix("Managed-").unwrap_or(name).to_lowercase()
+}
+
+/// CloudFront's managed policies of one kind as (id, name), by name: what a picker lists.
+pub fn managed_policies(kind: PolicyKind) -> Vec<(&'static str, &'static str)> {
+    let m = managed();
+    match kind {
+        PolicyKind::Cache => m
+            .cache
+            .iter()
+            .map(|p| (p.id.as_str(), p.cache_policy_config.name.as_str()))
+            .collect(),
+        PolicyKind::OriginRequest => m
+            .origin_request
+            .iter()
+            .map(|p| (p.id.as_str(), p.origin_request_policy_config.name.as_str()))
+            .collect(),
+        PolicyKind::ResponseHeaders => m
+            .response_headers
+            .iter()
+            .map(|p| {
+                (
+                    p.id.as_str(),
+                    p.response_headers_policy_config.name.as_str(),
+                )
+            })
+            .collect(),
+    }
 }
 
 /// Accepts `CachingOptimized` for `Managed-CachingOptimized` (the console shows names without
@@ -130,13 +183,7 @@ pub fn managed_response_headers_policy(id_or_name: &str) -> Option<&'static Resp
 
 /// True when `id` is one of CloudFront's managed policies of `kind`.
 pub fn is_managed(kind: PolicyKind, id: &str) -> bool {
-    match kind {
-        PolicyKind::Cache => managed_cache_policies().iter().any(|p| p.id == id),
-        PolicyKind::OriginRequest => managed_origin_request_policies().iter().any(|p| p.id == id),
-        PolicyKind::ResponseHeaders => managed_response_headers_policies()
-            .iter()
-            .any(|p| p.id == id),
-    }
+    managed_policies(kind).iter().any(|(i, _)| *i == id)
 }
 
 /// A policy id used by a behavior that resolves to nothing.
@@ -426,6 +473,28 @@ fn kebab_get(key: &str) -> &'static str {
 mod tests {
     use super::*;
     use crate::shapes::{CachePolicyCookieBehavior, CachePolicyHeaderBehavior};
+
+    #[test]
+    fn managed_policies_are_listed_by_name_for_every_kind() {
+        for kind in PolicyKind::ALL {
+            let listed = managed_policies(kind);
+            assert!(!listed.is_empty(), "{kind:?}");
+            let keys: Vec<String> = listed.iter().map(|(_, n)| list_key(n)).collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            assert_eq!(keys, sorted, "{kind:?}");
+            assert!(listed.iter().all(|(id, _)| is_managed(kind, id)));
+        }
+        let cache: Vec<&str> = managed_policies(PolicyKind::Cache)
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect();
+        assert_eq!(cache.first(), Some(&"Managed-Amplify"));
+        assert_eq!(
+            managed_cache_policies()[0].cache_policy_config.name,
+            "Managed-Amplify"
+        );
+    }
 
     #[test]
     fn managed_policies_parse_and_match_spec_table() {

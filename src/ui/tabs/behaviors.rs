@@ -6,9 +6,7 @@
 use std::collections::HashMap;
 
 use cfconsole_control::{PolicyConfig, PolicyKind, PolicyRecord};
-use cfconsole_model::policies::{
-    managed_cache_policies, managed_origin_request_policies, managed_response_headers_policies,
-};
+use cfconsole_model::policies::{managed_cache_policies, managed_policies};
 use cfconsole_model::{
     ALLOWED_METHOD_SETS, AllowedMethods, CacheBehavior, CookiePreference, DistributionConfig,
     EventType, ForwardedValues, FunctionAssociation, ItemSelection, LambdaFunctionAssociation,
@@ -338,35 +336,9 @@ fn policy_options(
     kind: PolicyKind,
     policies: &HashMap<PolicyKind, Remote<Vec<PolicyRecord>>>,
 ) -> Vec<(String, String)> {
-    let managed: Vec<(String, String)> = match kind {
-        PolicyKind::Cache => managed_cache_policies()
-            .iter()
-            .map(|p| {
-                (
-                    p.id.clone(),
-                    format!("{} (managed)", p.cache_policy_config.name),
-                )
-            })
-            .collect(),
-        PolicyKind::OriginRequest => managed_origin_request_policies()
-            .iter()
-            .map(|p| {
-                (
-                    p.id.clone(),
-                    format!("{} (managed)", p.origin_request_policy_config.name),
-                )
-            })
-            .collect(),
-        PolicyKind::ResponseHeaders => managed_response_headers_policies()
-            .iter()
-            .map(|p| {
-                (
-                    p.id.clone(),
-                    format!("{} (managed)", p.response_headers_policy_config.name),
-                )
-            })
-            .collect(),
-    };
+    let managed = managed_policies(kind)
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), format!("{name} (managed)")));
     let custom = policies
         .get(&kind)
         .and_then(|r| r.value())
@@ -381,7 +353,7 @@ fn policy_options(
             };
             (p.id.clone(), format!("{name} (custom)"))
         });
-    managed.into_iter().chain(custom).collect()
+    managed.chain(custom).collect()
 }
 
 #[allow(clippy::too_many_arguments)] // a form row: where, what, and how it reads
