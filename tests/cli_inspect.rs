@@ -133,15 +133,19 @@ fn export_bare_drops_the_wrapper_and_iac_formats_write_files() {
 }
 
 #[test]
-fn export_of_a_multi_tenant_distribution_to_terraform_fails_and_says_what_to_do() {
+fn a_multi_tenant_distribution_exports_to_terraform_as_the_multitenant_resource() {
     let f = fixture("multi-tenant-template.json");
     let o = run(&["export", f.to_str().unwrap(), "--format", "terraform"]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
-    assert!(o.stdout.is_empty(), "{}", text(&o.stdout));
-    let err = text(&o.stderr);
-    assert!(err.contains("ConnectionMode"), "{err}");
-    assert!(err.contains("multi-tenant"), "{err}");
-    assert!(err.contains("--format cloudformation"), "{err}");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.contains("resource \"aws_cloudfront_multitenant_distribution\" \"distribution\""),
+        "{out}"
+    );
+    assert!(out.contains("tenant_config {"), "{out}");
+    assert!(out.contains("name = \"tenantName\""), "{out}");
+    // The tenant's parameter stays a literal for CloudFront to fill in, not a Terraform template.
+    assert!(out.contains("\"/{{tenantName}}\""), "{out}");
 
     let o = run(&["export", f.to_str().unwrap(), "--format", "cloudformation"]);
     assert!(o.status.success(), "{}", text(&o.stderr));

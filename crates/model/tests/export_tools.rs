@@ -337,26 +337,30 @@ fn attr<'a>(body: &'a hcl::Body, name: &str) -> Option<&'a hcl::Expression> {
 fn terraform_exports_parse_as_hcl() {
     for f in fixtures().iter().filter(|f| f.is_valid()) {
         let c = &f.doc.config;
-        // A multi-tenant distribution is another Terraform resource type, which the export does
-        // not write: it is refused, not written as an ordinary distribution.
-        if c.connection_mode == Some(ConnectionMode::TenantOnly) || c.tenant_config.is_some() {
-            let e = export(&f.doc, ExportFormat::Terraform, &ExportOptions::default())
-                .expect_err("a multi-tenant distribution is refused");
-            assert!(e.message.contains("multi-tenant"), "{}: {e}", f.name);
-            continue;
-        }
+        // A multi-tenant distribution is another Terraform resource type, with other names for
+        // origins' ids and ordered behaviors.
+        let tenant =
+            c.connection_mode == Some(ConnectionMode::TenantOnly) || c.tenant_config.is_some();
+        let (resource, origin_id, ordered_name) = if tenant {
+            (
+                "aws_cloudfront_multitenant_distribution",
+                "id",
+                "cache_behavior",
+            )
+        } else {
+            (
+                "aws_cloudfront_distribution",
+                "origin_id",
+                "ordered_cache_behavior",
+            )
+        };
         for opts in [ExportOptions::default(), with_secrets()] {
             let out = export(&f.doc, ExportFormat::Terraform, &opts).expect("exports");
             let body: hcl::Body = hcl::from_str(&out.text)
                 .unwrap_or_else(|e| panic!("{}: not HCL: {e}\n{}", f.name, out.text));
             let res = block(&body, "resource");
             let labels: Vec<&str> = res.labels().iter().map(|l| l.as_str()).collect();
-            assert_eq!(
-                labels,
-                ["aws_cloudfront_distribution", "distribution"],
-                "{}",
-                f.name
-            );
+            assert_eq!(labels, [resource, "distribution"], "{}", f.name);
             let r = res.body();
             assert_eq!(
                 attr(r, "enabled"),
@@ -375,7 +379,7 @@ fn terraform_exports_parse_as_hcl() {
             assert_eq!(origins.len(), c.origins.len(), "{}", f.name);
             for (o, want) in origins.iter().zip(c.origins.iter()) {
                 assert_eq!(
-                    attr(o.body(), "origin_id"),
+                    attr(o.body(), origin_id),
                     Some(&hcl::Expression::String(want.id.clone())),
                     "{}",
                     f.name
@@ -400,11 +404,20 @@ fn terraform_exports_parse_as_hcl() {
             );
             let ordered = r
                 .blocks()
-                .filter(|b| b.identifier() == "ordered_cache_behavior")
+                .filter(|b| b.identifier() == ordered_name)
                 .count();
             let want = c.cache_behaviors.as_ref().map_or(0, |b| b.len());
             assert_eq!(ordered, want, "{}", f.name);
             block(block(r, "restrictions").body(), "geo_restriction");
+            if let Some(t) = &c.tenant_config {
+                let defs = block(r, "tenant_config")
+                    .body()
+                    .blocks()
+                    .filter(|b| b.identifier() == "parameter_definition")
+                    .count();
+                let want = t.parameter_definitions.as_ref().map_or(0, Vec::len);
+                assert_eq!(defs, want, "{}", f.name);
+            }
             block(r, "viewer_certificate");
             if c.viewer_mtls_config.is_some() {
                 block(r, "viewer_mtls_config");

@@ -5,7 +5,8 @@
 //! unless asked for (the API marks them sensitive: they usually carry the shared secret an origin
 //! checks), and members a format cannot express are listed in [`Export::notes`] instead of being
 //! dropped silently, so the caller can warn before anyone relies on the file. A distribution a
-//! format cannot hold at all (a multi-tenant one in Terraform) is an [`ExportError`].
+//! format could not hold at all would be an [`ExportError`]; each format holds every
+//! distribution today (a multi-tenant one is Terraform's `aws_cloudfront_multitenant_distribution`).
 
 mod cloudformation;
 mod terraform;

@@ -4,15 +4,20 @@
 //! `origin_mtls_config`; `viewer_mtls_config`, `connection_function_association`,
 //! `cache_tag_config`, `grpc_config` and `vpc_origin_config` need a recent 6.x too.
 //!
+//! A multi-tenant distribution (`ConnectionMode: tenant-only`, or a `TenantConfig`) is the
+//! provider's other resource, `aws_cloudfront_multitenant_distribution` (provider 6.31 and
+//! later, the schema as of its `origin_group.id` rename): `tenant_config`, `cache_behavior`
+//! blocks, `id` for origins and groups, `allowed_methods { items, cached_methods }`,
+//! `trusted_key_groups { items }`, `header_name`/`header_value`, geo `items`, and a string
+//! `response_code`. What that resource has no argument for (aliases, price class, IPv6, logging:
+//! a connection group's or the tenant's settings) is noted, as for the ordinary resource.
+//!
 //! The HCL is written by a small builder that escapes strings (including Terraform's `${` and
 //! `%{` template sequences) and aligns `=` the way `terraform fmt` does. Members the provider's
-//! resource lacks are reported as notes; a multi-tenant distribution, which is another resource
-//! type
-//! in Terraform, is refused.
+//! resource lacks are reported as notes.
 
 use super::{
-    Export, ExportError, ExportFormat, ExportOptions, Secret, UniqueNames, response_code, secrets,
-    words,
+    Export, ExportError, ExportOptions, Secret, UniqueNames, response_code, secrets, words,
 };
 use crate::behavior::BehaviorView;
 use crate::document::Document;
@@ -25,8 +30,14 @@ const RESOURCE_TYPE: &str = "aws_cloudfront_distribution";
 
 pub(super) fn export(doc: &Document, opts: &ExportOptions) -> Result<Export, ExportError> {
     let config = &doc.config;
-    multi_tenant(config)?;
+    let tenant = is_multi_tenant(config);
     let mut cx = Cx {
+        resource: if tenant {
+            MULTI_TENANT_RESOURCE_TYPE
+        } else {
+            RESOURCE_TYPE
+        },
+        tenant,
         notes: Vec::new(),
         redacted: Vec::new(),
         vars: Vec::new(),
@@ -56,7 +67,7 @@ pub(super) fn export(doc: &Document, opts: &ExportOptions) -> Result<Export, Exp
     cx.distribution(config, &mut resource);
     file.push_block(Block {
         name: "resource".into(),
-        labels: vec![RESOURCE_TYPE.into(), label],
+        labels: vec![cx.resource.into(), label],
         body: resource,
     });
     let mut text = String::new();
@@ -72,27 +83,10 @@ pub(super) fn export(doc: &Document, opts: &ExportOptions) -> Result<Export, Exp
 const MULTI_TENANT_RESOURCE_TYPE: &str = "aws_cloudfront_multitenant_distribution";
 
 /// A multi-tenant distribution (`ConnectionMode: tenant-only`, or a `TenantConfig`) is another
-/// resource type in Terraform, with other arguments. Written as `aws_cloudfront_distribution` it
-/// would create an ordinary distribution, so it is refused rather than noted.
-fn multi_tenant(c: &DistributionConfig) -> Result<(), ExportError> {
-    let path = if c.connection_mode == Some(ConnectionMode::TenantOnly) {
-        "ConnectionMode"
-    } else if c.tenant_config.is_some() {
-        "TenantConfig"
-    } else {
-        return Ok(());
-    };
-    Err(ExportError {
-        format: ExportFormat::Terraform,
-        path: path.to_string(),
-        message: format!(
-            "a multi-tenant distribution (ConnectionMode `tenant-only`, TenantConfig) is the \
-             `{MULTI_TENANT_RESOURCE_TYPE}` resource in Terraform, which this export does not \
-             write; as `{RESOURCE_TYPE}` it would create an ordinary distribution. Export it as \
-             CloudFormation (`--format cloudformation`) or CLI JSON (`--format cli-json`) \
-             instead"
-        ),
-    })
+/// resource type in Terraform, with other arguments: as `aws_cloudfront_distribution` it would
+/// create an ordinary distribution.
+fn is_multi_tenant(c: &DistributionConfig) -> bool {
+    c.connection_mode == Some(ConnectionMode::TenantOnly) || c.tenant_config.is_some()
 }
 
 /// The resource label: the requested name in snake case (`MyDistribution` → `my_distribution`),
@@ -129,6 +123,10 @@ fn variable_name(s: &Secret) -> String {
 }
 
 struct Cx {
+    /// The resource type written.
+    resource: &'static str,
+    /// `aws_cloudfront_multitenant_distribution`: other names for several arguments.
+    tenant: bool,
     notes: Vec<String>,
     redacted: Vec<String>,
     /// Variable per secret, by `(origin, header)`; empty when secrets are written out.
@@ -141,10 +139,20 @@ impl Cx {
     }
 
     fn unsupported(&mut self, path: &str) {
-        self.note(
-            path,
-            "not an argument of the aws_cloudfront_distribution resource; left out",
+        let why = format!(
+            "not an argument of the {} resource; left out",
+            self.resource
         );
+        self.note(path, &why);
+    }
+
+    /// For a multi-tenant distribution, notes a member its resource has no argument for (when
+    /// set) and says whether to write it.
+    fn ordinary_only(&mut self, path: &str, set: bool) -> bool {
+        if self.tenant && set {
+            self.unsupported(path);
+        }
+        !self.tenant
     }
 
     fn distribution(&mut self, c: &DistributionConfig, r: &mut Body) {
@@ -154,23 +162,32 @@ impl Cx {
         );
         r.attr("comment", c.comment.as_str());
         r.attr("enabled", c.enabled);
-        r.opt("is_ipv6_enabled", c.is_ipv6_enabled);
+        if self.ordinary_only("IsIPV6Enabled", c.is_ipv6_enabled.is_some()) {
+            r.opt("is_ipv6_enabled", c.is_ipv6_enabled);
+        }
         r.opt("http_version", c.http_version.map(|h| h.as_str()));
-        r.opt("price_class", c.price_class.map(|p| p.as_str()));
-        if let Some(a) = &c.aliases {
+        if self.ordinary_only("PriceClass", c.price_class.is_some()) {
+            r.opt("price_class", c.price_class.map(|p| p.as_str()));
+        }
+        let aliases = c.aliases.as_ref().is_some_and(|a| !a.is_empty());
+        if self.ordinary_only("Aliases", aliases)
+            && let Some(a) = &c.aliases
+        {
             r.list("aliases", a.iter().map(|s| Expr::from(s.as_str())));
         }
         r.opt("default_root_object", c.default_root_object.as_deref());
         r.opt("web_acl_id", non_empty(c.web_acl_id.as_deref()));
-        r.opt(
-            "continuous_deployment_policy_id",
-            non_empty(c.continuous_deployment_policy_id.as_deref()),
-        );
-        r.opt("staging", c.staging);
-        r.opt(
-            "anycast_ip_list_id",
-            non_empty(c.anycast_ip_list_id.as_deref()),
-        );
+        let cd = non_empty(c.continuous_deployment_policy_id.as_deref());
+        if self.ordinary_only("ContinuousDeploymentPolicyId", cd.is_some()) {
+            r.opt("continuous_deployment_policy_id", cd);
+        }
+        if self.ordinary_only("Staging", c.staging == Some(true)) {
+            r.opt("staging", c.staging);
+        }
+        let anycast = non_empty(c.anycast_ip_list_id.as_deref());
+        if self.ordinary_only("AnycastIpListId", anycast.is_some()) {
+            r.opt("anycast_ip_list_id", anycast);
+        }
 
         for (i, o) in c.origins.iter().enumerate() {
             r.block("origin", &[], |b| self.origin(i, o, b));
@@ -181,10 +198,10 @@ impl Cx {
             }
         }
         for beh in BehaviorView::all(c) {
-            let name = if beh.path_pattern.is_some() {
-                "ordered_cache_behavior"
-            } else {
-                "default_cache_behavior"
+            let name = match (beh.path_pattern.is_some(), self.tenant) {
+                (false, _) => "default_cache_behavior",
+                (true, false) => "ordered_cache_behavior",
+                (true, true) => "cache_behavior",
             };
             r.block(name, &[], |b| self.behavior(&beh, b));
         }
@@ -196,7 +213,10 @@ impl Cx {
             }
         }
         if let Some(l) = &c.logging {
-            self.logging(l, r);
+            let on = l.enabled != Some(false);
+            if self.ordinary_only("Logging", on) {
+                self.logging(l, r);
+            }
         }
         // `restrictions` and `viewer_certificate` are required blocks in Terraform; when the
         // document leaves them out, write CloudFront's defaults (no geo restriction, the
@@ -207,7 +227,7 @@ impl Cx {
                     let geo = &rs.geo_restriction;
                     g.attr("restriction_type", geo.restriction_type.as_str());
                     g.list(
-                        "locations",
+                        if self.tenant { "items" } else { "locations" },
                         geo.items.iter().flatten().map(|l| Expr::from(l.as_str())),
                     );
                 }
@@ -218,6 +238,22 @@ impl Cx {
             Some(vc) => self.viewer_certificate(vc, b),
             None => b.attr("cloudfront_default_certificate", true),
         });
+        if let Some(t) = &c.tenant_config {
+            r.block("tenant_config", &[], |b| tenant_config(t, b));
+        }
+        if self.tenant {
+            for (member, set) in [
+                ("ViewerMtlsConfig", c.viewer_mtls_config.is_some()),
+                (
+                    "ConnectionFunctionAssociation",
+                    c.connection_function_association.is_some(),
+                ),
+                ("CacheTagConfig", c.cache_tag_config.is_some()),
+            ] {
+                self.ordinary_only(member, set);
+            }
+            return;
+        }
         if let Some(m) = &c.viewer_mtls_config {
             r.block("viewer_mtls_config", &[], |b| {
                 b.opt("mode", m.mode.map(|x| x.as_str()));
@@ -248,7 +284,7 @@ impl Cx {
     fn origin(&mut self, i: usize, o: &Origin, b: &mut Body) {
         let path = format!("Origins.Items[{i}]");
         b.attr("domain_name", o.domain_name.as_str());
-        b.attr("origin_id", o.id.as_str());
+        b.attr(if self.tenant { "id" } else { "origin_id" }, o.id.as_str());
         b.opt("origin_path", non_empty(o.origin_path.as_deref()));
         b.opt("connection_attempts", o.connection_attempts);
         b.opt("connection_timeout", o.connection_timeout);
@@ -263,16 +299,27 @@ impl Cx {
                     Some(var) => Expr::Raw(format!("var.{var}")),
                     None => Expr::from(h.header_value.as_str()),
                 };
+                let (name, value_name) = if self.tenant {
+                    ("header_name", "header_value")
+                } else {
+                    ("name", "value")
+                };
                 b.block("custom_header", &[], |hb| {
-                    hb.attr("name", h.header_name.as_str());
-                    hb.attr("value", value);
+                    hb.attr(name, h.header_name.as_str());
+                    hb.attr(value_name, value);
                 });
             }
         }
         if let Some(s3) = &o.s3_origin_config {
-            b.block("s3_origin_config", &[], |sb| {
-                sb.attr("origin_access_identity", s3.origin_access_identity.as_str());
-            });
+            // The multi-tenant resource has no `s3_origin_config`: an origin with neither a
+            // custom nor a VPC config gets an empty one from the provider, which is all it can
+            // hold (no origin access identity: origin access control is how it reads S3).
+            let oai = !s3.origin_access_identity.is_empty();
+            if self.ordinary_only(&format!("{path}.S3OriginConfig.OriginAccessIdentity"), oai) {
+                b.block("s3_origin_config", &[], |sb| {
+                    sb.attr("origin_access_identity", s3.origin_access_identity.as_str());
+                });
+            }
             if s3.origin_read_timeout.is_some() {
                 self.unsupported(&format!("{path}.S3OriginConfig.OriginReadTimeout"));
             }
@@ -330,7 +377,7 @@ impl Cx {
     }
 
     fn origin_group(&mut self, i: usize, g: &OriginGroup, b: &mut Body) {
-        b.attr("origin_id", g.id.as_str());
+        b.attr(if self.tenant { "id" } else { "origin_id" }, g.id.as_str());
         b.block("failover_criteria", &[], |f| {
             f.list(
                 "status_codes",
@@ -365,22 +412,31 @@ impl Cx {
             .allowed_methods
             .and_then(|a| a.cached_methods.as_ref())
             .map(|c| c.items());
-        b.list(
-            "allowed_methods",
-            allowed
-                .unwrap_or(&default_methods[..])
-                .iter()
-                .map(|m| Expr::from(m.as_str())),
-        );
-        b.list(
-            "cached_methods",
-            cached
-                .unwrap_or(&default_methods[..])
-                .iter()
-                .map(|m| Expr::from(m.as_str())),
-        );
+        let allowed = allowed
+            .unwrap_or(&default_methods[..])
+            .iter()
+            .map(|m| Expr::from(m.as_str()));
+        let cached = cached
+            .unwrap_or(&default_methods[..])
+            .iter()
+            .map(|m| Expr::from(m.as_str()));
+        // One block holds both sets in the multi-tenant resource, written after the attributes.
+        let mut methods = Body::default();
+        if self.tenant {
+            methods.list("items", allowed);
+            methods.list("cached_methods", cached);
+        } else {
+            b.list("allowed_methods", allowed);
+            b.list("cached_methods", cached);
+        }
         b.opt("compress", beh.compress);
-        b.opt("smooth_streaming", beh.smooth_streaming);
+        let path = beh.path.to_string();
+        if self.ordinary_only(
+            &format!("{path}.SmoothStreaming"),
+            beh.smooth_streaming == Some(true),
+        ) {
+            b.opt("smooth_streaming", beh.smooth_streaming);
+        }
         b.opt("cache_policy_id", non_empty(beh.cache_policy_id));
         b.opt(
             "origin_request_policy_id",
@@ -399,13 +455,31 @@ impl Cx {
             non_empty(beh.field_level_encryption_id),
         );
         let signers = beh.trusted_signer_ids(&mut self.notes);
-        b.list("trusted_signers", signers.into_iter().map(Expr::Str));
+        if self.ordinary_only(&format!("{path}.TrustedSigners"), !signers.is_empty()) {
+            b.list("trusted_signers", signers.into_iter().map(Expr::Str));
+        }
         let groups = beh.trusted_key_group_ids(&mut self.notes);
-        b.list("trusted_key_groups", groups.into_iter().map(Expr::Str));
-        b.opt("min_ttl", beh.min_ttl);
-        b.opt("default_ttl", beh.default_ttl);
-        b.opt("max_ttl", beh.max_ttl);
-        if let Some(fv) = beh.forwarded_values {
+        let mut key_groups = None;
+        if self.tenant {
+            if !groups.is_empty() {
+                let mut kb = Body::default();
+                kb.attr("enabled", true);
+                kb.list("items", groups.into_iter().map(Expr::Str));
+                key_groups = Some(kb);
+            }
+        } else {
+            b.list("trusted_key_groups", groups.into_iter().map(Expr::Str));
+        }
+        // Multi-tenant distributions take their TTLs and cache key from a cache policy only.
+        let legacy = beh.min_ttl.is_some() || beh.default_ttl.is_some() || beh.max_ttl.is_some();
+        if self.ordinary_only(&format!("{path}.MinTTL, DefaultTTL, MaxTTL"), legacy) {
+            b.opt("min_ttl", beh.min_ttl);
+            b.opt("default_ttl", beh.default_ttl);
+            b.opt("max_ttl", beh.max_ttl);
+        }
+        if let Some(fv) = beh.forwarded_values
+            && self.ordinary_only(&format!("{path}.ForwardedValues"), true)
+        {
             b.block("forwarded_values", &[], |f| {
                 f.attr("query_string", fv.query_string);
                 if let Some(q) = &fv.query_string_cache_keys {
@@ -428,11 +502,30 @@ impl Cx {
                 });
             });
         }
+        if self.tenant {
+            b.push_block(Block {
+                name: "allowed_methods".into(),
+                labels: Vec::new(),
+                body: methods,
+            });
+        }
+        if let Some(body) = key_groups {
+            b.push_block(Block {
+                name: "trusted_key_groups".into(),
+                labels: Vec::new(),
+                body,
+            });
+        }
         if let Some(l) = beh.lambda_function_associations {
             for a in l {
+                let arn = if self.tenant {
+                    "lambda_function_arn"
+                } else {
+                    "lambda_arn"
+                };
                 b.block("lambda_function_association", &[], |lb| {
                     lb.attr("event_type", a.event_type.as_str());
-                    lb.attr("lambda_arn", a.lambda_function_arn.as_str());
+                    lb.attr(arn, a.lambda_function_arn.as_str());
                     lb.opt("include_body", a.include_body);
                 });
             }
@@ -445,7 +538,9 @@ impl Cx {
                 });
             }
         }
-        if let Some(g) = beh.grpc_config {
+        if let Some(g) = beh.grpc_config
+            && self.ordinary_only(&format!("{path}.GrpcConfig"), true)
+        {
             b.block("grpc_config", &[], |gb| gb.attr("enabled", g.enabled));
         }
     }
@@ -456,7 +551,12 @@ impl Cx {
         if let Some(code) = &e.response_code
             && let Some(n) = response_code(&path, code, &mut self.notes)
         {
-            b.attr("response_code", i64::from(n));
+            // A string in the multi-tenant resource, a number in the ordinary one.
+            if self.tenant {
+                b.attr("response_code", n.to_string());
+            } else {
+                b.attr("response_code", i64::from(n));
+            }
         }
         b.opt("response_page_path", e.response_page_path.as_deref());
         b.opt("error_caching_min_ttl", e.error_caching_min_ttl);
@@ -501,7 +601,12 @@ impl Cx {
             );
         }
         b.opt("acm_certificate_arn", vc.acm_certificate_arn.as_deref());
-        b.opt("iam_certificate_id", vc.iam_certificate_id.as_deref());
+        if self.ordinary_only(
+            "ViewerCertificate.IAMCertificateId",
+            vc.iam_certificate_id.is_some(),
+        ) {
+            b.opt("iam_certificate_id", vc.iam_certificate_id.as_deref());
+        }
         b.opt(
             "ssl_support_method",
             vc.ssl_support_method.map(|x| x.as_str()),
@@ -524,6 +629,24 @@ impl Cx {
                  the certificate arguments); left out",
             );
         }
+    }
+}
+
+/// `tenant_config`: each parameter a distribution tenant fills in, with its string schema.
+fn tenant_config(t: &crate::shapes::TenantConfig, b: &mut Body) {
+    for p in t.parameter_definitions.iter().flatten() {
+        b.block("parameter_definition", &[], |pb| {
+            pb.attr("name", p.name.as_str());
+            pb.block("definition", &[], |db| {
+                if let Some(s) = &p.definition.string_schema {
+                    db.block("string_schema", &[], |sb| {
+                        sb.attr("required", s.required);
+                        sb.opt("comment", s.comment.as_deref());
+                        sb.opt("default_value", s.default_value.as_deref());
+                    });
+                }
+            });
+        });
     }
 }
 
@@ -967,19 +1090,18 @@ mod tests {
         );
     }
 
-    /// A multi-tenant distribution would be created as an ordinary one by
-    /// `aws_cloudfront_distribution`: the export is refused with what to do instead.
+    /// A multi-tenant distribution is the provider's `aws_cloudfront_multitenant_distribution`,
+    /// with that resource's names; written as `aws_cloudfront_distribution` it would create an
+    /// ordinary distribution.
     #[test]
-    fn a_multi_tenant_distribution_is_refused_not_noted() {
+    fn a_multi_tenant_distribution_is_the_multitenant_resource() {
         let base = super::super::tests::SAMPLE;
-        for (member, path) in [
-            (r#""ConnectionMode": "tenant-only""#, "ConnectionMode"),
-            (
-                r#""ConnectionMode": "tenant-only", "TenantConfig": {"ParameterDefinitions": [
-                    {"Name": "tenantName", "Definition": {"StringSchema": {"Required": true}}}]}"#,
-                "ConnectionMode",
-            ),
-            (r#""TenantConfig": {}"#, "TenantConfig"),
+        for member in [
+            r#""ConnectionMode": "tenant-only""#,
+            r#""ConnectionMode": "tenant-only", "TenantConfig": {"ParameterDefinitions": [
+                {"Name": "tenantName", "Definition": {"StringSchema": {"Required": true,
+                 "Comment": "the tenant", "DefaultValue": "root"}}}]}"#,
+            r#""TenantConfig": {}"#,
         ] {
             let text = base.replacen(
                 r#""IsIPV6Enabled": true"#,
@@ -988,25 +1110,55 @@ mod tests {
             );
             assert_ne!(text, base);
             let doc = Document::from_json(&text).unwrap();
-            let e =
-                export(&doc, ExportFormat::Terraform, &ExportOptions::default()).expect_err(member);
-            assert_eq!(e.format, ExportFormat::Terraform);
-            assert_eq!(e.path, path, "{member}");
-            for words in [
-                "multi-tenant",
-                "aws_cloudfront_multitenant_distribution",
-                "--format cloudformation",
-                "--format cli-json",
-            ] {
-                assert!(e.message.contains(words), "{words}: {e}");
-            }
+            let out =
+                export(&doc, ExportFormat::Terraform, &ExportOptions::default()).expect(member);
+            let t = &out.text;
             assert!(
-                e.to_string().starts_with("cannot export to terraform: "),
-                "{e}"
+                t.contains("resource \"aws_cloudfront_multitenant_distribution\" \"distribution\""),
+                "{t}"
             );
-            // The formats the message names do export it.
-            for format in [ExportFormat::CloudFormation, ExportFormat::CliJson] {
-                export(&doc, format, &ExportOptions::default()).expect("exports");
+            assert!(!t.contains("aws_cloudfront_distribution\""), "{t}");
+            // The multi-tenant resource's own names.
+            let lines = |start: &str| {
+                t.lines()
+                    .filter(|l| l.trim_start().starts_with(start))
+                    .count()
+            };
+            assert_eq!(
+                lines("origin_id "),
+                lines("member {"),
+                "only a group's members name an origin by `origin_id`: {t}"
+            );
+            assert!(t.contains("    id "), "origins are named by `id`: {t}");
+            assert!(!t.contains("ordered_cache_behavior"), "{t}");
+            assert!(t.contains("cache_behavior {"), "{t}");
+            assert!(
+                t.contains("allowed_methods {\n"),
+                "one block with both sets: {t}"
+            );
+            assert!(!t.contains("is_ipv6_enabled"), "{t}");
+            assert!(
+                out.notes.iter().any(|n| n.starts_with(
+                    "IsIPV6Enabled: not an argument of the \
+                                           aws_cloudfront_multitenant_distribution"
+                )),
+                "{:?}",
+                out.notes
+            );
+            assert!(
+                !t.contains("connection_mode"),
+                "computed by the provider: {t}"
+            );
+            if member.contains("tenantName") {
+                assert!(
+                    t.contains(
+                        "  tenant_config {\n    parameter_definition {\n      name = \
+                         \"tenantName\"\n\n      definition {\n        string_schema {\n          \
+                         required      = true\n          comment       = \"the tenant\"\n          \
+                         default_value = \"root\"\n"
+                    ),
+                    "{t}"
+                );
             }
         }
         // A direct distribution exports as before.
@@ -1017,7 +1169,13 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(doc.config.connection_mode, Some(ConnectionMode::Direct));
-        export(&doc, ExportFormat::Terraform, &ExportOptions::default()).expect("exports");
+        let out =
+            export(&doc, ExportFormat::Terraform, &ExportOptions::default()).expect("exports");
+        assert!(
+            out.text
+                .contains("resource \"aws_cloudfront_distribution\"")
+        );
+        assert!(out.text.contains("ordered_cache_behavior {"));
     }
 
     #[test]
