@@ -138,3 +138,32 @@ async fn tags_are_set_listed_and_removed_against_moto() {
     let err = aws.set_tags(&id, vec![tag("aws:x", "")]).await.unwrap_err();
     assert!(err.to_string().contains("InvalidTagging"), "{err}");
 }
+
+/// An account at CloudFront's quota of 500 distributions (crates/model/src/quotas.rs): the list
+/// reads every one of AWS's pages of 100 (moto pages as CloudFront does, `IsTruncated` and
+/// `NextMarker`), each distribution once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_reads_every_page_of_an_account_at_the_distribution_quota() {
+    let Some(moto) = Moto::start() else { return };
+    let aws = backend(&moto);
+    let quota = cfconsole_model::quotas::DISTRIBUTIONS_PER_ACCOUNT;
+    let mut created = std::collections::BTreeSet::new();
+    for i in 0..quota {
+        let d = aws
+            .create_distribution(sample_config(&format!("moto-quota-{i}")))
+            .await
+            .expect("create");
+        created.insert(d.distribution.id);
+    }
+    let listed: Vec<String> = aws
+        .list_distributions()
+        .await
+        .expect("list")
+        .items
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(listed.len(), quota, "one entry per distribution");
+    let unique: std::collections::BTreeSet<String> = listed.into_iter().collect();
+    assert_eq!(unique, created);
+}

@@ -36,6 +36,7 @@ use aws_smithy_types::date_time::Format;
 use cfconsole_model::invalidation::{
     MAX_INDIVIDUAL_IN_PROGRESS, MAX_WILDCARD_IN_PROGRESS, PathCounts,
 };
+use cfconsole_model::quotas::DISTRIBUTIONS_PER_ACCOUNT;
 use cfconsole_model::{
     CachePolicy, Distribution, DistributionConfig, Document, Form, Invalidation, InvalidationBatch,
     InvalidationPath, InvalidationSummary, OriginRequestPolicy, ResponseHeadersPolicy,
@@ -671,7 +672,18 @@ impl ControlPlane for LocalWorkspace {
 
     async fn create_distribution(&self, config: DistributionConfig) -> Result<DistributionRecord> {
         let _g = self.write_guard()?;
-        for other in self.all_ids()? {
+        let ids = self.all_ids()?;
+        if ids.len() >= DISTRIBUTIONS_PER_ACCOUNT {
+            return Err(rejected(
+                "TooManyDistributions",
+                format!(
+                    "the workspace holds {} distributions, CloudFront's quota per account \
+                     ({DISTRIBUTIONS_PER_ACCOUNT}); delete one first",
+                    ids.len()
+                ),
+            ));
+        }
+        for other in ids {
             let o = self.read(&other)?;
             if o.distribution.distribution_config.caller_reference == config.caller_reference {
                 return Err(rejected(

@@ -469,3 +469,28 @@ async fn tags_are_kept_beside_the_distribution_without_changing_its_etag() {
         Err(ControlError::NotFound { .. })
     ));
 }
+
+/// CloudFront's quota of 500 distributions per account (crates/model/src/quotas.rs): the
+/// workspace lists all of them and refuses the 501st with CloudFront's code.
+#[tokio::test]
+async fn the_workspace_holds_the_distribution_quota_and_refuses_one_more() {
+    let (_d, _c, ws) = workspace();
+    for i in 1..DISTRIBUTIONS_PER_ACCOUNT {
+        let mut s = ws.read("E1SAMPLE000001").unwrap();
+        s.distribution.id = format!("E{i:013}");
+        s.distribution.distribution_config.caller_reference = format!("quota-{i}");
+        s.distribution.distribution_config.aliases = None;
+        ws.write(&s).unwrap();
+    }
+    let list = ws.list_distributions().await.unwrap().items;
+    assert_eq!(list.len(), DISTRIBUTIONS_PER_ACCOUNT);
+    let err = ws
+        .create_distribution(config("one-more"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, ControlError::Rejected { code, .. } if code == "TooManyDistributions"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("500"), "{err}");
+}
