@@ -6,7 +6,8 @@ mod ui_support;
 
 use std::time::Duration;
 
-use cfconsole_control::ControlPlane;
+use cfconsole::ui::remote::Remote;
+use cfconsole_control::{ControlPlane, PolicyKind};
 use cfconsole_model::OriginProtocolPolicy;
 use eframe::egui;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -426,14 +427,43 @@ fn the_aws_backend_lists_opens_edits_publishes_and_follows_to_deployed() {
     let on_aws = c.block_on(aws.list_all_invalidations(&id)).unwrap();
     assert_eq!(on_aws.len(), 1, "one invalidation reached the emulator");
 
+    // Whatever the emulator answers for custom policies (a list, or an error of its own), the
+    // tab settles on it: an error is said on the tab and in a banner, a list is shown.
     c.tab("Policies");
     c.wait(|c| {
-        c.app()
-            .chrome
-            .banners
-            .iter()
-            .any(|(err, m)| *err && m.contains("could not be listed"))
+        PolicyKind::ALL.iter().all(|k| {
+            c.app()
+                .server
+                .policies
+                .get(k)
+                .is_some_and(|r| matches!(r, Remote::Ready(_) | Remote::Failed { .. }))
+        })
     });
+    let failed = |c: &Console, k: PolicyKind| match &c.app().server.policies[&k] {
+        Remote::Failed { error, .. } => Some(error.clone()),
+        _ => None,
+    };
+    for k in PolicyKind::ALL {
+        if let Some(e) = failed(&c, k) {
+            assert!(
+                c.app()
+                    .chrome
+                    .banners
+                    .iter()
+                    .any(|(err, m)| *err && m.contains(&e)),
+                "{k:?}: the error is said: {:?}",
+                c.app().chrome.banners
+            );
+        }
+    }
+    if PolicyKind::ALL.iter().any(|k| failed(&c, *k).is_some()) {
+        assert!(
+            c.h.query_all_by_label_contains("Custom policies could not be listed")
+                .next()
+                .is_some(),
+            "the tab says so"
+        );
+    }
     assert!(
         c.h.query_by_label_contains("CachingOptimized (managed)")
             .is_some(),

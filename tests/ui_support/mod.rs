@@ -178,14 +178,15 @@ impl Console {
             }
             assert!(
                 Instant::now() < deadline,
-                "timed out; banners: {:?}; jobs: {:?}; changes: {:?}; list: {:?}",
+                "timed out; banners: {:?}; jobs: {:?}; changes: {:?}; list: {:?}; policies: {:?}",
                 self.app().chrome.banners,
                 self.app()
                     .jobs()
                     .map(|(w, _)| w.clone())
                     .collect::<Vec<_>>(),
                 self.app().current_draft().map(|d| d.changes()),
-                self.app().server.list.value()
+                self.app().server.list.value(),
+                self.app().server.policies
             );
             std::thread::sleep(Duration::from_millis(10));
         }
