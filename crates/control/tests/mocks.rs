@@ -21,10 +21,21 @@ use cfconsole_model::{CachePolicyConfig, DistributionConfig, Document};
 /// Whether an error is the expected variant.
 type Check = fn(&ControlError) -> bool;
 
+/// A refusal with CloudFront's `code`.
+fn rejected_with(e: &ControlError, code: &str) -> bool {
+    matches!(e, ControlError::Rejected { code: c, .. } if c == code)
+}
+
 /// CloudFront's restXml error body.
 fn error_body(code: &str, message: &str) -> Option<String> {
     Some(format!(
-        r#"<?xml version="1.0"?><ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>req-1</RequestId></ErrorResponse>"#
+        concat!(
+            r#"<?xml version="1.0"?>"#,
+            r#"<ErrorResponse xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">"#,
+            "<Error><Type>Sender</Type><Code>{}</Code><Message>{}</Message></Error>",
+            "<RequestId>req-1</RequestId></ErrorResponse>"
+        ),
+        code, message
     ))
 }
 
@@ -250,10 +261,9 @@ async fn error_codes_become_actionable_variants() {
         ("InvalidViewerCertificate", |e| {
             matches!(e, ControlError::InvalidViewerCertificate { .. })
         }),
-        (
-            "InvalidOriginReadTimeout",
-            |e| matches!(e, ControlError::Rejected { code, .. } if code == "InvalidOriginReadTimeout"),
-        ),
+        ("InvalidOriginReadTimeout", |e| {
+            rejected_with(e, "InvalidOriginReadTimeout")
+        }),
     ];
     for (code, check) in cases {
         let rule = mock!(Client::create_distribution)

@@ -52,7 +52,9 @@ fn pattern_char() -> impl Strategy<Value = char> {
         2 => Just('?'),
         3 => Just('/'),
         6 => prop::sample::select(vec!['a', 'b', '.']),
-        1 => prop::sample::select(vec!['A', 'z', '0', '_', '-', '$', '~', '"', '\'', '@', ':', '+', '&']),
+        1 => prop::sample::select(vec![
+            'A', 'z', '0', '_', '-', '$', '~', '"', '\'', '@', ':', '+', '&'
+        ]),
     ]
 }
 
@@ -248,7 +250,9 @@ fn path_like() -> impl Strategy<Value = String> {
     let c = prop_oneof![
         6 => prop::sample::select(vec!['/', 'a', 'b', '.', '*', '?', '%', '=', '&']),
         3 => prop::sample::select(vec!['0', '2', '4', '7', 'A', 'f', 'F', 'g', '+', '-', '~', '_']),
-        2 => prop::sample::select(vec![' ', '\t', '\n', '\u{7f}', '\u{85}', '"', '#', '<', '|', '\\']),
+        2 => prop::sample::select(vec![
+            ' ', '\t', '\n', '\u{7f}', '\u{85}', '"', '#', '<', '|', '\\'
+        ]),
         1 => prop::sample::select(vec!['é', '日', '😀', '\u{feff}', '\u{2028}']),
     ];
     prop_oneof![
@@ -340,7 +344,8 @@ proptest! {
     fn fix_path_output_parses_and_lints_clean(
         s in prop_oneof![
             4 => path_like(),
-            1 => (path_like(), 3_990usize..4_010).prop_map(|(p, n)| format!("{p}{}", "a".repeat(n))),
+            1 => (path_like(), 3_990usize..4_010)
+                .prop_map(|(p, n)| format!("{p}{}", "a".repeat(n))),
             1 => (1_000usize..1_400).prop_map(|n| "/é".repeat(n)),
         ]
     ) {
@@ -518,7 +523,9 @@ fn text() -> impl Strategy<Value = String> {
     prop_oneof![
         3 => "[ -~]{0,20}",
         1 => any::<String>(),
-        1 => prop::sample::select(vec!["${var.x}", "%{if}", "\"quoted\"", "back\\slash", "a\nb", "<!--", ""])
+        1 => prop::sample::select(vec![
+            "${var.x}", "%{if}", "\"quoted\"", "back\\slash", "a\nb", "<!--", ""
+        ])
             .prop_map(str::to_string),
     ]
 }
@@ -664,8 +671,9 @@ proptest! {
 
     /// Any text is read without a panic.
     #[test]
-    fn document_from_arbitrary_text_never_panics(s in prop_oneof![any::<String>(), "[{}\\[\\]\":,0-9a-zA-Z \
-        ]{0,64}"]) {
+    fn document_from_arbitrary_text_never_panics(
+        s in prop_oneof![any::<String>(), "[{}\\[\\]\":,0-9a-zA-Z ]{0,64}"]
+    ) {
         if let Ok(doc) = Document::from_json(&s) {
             exercise(&doc);
         }
@@ -682,7 +690,11 @@ proptest! {
     /// A fixture with any one node replaced by arbitrary JSON: mostly shape errors, and what
     /// still parses (a changed string, number or list) validates and exports without a panic.
     #[test]
-    fn mutated_fixture_json_never_panics(which in any::<prop::sample::Index>(), node in any::<prop::sample::Index>(), with in json()) {
+    fn mutated_fixture_json_never_panics(
+        which in any::<prop::sample::Index>(),
+        node in any::<prop::sample::Index>(),
+        with in json(),
+    ) {
         let values = fixture_values();
         let mut v = values[which.index(values.len())].clone();
         let mut n = node.index(count_nodes(&v));
@@ -708,7 +720,8 @@ proptest! {
         let text = export(&doc, ExportFormat::CliJson, &opts)
             .expect("CLI JSON exports every distribution")
             .text;
-        let back = Document::from_json(&text).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
+        let back = Document::from_json(&text)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         prop_assert_eq!(&back.config, &doc.config);
         prop_assert_eq!(back.form, doc.form);
         prop_assert_eq!(&back.etag, &doc.etag);

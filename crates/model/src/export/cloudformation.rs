@@ -33,7 +33,10 @@ pub(super) fn export(doc: &Document, opts: &ExportOptions) -> Export {
     let logical_id = logical_id(&opts.resource_name);
     template.insert(
         "Resources".into(),
-        json!({ logical_id: { "Type": RESOURCE_TYPE, "Properties": { "DistributionConfig": config } } }),
+        json!({ logical_id: {
+            "Type": RESOURCE_TYPE,
+            "Properties": { "DistributionConfig": config }
+        } }),
     );
     let mut text = serde_json::to_string_pretty(&Value::Object(template))
         .expect("a JSON value always serializes");
@@ -666,12 +669,16 @@ mod tests {
     #[test]
     fn disabled_logging_and_origin_groups() {
         let text = super::super::tests::SAMPLE
-            .replace(r#""Enabled": true, "IncludeCookies""#, r#""Enabled": false, "IncludeCookies""#)
+            .replace(
+                r#""Enabled": true, "IncludeCookies""#,
+                r#""Enabled": false, "IncludeCookies""#,
+            )
             .replace(
                 r#""DefaultCacheBehavior""#,
                 r#""OriginGroups": {"Quantity": 1, "Items": [{"Id": "g",
                     "FailoverCriteria": {"StatusCodes": {"Quantity": 2, "Items": [500, 502]}},
-                    "Members": {"Quantity": 2, "Items": [{"OriginId": "s3"}, {"OriginId": "api"}]}}]},
+                    "Members": {"Quantity": 2,
+                        "Items": [{"OriginId": "s3"}, {"OriginId": "api"}]}}]},
                    "DefaultCacheBehavior""#,
             );
         let doc = crate::Document::from_json(&text).unwrap();

@@ -6,7 +6,8 @@
 //! checks), and members a format cannot express are listed in [`Export::notes`] instead of being
 //! dropped silently, so the caller can warn before anyone relies on the file. A distribution a
 //! format could not hold at all would be an [`ExportError`]; each format holds every
-//! distribution today (a multi-tenant one is Terraform's `aws_cloudfront_multitenant_distribution`).
+//! distribution today (a multi-tenant one is Terraform's
+//! `aws_cloudfront_multitenant_distribution`).
 
 mod cloudformation;
 mod terraform;
@@ -303,7 +304,8 @@ pub(crate) mod tests {
                 "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]},
                 "OriginReadTimeout": 30, "OriginKeepaliveTimeout": 5},
              "ConnectionAttempts": 3, "ConnectionTimeout": 10}]},
-        "DefaultCacheBehavior": {"TargetOriginId": "s3", "ViewerProtocolPolicy": "redirect-to-https",
+        "DefaultCacheBehavior": {"TargetOriginId": "s3",
+            "ViewerProtocolPolicy": "redirect-to-https",
             "AllowedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"],
                 "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]}},
             "Compress": true, "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
@@ -311,7 +313,8 @@ pub(crate) mod tests {
             {"PathPattern": "/api/*", "TargetOriginId": "api", "ViewerProtocolPolicy": "https-only",
              "TrustedSigners": {"Enabled": false, "Quantity": 0},
              "ForwardedValues": {"QueryString": true,
-                "Cookies": {"Forward": "whitelist", "WhitelistedNames": {"Quantity": 1, "Items": ["sid"]}},
+                "Cookies": {"Forward": "whitelist",
+                    "WhitelistedNames": {"Quantity": 1, "Items": ["sid"]}},
                 "Headers": {"Quantity": 1, "Items": ["Origin"]}},
              "LambdaFunctionAssociations": {"Quantity": 1, "Items": [
                 {"LambdaFunctionARN": "arn:aws:lambda:us-east-1:123456789012:function:f:1",
@@ -418,8 +421,9 @@ pub(crate) mod tests {
         let out = export(&doc, ExportFormat::CliJson, &ExportOptions::default()).expect("exports");
         let v: serde_json::Value = serde_json::from_str(&out.text).unwrap();
         assert_eq!(v["ETag"], "E1");
+        let api = &v["DistributionConfig"]["Origins"]["Items"][1];
         assert_eq!(
-            v["DistributionConfig"]["Origins"]["Items"][1]["CustomHeaders"]["Items"][0]["HeaderValue"],
+            api["CustomHeaders"]["Items"][0]["HeaderValue"],
             REDACTED_PLACEHOLDER
         );
     }

@@ -891,7 +891,8 @@ mod tests {
         assert!(
             t.contains(
                 "    custom_origin_config {\n      http_port                = 80\n      \
-                 https_port               = 443\n      origin_protocol_policy   = \"https-only\"\n      \
+                 https_port               = 443\n      \
+                 origin_protocol_policy   = \"https-only\"\n      \
                  origin_ssl_protocols     = [\"TLSv1.2\"]\n"
             ),
             "{t}"
@@ -955,8 +956,8 @@ mod tests {
         );
         assert!(
             t.contains(
-                "  restrictions {\n    geo_restriction {\n      restriction_type = \"whitelist\"\n      \
-                 locations        = [\"US\", \"CA\"]\n"
+                "  restrictions {\n    geo_restriction {\n      \
+                 restriction_type = \"whitelist\"\n      locations        = [\"US\", \"CA\"]\n"
             ),
             "{t}"
         );
@@ -1048,7 +1049,8 @@ mod tests {
             .replace(
                 r#""OriginReadTimeout": 30, "OriginKeepaliveTimeout": 5}"#,
                 r#""OriginReadTimeout": 30, "OriginKeepaliveTimeout": 5,
-                   "OriginMtlsConfig": {"ClientCertificateArn": "arn:aws:acm:us-east-1:1:certificate/c"}}"#,
+                   "OriginMtlsConfig": {
+                       "ClientCertificateArn": "arn:aws:acm:us-east-1:1:certificate/c"}}"#,
             )
             .replace(
                 r#""IsIPV6Enabled": true"#,
@@ -1063,17 +1065,16 @@ mod tests {
         let t = &out.text;
         assert!(
             t.contains(
-                "      origin_mtls_config \
-                    {\n        client_certificate_arn = \"arn:aws:acm:us-east-1:1:certificate/c\"\n      \
-                        }\n"
+                "      origin_mtls_config {\n        \
+                 client_certificate_arn = \"arn:aws:acm:us-east-1:1:certificate/c\"\n      }\n"
             ),
             "{t}"
         );
         assert!(
             t.contains(
-                "  viewer_mtls_config {\n    mode = \"required\"\n\n    trust_store_config {\n      \
-                 trust_store_id                 = \"ts-1\"\n      advertise_trust_store_ca_names \
-                     = true\n"
+                "  viewer_mtls_config {\n    mode = \"required\"\n\n    \
+                 trust_store_config {\n      trust_store_id                 = \"ts-1\"\n      \
+                 advertise_trust_store_ca_names = true\n"
             ),
             "{t}"
         );

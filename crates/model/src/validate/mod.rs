@@ -181,11 +181,13 @@ pub(crate) mod testutil {
                "OriginProtocolPolicy": "https-only",
                "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]},
                "OriginReadTimeout": 30, "OriginKeepaliveTimeout": 5},
-             "CustomHeaders": {"Quantity": 1, "Items": [{"HeaderName": "X-Origin-Key", "HeaderValue": "k"}]},
+             "CustomHeaders": {"Quantity": 1,
+               "Items": [{"HeaderName": "X-Origin-Key", "HeaderValue": "k"}]},
              "ConnectionAttempts": 3, "ConnectionTimeout": 10}
           ]},
           "OriginGroups": {"Quantity": 1, "Items": [
-            {"Id": "group", "FailoverCriteria": {"StatusCodes": {"Quantity": 2, "Items": [500, 502]}},
+            {"Id": "group",
+             "FailoverCriteria": {"StatusCodes": {"Quantity": 2, "Items": [500, 502]}},
              "Members": {"Quantity": 2, "Items": [{"OriginId": "s3"}, {"OriginId": "api"}]}}
           ]},
           "DefaultCacheBehavior": {
@@ -199,7 +201,8 @@ pub(crate) mod testutil {
           "CacheBehaviors": {"Quantity": 2, "Items": [
             {"PathPattern": "/api/*", "TargetOriginId": "api",
              "ViewerProtocolPolicy": "https-only",
-             "AllowedMethods": {"Quantity": 7, "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
+             "AllowedMethods": {"Quantity": 7,
+               "Items": ["GET","HEAD","OPTIONS","PUT","POST","PATCH","DELETE"],
                "CachedMethods": {"Quantity": 3, "Items": ["GET","HEAD","OPTIONS"]}},
              "ForwardedValues": {"QueryString": true, "Cookies": {"Forward": "none"},
                "Headers": {"Quantity": 1, "Items": ["Origin"]}},
@@ -208,22 +211,28 @@ pub(crate) mod testutil {
                {"LambdaFunctionARN": "arn:aws:lambda:us-east-1:123456789012:function:auth:3",
                 "EventType": "origin-request", "IncludeBody": true}]},
              "FunctionAssociations": {"Quantity": 1, "Items": [
-               {"FunctionARN": "arn:aws:cloudfront::123456789012:function/rewrite", "EventType": "viewer-request"}]}},
+               {"FunctionARN": "arn:aws:cloudfront::123456789012:function/rewrite",
+                "EventType": "viewer-request"}]}},
             {"PathPattern": "/ha/*", "TargetOriginId": "group",
              "ViewerProtocolPolicy": "redirect-to-https",
              "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
              "OriginRequestPolicyId": "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"}
           ]},
           "CustomErrorResponses": {"Quantity": 1, "Items": [
-            {"ErrorCode": 404, "ResponsePagePath": "/index.html", "ResponseCode": "200", "ErrorCachingMinTTL": 10}]},
+            {"ErrorCode": 404, "ResponsePagePath": "/index.html", "ResponseCode": "200",
+             "ErrorCachingMinTTL": 10}]},
           "Comment": "test",
-          "Logging": {"Enabled": true, "IncludeCookies": false, "Bucket": "logs.s3.amazonaws.com", "Prefix": "cf/"},
+          "Logging": {"Enabled": true, "IncludeCookies": false,
+            "Bucket": "logs.s3.amazonaws.com", "Prefix": "cf/"},
           "Enabled": true,
           "Aliases": {"Quantity": 2, "Items": ["www.example.com", "*.example.org"]},
-          "ViewerCertificate": {"ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+          "ViewerCertificate": {
+            "ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc",
             "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"},
-          "Restrictions": {"GeoRestriction": {"RestrictionType": "whitelist", "Quantity": 2, "Items": ["US", "CA"]}},
-          "WebACLId": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/acl/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d",
+          "Restrictions": {"GeoRestriction": {"RestrictionType": "whitelist", "Quantity": 2,
+            "Items": ["US", "CA"]}},
+          "WebACLId":
+  "arn:aws:wafv2:us-east-1:123456789012:global/webacl/acl/1a2b3c4d-5e6f-7a8b-9c0d-1e2f3a4b5c6d",
           "HttpVersion": "http2"
         }"#;
         crate::document::parse_config(serde_json::from_str(text).expect("test config is JSON"))

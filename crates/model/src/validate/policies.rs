@@ -270,6 +270,26 @@ mod tests {
     fn names(n: usize, len: usize) -> Option<List<String>> {
         Some((0..n).map(|i| format!("{i:0len$}")).collect())
     }
+    fn listed(names: &[&str]) -> Option<List<String>> {
+        Some(names.iter().map(|n| n.to_string()).collect())
+    }
+    fn key_headers(s: &mut PolicySet, headers: Option<List<String>>) {
+        let h = &mut key(s).headers_config;
+        h.header_behavior = CachePolicyHeaderBehavior::Whitelist;
+        h.headers = headers;
+    }
+    fn orp_headers(s: &mut PolicySet, headers: Option<List<String>>) {
+        let h = &mut orp(s).headers_config;
+        h.header_behavior = OriginRequestPolicyHeaderBehavior::Whitelist;
+        h.headers = headers;
+    }
+    fn rhp(s: &mut PolicySet) -> &mut ResponseHeadersPolicyConfig {
+        &mut s
+            .response_headers
+            .get_mut("rhp")
+            .unwrap()
+            .response_headers_policy_config
+    }
 
     #[test]
     fn managed_copies_are_valid() {
@@ -281,21 +301,121 @@ mod tests {
     fn table() {
         const K: &str =
             "CachePolicy[cp].CachePolicyConfig.ParametersInCacheKeyAndForwardedToOrigin";
+        const O: &str = "OriginRequestPolicy[orp].OriginRequestPolicyConfig";
+        const R: &str = "ResponseHeadersPolicy[rhp].ResponseHeadersPolicyConfig";
         let rows: &[(&str, Break, String, &str)] = &[
-            ("T-9 policy TTL order", |s| s.cache.get_mut("cp").unwrap().cache_policy_config.min_ttl = 999_999_999, "CachePolicy[cp].CachePolicyConfig.MinTTL".into(), "InvalidTTLOrder"),
-            ("§17 headers", |s| { let h = &mut key(s).headers_config; h.header_behavior = CachePolicyHeaderBehavior::Whitelist; h.headers = names(11, 3); }, format!("{K}.HeadersConfig.Headers.Quantity"), "TooManyHeadersInCachePolicy"),
-            ("§17 cookies", |s| { let h = &mut key(s).cookies_config; h.cookie_behavior = CachePolicyCookieBehavior::Whitelist; h.cookies = names(11, 3); }, format!("{K}.CookiesConfig.Cookies.Quantity"), "TooManyCookiesInCachePolicy"),
-            ("§17 query strings", |s| { let h = &mut key(s).query_strings_config; h.query_string_behavior = CachePolicyQueryStringBehavior::Whitelist; h.query_strings = names(11, 3); }, format!("{K}.QueryStringsConfig.QueryStrings.Quantity"), "TooManyQueryStringsInCachePolicy"),
-            ("§17 combined length", |s| { key(s).cookies_config.cookies = names(10, 60); key(s).query_strings_config.query_strings = names(10, 60); }, K.into(), "InvalidArgument"),
-            ("K-6 viewer address in key", |s| { let h = &mut key(s).headers_config; h.header_behavior = CachePolicyHeaderBehavior::Whitelist; h.headers = Some(List::new(vec!["CloudFront-Viewer-Address".into()])); }, format!("{K}.HeadersConfig.Headers.Items[0]"), "InvalidArgument"),
-            ("K-6 viewer ASN in key", |s| { let h = &mut key(s).headers_config; h.header_behavior = CachePolicyHeaderBehavior::Whitelist; h.headers = Some(List::new(vec!["cloudfront-viewer-asn".into()])); }, format!("{K}.HeadersConfig.Headers.Items[0]"), "InvalidArgument"),
-            ("K-6 JA3 fingerprint in key", |s| { let h = &mut key(s).headers_config; h.header_behavior = CachePolicyHeaderBehavior::Whitelist; h.headers = Some(List::new(vec!["CloudFront-Viewer-Country".into(), "CloudFront-Viewer-JA3-Fingerprint".into()])); }, format!("{K}.HeadersConfig.Headers.Items[1]"), "InvalidArgument"),
-            ("K-6 viewer TLS in key", |s| { let h = &mut key(s).headers_config; h.header_behavior = CachePolicyHeaderBehavior::Whitelist; h.headers = Some(List::new(vec!["CLOUDFRONT-VIEWER-TLS".into()])); }, format!("{K}.HeadersConfig.Headers.Items[0]"), "InvalidArgument"),
-            ("K-9 Authorization in ORP", |s| { let h = &mut orp(s).headers_config; h.header_behavior = OriginRequestPolicyHeaderBehavior::Whitelist; h.headers = Some(List::new(vec!["authorization".into()])); }, "OriginRequestPolicy[orp].OriginRequestPolicyConfig.HeadersConfig.Headers.Items[0]".into(), "InvalidArgument"),
-            ("§17 ORP headers", |s| { let h = &mut orp(s).headers_config; h.header_behavior = OriginRequestPolicyHeaderBehavior::Whitelist; h.headers = names(11, 3); }, "OriginRequestPolicy[orp].OriginRequestPolicyConfig.HeadersConfig.Headers.Quantity".into(), "TooManyHeadersInOriginRequestPolicy"),
-            ("CORS credentials with *", |s| { let c = &mut s.response_headers.get_mut("rhp").unwrap().response_headers_policy_config; c.cors_config = Some(ResponseHeadersPolicyCorsConfig { access_control_allow_origins: List::new(vec!["*".into()]), access_control_allow_credentials: true, ..Default::default() }); }, "ResponseHeadersPolicy[rhp].ResponseHeadersPolicyConfig.CorsConfig.AccessControlAllowCredentials".into(), "InvalidArgument"),
-            ("CORS without origins", |s| { let c = &mut s.response_headers.get_mut("rhp").unwrap().response_headers_policy_config; c.cors_config = Some(ResponseHeadersPolicyCorsConfig::default()); }, "ResponseHeadersPolicy[rhp].ResponseHeadersPolicyConfig.CorsConfig.AccessControlAllowOrigins".into(), "InvalidArgument"),
-            ("X-8 remove Via", |s| { let c = &mut s.response_headers.get_mut("rhp").unwrap().response_headers_policy_config; c.remove_headers_config = Some(List::new(vec![ResponseHeadersPolicyRemoveHeader { header: "Via".into() }])); }, "ResponseHeadersPolicy[rhp].ResponseHeadersPolicyConfig.RemoveHeadersConfig.Items[0].Header".into(), "InvalidArgument"),
+            (
+                "T-9 policy TTL order",
+                |s| s.cache.get_mut("cp").unwrap().cache_policy_config.min_ttl = 999_999_999,
+                "CachePolicy[cp].CachePolicyConfig.MinTTL".into(),
+                "InvalidTTLOrder",
+            ),
+            (
+                "§17 headers",
+                |s| key_headers(s, names(11, 3)),
+                format!("{K}.HeadersConfig.Headers.Quantity"),
+                "TooManyHeadersInCachePolicy",
+            ),
+            (
+                "§17 cookies",
+                |s| {
+                    let h = &mut key(s).cookies_config;
+                    h.cookie_behavior = CachePolicyCookieBehavior::Whitelist;
+                    h.cookies = names(11, 3);
+                },
+                format!("{K}.CookiesConfig.Cookies.Quantity"),
+                "TooManyCookiesInCachePolicy",
+            ),
+            (
+                "§17 query strings",
+                |s| {
+                    let h = &mut key(s).query_strings_config;
+                    h.query_string_behavior = CachePolicyQueryStringBehavior::Whitelist;
+                    h.query_strings = names(11, 3);
+                },
+                format!("{K}.QueryStringsConfig.QueryStrings.Quantity"),
+                "TooManyQueryStringsInCachePolicy",
+            ),
+            (
+                "§17 combined length",
+                |s| {
+                    key(s).cookies_config.cookies = names(10, 60);
+                    key(s).query_strings_config.query_strings = names(10, 60);
+                },
+                K.into(),
+                "InvalidArgument",
+            ),
+            (
+                "K-6 viewer address in key",
+                |s| key_headers(s, listed(&["CloudFront-Viewer-Address"])),
+                format!("{K}.HeadersConfig.Headers.Items[0]"),
+                "InvalidArgument",
+            ),
+            (
+                "K-6 viewer ASN in key",
+                |s| key_headers(s, listed(&["cloudfront-viewer-asn"])),
+                format!("{K}.HeadersConfig.Headers.Items[0]"),
+                "InvalidArgument",
+            ),
+            (
+                "K-6 JA3 fingerprint in key",
+                |s| {
+                    let h = [
+                        "CloudFront-Viewer-Country",
+                        "CloudFront-Viewer-JA3-Fingerprint",
+                    ];
+                    key_headers(s, listed(&h));
+                },
+                format!("{K}.HeadersConfig.Headers.Items[1]"),
+                "InvalidArgument",
+            ),
+            (
+                "K-6 viewer TLS in key",
+                |s| key_headers(s, listed(&["CLOUDFRONT-VIEWER-TLS"])),
+                format!("{K}.HeadersConfig.Headers.Items[0]"),
+                "InvalidArgument",
+            ),
+            (
+                "K-9 Authorization in ORP",
+                |s| orp_headers(s, listed(&["authorization"])),
+                format!("{O}.HeadersConfig.Headers.Items[0]"),
+                "InvalidArgument",
+            ),
+            (
+                "§17 ORP headers",
+                |s| orp_headers(s, names(11, 3)),
+                format!("{O}.HeadersConfig.Headers.Quantity"),
+                "TooManyHeadersInOriginRequestPolicy",
+            ),
+            (
+                "CORS credentials with *",
+                |s| {
+                    rhp(s).cors_config = Some(ResponseHeadersPolicyCorsConfig {
+                        access_control_allow_origins: List::new(vec!["*".into()]),
+                        access_control_allow_credentials: true,
+                        ..Default::default()
+                    });
+                },
+                format!("{R}.CorsConfig.AccessControlAllowCredentials"),
+                "InvalidArgument",
+            ),
+            (
+                "CORS without origins",
+                |s| rhp(s).cors_config = Some(ResponseHeadersPolicyCorsConfig::default()),
+                format!("{R}.CorsConfig.AccessControlAllowOrigins"),
+                "InvalidArgument",
+            ),
+            (
+                "X-8 remove Via",
+                |s| {
+                    let via = ResponseHeadersPolicyRemoveHeader {
+                        header: "Via".into(),
+                    };
+                    rhp(s).remove_headers_config = Some(List::new(vec![via]));
+                },
+                format!("{R}.RemoveHeadersConfig.Items[0].Header"),
+                "InvalidArgument",
+            ),
         ];
         for (row, brk, path, code) in rows {
             let mut s = set();
