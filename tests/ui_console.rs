@@ -1024,3 +1024,44 @@ fn a_first_look_at_the_sample_finds_it_clean_named_and_worded() {
         c.tree()
     );
 }
+
+/// An account at CloudFront's quota of 500 distributions: the list draws only the rows in view
+/// (a row far down is not laid out until scrolled to or filtered for) and filters as you type.
+#[test]
+fn at_the_distribution_quota_the_list_draws_what_is_in_view_and_filters_as_you_type() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    let dir = c.workspace().join("workspace").join("distributions");
+    let sample = std::fs::read_to_string(dir.join(format!("{SAMPLE}.json"))).unwrap();
+    let quota = cfconsole_model::quotas::DISTRIBUTIONS_PER_ACCOUNT;
+    for i in 1..quota {
+        let id = format!("E{i:013}");
+        let text = sample
+            .replace(SAMPLE, &id)
+            .replace("\"Comment\": \"", &format!("\"Comment\": \"number {i}: "));
+        std::fs::write(dir.join(format!("{id}.json")), text).unwrap();
+    }
+    c.click("Refresh");
+    c.wait(|c| {
+        c.app()
+            .server
+            .list
+            .value()
+            .is_some_and(|l| l.len() == quota)
+    });
+    let first = format!("E{:013}", 1);
+    let last = format!("E{:013}", quota - 1);
+    assert!(c.h.query_by_label(&first).is_some(), "{}", c.tree());
+    assert!(
+        c.h.query_by_label(&last).is_none(),
+        "a row out of view is not laid out"
+    );
+    c.set_text("Filter", "number 499:");
+    assert!(c.h.query_by_label(&last).is_some(), "{}", c.tree());
+    assert!(c.h.query_by_label(&first).is_none(), "filtered out");
+    c.set_text("Filter", "no such distribution");
+    assert!(
+        c.h.query_by_label("No distribution matches \"no such distribution\".")
+            .is_some()
+    );
+}
