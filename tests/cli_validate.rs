@@ -130,3 +130,72 @@ fn policies_turn_unknown_ids_into_errors() {
         text(&out)
     );
 }
+
+/// An endless or huge input is refused before it is read whole (#16): `/dev/zero` once grew
+/// the process to 22 GB.
+#[cfg(unix)]
+#[test]
+fn an_endless_or_huge_input_is_refused_with_the_bound() {
+    // validate's convention: an unreadable file is an error line of its own, exit 1.
+    let out = validate(&["/dev/zero"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("error: cannot read: 32 MiB or more: larger than the 32 MiB"),
+        "{}",
+        text(&out)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.json");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(5 << 30)
+        .unwrap();
+    let out = validate(&[big.to_str().unwrap(), "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(1));
+    let t = text(&out);
+    assert!(
+        t.contains(&format!("{}: error: cannot read: 5120 MiB or more", big.display())),
+        "{t}"
+    );
+}
+
+/// A member given twice is refused with its path, as CloudFront's parsers refuse it (#16).
+#[test]
+fn a_member_given_twice_is_refused_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("dup.json");
+    let original = std::fs::read_to_string(fixture("get-distribution-config-output.json")).unwrap();
+    let dup = original.replacen("\"Comment\":", "\"Comment\": \"first\", \"Comment\":", 1);
+    assert_ne!(dup, original);
+    std::fs::write(&f, dup).unwrap();
+    let out = validate(&[f.to_str().unwrap()]);
+    let all = format!("{}{}", text(&out), String::from_utf8_lossy(&out.stderr));
+    assert_ne!(out.status.code(), Some(0), "{all}");
+    assert!(all.contains("DistributionConfig.Comment"), "{all}");
+    assert!(all.contains("given twice"), "{all}");
+}
+
+/// A header value with a control character is refused at its field (#16): the preview would
+/// otherwise drop the header silently when forwarding.
+#[test]
+fn a_control_character_in_a_header_value_is_refused_at_its_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ctl.json");
+    let mut v: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("get-distribution-config-output.json")).unwrap(),
+    )
+    .unwrap();
+    v["DistributionConfig"]["Origins"]["Items"][0]["CustomHeaders"] = serde_json::json!({
+        "Quantity": 1, "Items": [{"HeaderName": "X-Origin-Verify", "HeaderValue": "a\u{1}b"}]});
+    std::fs::write(&f, v.to_string()).unwrap();
+    let out = validate(&[f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains(
+            "error: Origins.Items[0].CustomHeaders.Items[0].HeaderValue: the header value has the \
+             control character U+0001"
+        ),
+        "{}",
+        text(&out)
+    );
+}

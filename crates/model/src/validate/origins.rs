@@ -298,6 +298,11 @@ fn timeout(v: Option<i32>, path: &str, code: &'static str, out: &mut Vec<Finding
     range(v, *r.start(), *r.end(), path, code, " seconds", out);
 }
 
+/// RFC 9110 §5.6.2 `tchar`.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
 /// spec H-7, §17.
 fn headers(o: &Origin, base: &str, out: &mut Vec<Finding>) {
     let Some(list) = &o.custom_headers else {
@@ -351,6 +356,35 @@ fn headers(o: &Origin, base: &str, out: &mut Vec<Finding>) {
                 format!("{p}.HeaderName"),
                 "InvalidArgument",
                 format!("the header name is longer than {MAX_HEADER_NAME} characters"),
+            ));
+        }
+        if !name.is_empty() && !name.bytes().all(is_token_byte) {
+            out.push(Finding::error(
+                format!("{p}.HeaderName"),
+                "InvalidArgument",
+                format!(
+                    "{name:?} is not a header name: a name is letters, digits and \
+                     !#$%&'*+-.^_`|~ only (RFC 9110 token), no spaces or separators"
+                ),
+            ));
+        }
+        // A control character cannot travel in an HTTP field (RFC 9110 §5.5): CloudFront
+        // refuses it, and a server would drop or reject the header.
+        if let Some((at, c)) = h
+            .header_value
+            .chars()
+            .enumerate()
+            .find(|(_, c)| c.is_control() && *c != '\t')
+        {
+            out.push(Finding::error(
+                format!("{p}.HeaderValue"),
+                "InvalidArgument",
+                format!(
+                    "the header value has the control character U+{:04X} at character {}; a \
+                     value holds visible characters, spaces and tabs only",
+                    u32::from(c),
+                    at + 1
+                ),
             ));
         }
         let vl = h.header_value.chars().count();
@@ -711,6 +745,27 @@ mod tests {
             (
                 "H-7 name length",
                 |c| header(c).header_name = "X".repeat(257),
+                "Origins.Items[1].CustomHeaders.Items[0].HeaderName",
+                Error,
+                Some("InvalidArgument"),
+            ),
+            (
+                "H-7 control character in a value",
+                |c| header(c).header_value = "a\u{1}b".into(),
+                "Origins.Items[1].CustomHeaders.Items[0].HeaderValue",
+                Error,
+                Some("InvalidArgument"),
+            ),
+            (
+                "H-7 newline in a value",
+                |c| header(c).header_value = "a\r\nX-Injected: 1".into(),
+                "Origins.Items[1].CustomHeaders.Items[0].HeaderValue",
+                Error,
+                Some("InvalidArgument"),
+            ),
+            (
+                "H-7 name not a token",
+                |c| header(c).header_name = "X Origin: Key".into(),
                 "Origins.Items[1].CustomHeaders.Items[0].HeaderName",
                 Error,
                 Some("InvalidArgument"),
