@@ -274,3 +274,21 @@ fn the_same_commands_work_on_aws_against_moto() {
     let list = stdout(&ok(cfconsole_aws(&moto, &["distributions"])));
     assert!(!list.contains(&id), "{list}");
 }
+
+/// A workspace file saved with a byte-order mark (a Windows editor) is named for what it is, as
+/// `validate` names it (#16), not reported as vaguely invalid JSON.
+#[test]
+fn a_workspace_file_with_a_bom_is_named_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let o = cfconsole(&ws, &["distributions"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let f = ws.join("distributions").join("E1SAMPLE000001.json");
+    let text = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(&f, format!("\u{feff}{text}")).unwrap();
+    let o = cfconsole(&ws, &["get", "E1SAMPLE000001"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("byte-order mark"), "{err}");
+    assert!(err.contains("E1SAMPLE000001.json"), "{err}");
+}

@@ -116,24 +116,11 @@ impl Document {
 
     /// Reads a document from JSON text in any of the three forms.
     pub fn from_json(text: &str) -> Result<Self, ParseError> {
-        if text.starts_with('\u{feff}') {
-            return Err(ParseError::new(
-                "",
-                "the file starts with a UTF-8 byte-order mark (BOM, bytes EF BB BF), which JSON \
-                 does not allow: save it as UTF-8 without BOM (in PowerShell, `Set-Content \
-                 -Encoding utf8NoBOM`; or `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`)",
-            ));
+        if let Some(bom) = crate::json::bom(text) {
+            return Err(ParseError::new("", bom));
         }
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            ParseError::new(
-                "",
-                format!(
-                    "not valid JSON (line {}, column {}): {e}",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
+        let value = crate::json::parse(text)
+            .map_err(|e| ParseError::new(e.duplicate.clone().unwrap_or_default(), e.to_string()))?;
         Self::from_value(value)
     }
 

@@ -15,6 +15,7 @@ pub mod document;
 pub mod export;
 pub mod finding;
 pub mod invalidation;
+pub mod json;
 pub mod list;
 pub mod origin_kind;
 pub mod pattern;

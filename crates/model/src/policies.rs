@@ -214,13 +214,9 @@ impl std::fmt::Display for UnresolvedPolicy {
 impl PolicySet {
     /// Reads custom policies from AWS CLI JSON (see the module docs for the accepted shapes).
     pub fn from_json(text: &str) -> Result<Self, ParseError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| ParseError {
-            path: String::new(),
-            message: format!(
-                "not valid JSON (line {}, column {}): {e}",
-                e.line(),
-                e.column()
-            ),
+        let value: Value = crate::json::parse(text).map_err(|e| ParseError {
+            path: e.duplicate.clone().unwrap_or_default(),
+            message: e.to_string(),
             further: Vec::new(),
         })?;
         let mut set = PolicySet::default();

@@ -298,7 +298,7 @@ impl LocalWorkspace {
 
     fn read(&self, id: &str) -> Result<Stored> {
         let path = self.distribution_path(id);
-        let text = match fs::read_to_string(&path) {
+        let text = match crate::file::read_text(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(ControlError::NotFound {
@@ -430,7 +430,7 @@ impl LocalWorkspace {
 
     fn read_policy(&self, kind: PolicyKind, id: &str) -> Result<PolicyRecord> {
         let path = self.policy_dir(kind).join(format!("{id}.json"));
-        let text = match fs::read_to_string(&path) {
+        let text = match crate::file::read_text(&path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(ControlError::NotFound {
@@ -487,13 +487,7 @@ fn parse_stored(path: &Path, text: &str) -> Result<Stored> {
         path: path.to_path_buf(),
         detail,
     };
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        corrupt(format!(
-            "not valid JSON (line {}, column {}): {e}",
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let value = cfconsole_model::json::parse(text).map_err(|e| corrupt(e.to_string()))?;
     let Value::Object(mut top) = value else {
         return Err(corrupt("expected a JSON object".into()));
     };
@@ -532,7 +526,8 @@ fn parse_policy(kind: PolicyKind, path: &Path, text: &str) -> Result<PolicyRecor
         path: path.to_path_buf(),
         detail,
     };
-    let f: File = serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
+    let value = cfconsole_model::json::parse(text).map_err(|e| corrupt(e.to_string()))?;
+    let f: File = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
     let (id, last_modified, config) = match (
         kind,
         f.cache_policy,
