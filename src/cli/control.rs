@@ -2,9 +2,10 @@
 //! `delete`, `invalidate`, `invalidations`. They use only the `ControlPlane` trait, like the GUI;
 //! long waits show a spinner on a terminal and one line per change otherwise.
 
+use cfconsole_control::file::read_text;
 use std::future::Future;
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -257,8 +258,7 @@ pub fn preflight(doc: &Document) -> Result<Vec<Finding>, Vec<Finding>> {
 pub fn run_publish(args: PublishArgs) -> ExitCode {
     run(|_| async move {
         let file = args.file.display().to_string();
-        let text =
-            std::fs::read_to_string(&args.file).map_err(|e| ControlError::io(&args.file, e))?;
+        let text = read_text(Path::new(&args.file)).map_err(|e| ControlError::io(&args.file, e))?;
         let doc = Document::from_json(&text)
             .map_err(|e| Failure::Refused(vec![format!("{file}: error: {e}")]))?;
         let warnings = preflight(&doc).map_err(|findings| {

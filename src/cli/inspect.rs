@@ -2,6 +2,7 @@
 //! serves a path, and why), `diff` (what changed between two configs) and `export` (CLI JSON,
 //! CloudFormation, Terraform).
 
+use cfconsole_control::file::read_text;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -38,6 +39,10 @@ pub struct DiffArgs {
     pub before: PathBuf,
     /// The configuration after (e.g. the draft).
     pub after: PathBuf,
+    /// Show origin custom header values (by default a changed value is said to have changed,
+    /// without its text, as `export` withholds them).
+    #[arg(long)]
+    pub include_secrets: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
@@ -80,8 +85,8 @@ fn parse_export_format(s: &str) -> Result<ExportFormat, String> {
 
 /// Reads and parses a document; the error names the file and what is wrong in it.
 pub fn read_document(path: &Path) -> Result<Document, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let text =
+        read_text(Path::new(path)).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     Document::from_json(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -114,7 +119,19 @@ pub fn run_diff(args: DiffArgs) -> ExitCode {
         (Ok(b), Ok(a)) => (b, a),
         (Err(e), _) | (_, Err(e)) => return fail(&e),
     };
-    let changes = diff::diff(&before.config, &after.config);
+    let mut changes = diff::diff(&before.config, &after.config);
+    if !args.include_secrets {
+        let mut withheld = 0;
+        for c in &mut changes {
+            withheld += usize::from(c.withhold_secrets());
+        }
+        if withheld > 0 {
+            eprintln!(
+                "note: origin custom header values withheld in {withheld} change(s) (pass \
+                 --include-secrets to show them)"
+            );
+        }
+    }
     match args.format {
         OutputFormat::Text => {
             for c in &changes {

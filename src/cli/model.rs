@@ -1,6 +1,7 @@
 //! Subcommands over the model alone: validate, match, diff, export.
 
-use std::path::PathBuf;
+use cfconsole_control::file::read_text;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use cfconsole_model::{Document, Finding, PolicySet, Severity, validate_policies, validate_with};
@@ -51,7 +52,7 @@ pub fn validate(args: ValidateArgs) -> ExitCode {
     let mut policies = PolicySet::default();
     for file in &args.policies {
         let name = file.display().to_string();
-        let read = std::fs::read_to_string(file)
+        let read = read_text(Path::new(file))
             .map_err(|e| vec![Finding::error_uncoded("", format!("cannot read: {e}"))])
             .and_then(|text| PolicySet::from_json(&text).map_err(|e| e.into_findings()));
         match read {
@@ -67,7 +68,7 @@ pub fn validate(args: ValidateArgs) -> ExitCode {
     }
     for file in &args.files {
         let name = file.display().to_string();
-        let findings = match std::fs::read_to_string(file) {
+        let findings = match read_text(Path::new(file)) {
             Err(e) => vec![Finding::error_uncoded("", format!("cannot read: {e}"))],
             Ok(text) => match Document::from_json(&text) {
                 // Every parse error, one line each (ten string booleans are ten lines).

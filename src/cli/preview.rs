@@ -2,10 +2,11 @@
 //! listener to stdout when ready (`http listening on http://127.0.0.1:PORT`, likewise `https`
 //! and `admin`) and serves until SIGINT/SIGTERM.
 
+use cfconsole_control::file::read_text;
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use cfconsole_edge::{Edge, EdgeConfig, Override};
@@ -118,7 +119,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
                 config"
         );
     }
-    let text = match std::fs::read_to_string(&args.config) {
+    let text = match read_text(Path::new(&args.config)) {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: {}: cannot read: {e}", args.config.display());
@@ -134,7 +135,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     };
     let mut policies = PolicySet::default();
     for file in &args.policies {
-        let parsed = std::fs::read_to_string(file)
+        let parsed = read_text(Path::new(file))
             .map_err(|e| format!("cannot read: {e}"))
             .and_then(|t| PolicySet::from_json(&t).map_err(|e| e.to_string()));
         match parsed {
@@ -174,7 +175,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         }
     };
     let certificate = match (&args.tls_cert, &args.tls_key) {
-        (Some(c), Some(k)) => match (std::fs::read_to_string(c), std::fs::read_to_string(k)) {
+        (Some(c), Some(k)) => match (read_text(Path::new(c)), read_text(Path::new(k))) {
             (Ok(cert), Ok(key)) => Some(cfconsole_edge::tls::CertPem { cert, key }),
             (Err(e), _) | (_, Err(e)) => {
                 eprintln!("error: cannot read the TLS certificate or key: {e}");
@@ -185,7 +186,7 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     };
     let mut origin_ca = Vec::new();
     for file in &args.origin_ca {
-        match std::fs::read_to_string(file) {
+        match read_text(Path::new(file)) {
             Ok(pem) => origin_ca.push(pem),
             Err(e) => {
                 eprintln!("error: --origin-ca {}: cannot read: {e}", file.display());

@@ -1,6 +1,7 @@
 //! The AWS profiles the backend picker offers: the section names of `~/.aws/config` and
 //! `~/.aws/credentials` (only the names: nothing else of either file is read or kept).
 
+use cfconsole_control::file::read_text;
 use std::path::{Path, PathBuf};
 
 /// The profile names in a config or credentials file's text, in order, without duplicates.
@@ -42,7 +43,7 @@ pub fn files(home: Option<&Path>) -> Vec<PathBuf> {
 pub fn list(files: &[PathBuf]) -> Vec<String> {
     let mut out = Vec::new();
     for f in files {
-        if let Ok(text) = std::fs::read_to_string(f) {
+        if let Ok(text) = read_text(Path::new(f)) {
             parse(&text, &mut out);
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod aws;
 pub mod error;
+pub mod file;
 pub mod local;
 pub mod plane;
 pub mod poll;

@@ -110,13 +110,17 @@ impl ConsoleApp {
                     else {
                         return Msg::Cancelled;
                     };
-                    let r = tokio::fs::read_to_string(&path)
-                        .await
-                        .map_err(|e| format!("{} cannot be read: {e}", path.display()))
-                        .and_then(|t| {
-                            Document::from_json(&t).map_err(|e| format!("{}: {e}", path.display()))
-                        })
-                        .map(|d| (path, d));
+                    let read = path.clone();
+                    let r = tokio::task::spawn_blocking(move || {
+                        cfconsole_control::file::read_text(&read)
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+                    .map_err(|e| format!("{} cannot be read: {e}", path.display()))
+                    .and_then(|t| {
+                        Document::from_json(&t).map_err(|e| format!("{}: {e}", path.display()))
+                    })
+                    .map(|d| (path, d));
                     Msg::Imported(r)
                 });
             }
