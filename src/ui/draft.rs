@@ -289,7 +289,23 @@ pub struct DraftFile {
     pub draft: DistributionConfig,
 }
 
-/// Where one backend's drafts live: `DATA/drafts/<backend key>/<id>.json`.
+impl DraftFile {
+    /// What is written to disk: the origin custom header values (the secrets an origin checks)
+    /// once, in the draft; the base's are withheld (empty), since a restored draft is rebased on
+    /// the backend's configuration, which has them.
+    fn for_disk(&self) -> DraftFile {
+        let mut out = self.clone();
+        for o in out.base.origins.items_mut() {
+            for h in o.custom_headers.iter_mut().flat_map(|l| l.items_mut()) {
+                h.header_value.clear();
+            }
+        }
+        out
+    }
+}
+
+/// Where one backend's drafts live: `DATA/drafts/<backend key>/<id>.json`, owner-only (the file
+/// 0600, its folders 0700): a draft holds the origin custom header values it edits.
 #[derive(Debug, Clone)]
 pub struct DraftStore {
     dir: PathBuf,
@@ -330,8 +346,10 @@ impl DraftStore {
         let Some(path) = self.path(&file.id) else {
             return Err(format!("{:?} is not a distribution id", file.id));
         };
-        let text = serde_json::to_vec_pretty(file).map_err(|e| e.to_string())?;
-        cfconsole_control::local::store::write_atomic(&path, &text).map_err(|e| e.to_string())
+        let text = serde_json::to_vec_pretty(&file.for_disk()).map_err(|e| e.to_string())?;
+        let root = self.dir.parent().unwrap_or(&self.dir);
+        cfconsole_control::local::store::write_private_atomic(root, &path, &text)
+            .map_err(|e| e.to_string())
     }
 
     /// The saved draft of `id`, if there is a readable one. A file that does not parse is
@@ -340,7 +358,7 @@ impl DraftStore {
         let Some(path) = self.path(id) else {
             return Ok(None);
         };
-        match std::fs::read(&path) {
+        match cfconsole_control::file::read_bytes(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes)
                 .map(Some)
                 .map_err(|e| format!("the saved draft {} cannot be read: {e}", path.display())),
@@ -452,6 +470,43 @@ mod tests {
         store.remove("E1SAMPLE000001").unwrap();
         assert!(store.load("E1SAMPLE000001").unwrap().is_none());
         assert!(store.load("../../etc/passwd").unwrap().is_none());
+    }
+
+    /// A draft holds the origin header values it edits once, owner-only (#16).
+    #[test]
+    fn a_saved_draft_holds_each_header_value_once_and_only_its_owner_reads_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DraftStore::new(dir.path(), "local:/tmp/ws");
+        let mut base = sample();
+        base.origins.items_mut()[0].custom_headers = Some(cfconsole_model::List::new(vec![
+            cfconsole_model::OriginCustomHeader {
+                header_name: "X-Origin-Verify".into(),
+                header_value: "s3cr3t-old".into(),
+            },
+        ]));
+        let mut d = Draft::new("E1SAMPLE000001", base, "ETAG1");
+        let h = &mut d.config.origins.items_mut()[0]
+            .custom_headers
+            .as_mut()
+            .unwrap()
+            .items_mut()[0];
+        h.header_value = "s3cr3t-new".into();
+        d.commit("HeaderValue", Instant::now());
+        store.save(&d.to_file(SystemTime::now())).unwrap();
+        let path = store.dir().join("E1SAMPLE000001.json");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches("s3cr3t-new").count(), 1, "{text}");
+        assert_eq!(text.matches("s3cr3t-old").count(), 0, "{text}");
+        let back = Draft::restored(store.load("E1SAMPLE000001").unwrap().unwrap());
+        assert_eq!(back.config, d.config, "the draft comes back whole");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(store.dir()), 0o700);
+            assert_eq!(mode(store.dir().parent().unwrap()), 0o700);
+        }
     }
 
     #[test]

@@ -29,11 +29,72 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic_with(path, bytes, |_| Ok(()))
 }
 
+/// [`write_atomic`] for a file only its owner may read (a draft with origin header values): the
+/// file is created mode 0600 and `private_root`, with every folder from it down to the file,
+/// is made mode 0700 (on Unix; elsewhere the user's profile folder already keeps it private).
+pub fn write_private_atomic(private_root: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    make_private_dirs(private_root, dir).map_err(|e| ControlError::io(dir, e))?;
+    write_atomic_inner(path, bytes, true, |_| Ok(()))
+}
+
+#[cfg(unix)]
+fn make_private_dirs(root: &Path, dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    // Folders made by an older version (0755) are closed too.
+    let mut d = dir;
+    loop {
+        fs::set_permissions(d, fs::Permissions::from_mode(0o700))?;
+        if d == root {
+            break;
+        }
+        match d.parent() {
+            Some(p) if p.starts_with(root) => d = p,
+            _ => break,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn make_private_dirs(_root: &Path, dir: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn create_temp(path: &Path, private: bool) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    if private {
+        o.mode(0o600);
+    }
+    o.open(path)
+}
+
+#[cfg(not(unix))]
+fn create_temp(path: &Path, _private: bool) -> std::io::Result<File> {
+    File::create_new(path)
+}
+
 /// [`write_atomic`] with a hook called at each [`Stage`]; an error from the hook stops the write
 /// there and is returned (tests use it to stand in for a kill).
 pub fn write_atomic_with(
     path: &Path,
     bytes: &[u8],
+    hook: impl FnMut(Stage) -> std::io::Result<()>,
+) -> Result<()> {
+    write_atomic_inner(path, bytes, false, hook)
+}
+
+fn write_atomic_inner(
+    path: &Path,
+    bytes: &[u8],
+    private: bool,
     mut hook: impl FnMut(Stage) -> std::io::Result<()>,
 ) -> Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -52,15 +113,21 @@ pub fn write_atomic_with(
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
+    let mut killed = false;
+    let mut stop = |stage| {
+        let r = hook(stage);
+        killed = r.is_err();
+        r
+    };
     let result = (|| {
-        let mut f = File::create_new(&tmp)?;
+        let mut f = create_temp(&tmp, private)?;
         let half = bytes.len() / 2;
         f.write_all(&bytes[..half])?;
-        hook(Stage::HalfWritten)?;
+        stop(Stage::HalfWritten)?;
         f.write_all(&bytes[half..])?;
         f.sync_all()?;
         drop(f);
-        hook(Stage::BeforeRename)?;
+        stop(Stage::BeforeRename)?;
         fs::rename(&tmp, path)?;
         // The rename is durable only once the folder's entry is on disk too.
         if let Ok(d) = File::open(dir) {
@@ -68,7 +135,14 @@ pub fn write_atomic_with(
         }
         Ok(())
     })();
-    result.map_err(|e: std::io::Error| ControlError::io(path, e))
+    result.map_err(|e: std::io::Error| {
+        // A failed write (a full disk) leaves no temp file behind. A hook's stop stands in for
+        // a kill, which removes nothing: its temp file is the sweep's to clear.
+        if !killed {
+            let _ = fs::remove_file(&tmp);
+        }
+        ControlError::io(path, e)
+    })
 }
 
 /// Removes temp files left by interrupted writes (a killed process) whose last change is at
@@ -131,5 +205,21 @@ mod tests {
         assert_eq!(left.len(), 1, "only the real file remains");
         write_atomic(&path, b"new").unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_private_write_is_owner_only_in_owner_only_folders() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("drafts");
+        fs::create_dir_all(root.join("key")).unwrap();
+        fs::set_permissions(root.join("key"), fs::Permissions::from_mode(0o755)).unwrap();
+        let path = root.join("key").join("E1.json");
+        write_private_atomic(&root, &path, b"{}").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&root.join("key")), 0o700);
+        assert_eq!(mode(&root), 0o700);
     }
 }
