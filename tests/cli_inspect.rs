@@ -150,3 +150,37 @@ fn a_multi_tenant_distribution_exports_to_terraform_as_the_multitenant_resource(
     let o = run(&["export", f.to_str().unwrap(), "--format", "cloudformation"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
 }
+
+/// `diff` withholds origin custom header values as `export` does, and says a value changed
+/// (#16); `--include-secrets` shows them.
+#[test]
+fn diff_withholds_header_values_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, value: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(fixture("get-distribution-config-output.json")).unwrap(),
+        )
+        .unwrap();
+        v["DistributionConfig"]["Origins"]["Items"][0]["CustomHeaders"] = serde_json::json!({
+            "Quantity": 1, "Items": [{"HeaderName": "X-Origin-Verify", "HeaderValue": value}]});
+        let p = dir.path().join(name);
+        std::fs::write(&p, v.to_string()).unwrap();
+        p
+    };
+    let (a, b) = (write("a.json", "old-s3cr3t"), write("b.json", "new-s3cr3t"));
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    for format in ["text", "json"] {
+        let o = run(&["diff", a, b, "--format", format]);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+        let out = text(&o.stdout);
+        assert!(!out.contains("s3cr3t"), "{out}");
+        assert!(
+            out.contains("HeaderValue"),
+            "the change is still said: {out}"
+        );
+        assert!(text(&o.stderr).contains("--include-secrets"));
+    }
+    let o = run(&["diff", a, b, "--include-secrets"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("\"old-s3cr3t\" → \"new-s3cr3t\""), "{out}");
+}

@@ -82,11 +82,17 @@ pub fn findings_column(ui: &mut Ui, findings: &[Finding], tab: Tab, commands: &m
 }
 
 /// The model's changes as lines (`Origins › media › OriginPath: "" -> "/v2"`).
-pub fn change_list(ui: &mut Ui, changes: &[Change]) {
+/// The list of changes; origin custom header values are withheld unless `show_header_values`
+/// (the change is still listed: "changed (value withheld)").
+pub fn change_list(ui: &mut Ui, changes: &[Change], show_header_values: bool) {
     if changes.is_empty() {
         ui.label(RichText::new("No changes.").weak());
     }
     for c in changes {
+        let mut c = c.clone();
+        if !show_header_values {
+            c.withhold_secrets();
+        }
         let (mark, color) = match c.kind {
             ChangeKind::Added => ("added", OK),
             ChangeKind::Removed => ("removed", ERROR),

@@ -63,6 +63,57 @@ pub struct Change {
     /// names the value.
     #[serde(skip)]
     element: bool,
+    /// True when origin custom header values in this change are withheld
+    /// ([`Change::withhold_secrets`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub withheld: bool,
+}
+
+/// What a withheld origin custom header value reads as.
+pub const WITHHELD: &str = "(withheld)";
+
+impl Change {
+    /// Withholds the origin custom header values this change shows (the secrets an origin
+    /// checks, which the API marks sensitive and `export` withholds too): a changed value reads
+    /// as changed without its old or new text, and a header or origin added or removed whole
+    /// shows `(withheld)` for each value. True when something was withheld.
+    pub fn withhold_secrets(&mut self) -> bool {
+        let header_value = self.path.ends_with(&format!("{SEPARATOR}HeaderValue"))
+            && self
+                .path
+                .contains(&format!("{SEPARATOR}CustomHeaders{SEPARATOR}"));
+        let mut hit = false;
+        for v in [&mut self.before, &mut self.after].into_iter().flatten() {
+            if header_value {
+                *v = Value::String(WITHHELD.into());
+                hit = true;
+            } else {
+                hit |= withhold_in(v);
+            }
+        }
+        self.withheld |= hit;
+        hit
+    }
+}
+
+/// Replaces every `HeaderValue` of a `CustomHeaders` item inside `v`.
+fn withhold_in(v: &mut Value) -> bool {
+    match v {
+        Value::Object(m) => {
+            let mut hit = false;
+            let header = m.contains_key("HeaderName");
+            if header && let Some(Value::String(s)) = m.get_mut("HeaderValue") {
+                *s = WITHHELD.into();
+                hit = true;
+            }
+            for (_, x) in m.iter_mut() {
+                hit |= withhold_in(x);
+            }
+            hit
+        }
+        Value::Array(a) => a.iter_mut().fold(false, |hit, x| withhold_in(x) | hit),
+        _ => false,
+    }
 }
 
 impl Change {
@@ -79,6 +130,7 @@ impl Change {
             after: after.cloned(),
             position: None,
             element: false,
+            withheld: false,
         }
     }
 }
@@ -104,6 +156,9 @@ impl std::fmt::Display for Change {
     /// at position 3)`, `- Aliases › old.example.com`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.kind {
+            ChangeKind::Changed if self.withheld => {
+                write!(f, "{}: changed (value withheld)", self.path)
+            }
             ChangeKind::Changed => write!(
                 f,
                 "{}: {} → {}",

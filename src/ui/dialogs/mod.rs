@@ -49,9 +49,16 @@ pub fn review(ctx: &egui::Context, d: &Draft, open: &mut bool, commands: &mut Co
                 d.id,
                 d.etag
             ));
+            // Origin custom header values are said to change, not shown, until asked (#16).
+            let shown = egui::Id::unique(("review-show-header-values", &d.id));
+            let mut show = ui.data(|m| m.get_temp::<bool>(shown).unwrap_or(false));
+            if changes.iter().any(|c| c.clone().withhold_secrets()) {
+                ui.checkbox(&mut show, "Show origin header values");
+                ui.data_mut(|m| m.insert_temp(shown, show));
+            }
             egui::ScrollArea::vertical()
                 .max_height(320.0)
-                .show(ui, |ui| widgets::change_list(ui, changes));
+                .show(ui, |ui| widgets::change_list(ui, changes, show));
             ui.separator();
             ui.horizontal(|ui| {
                 if errors > 0 {
@@ -104,12 +111,12 @@ pub fn conflict(
             egui::ScrollArea::vertical()
                 .id_salt("theirs")
                 .max_height(150.0)
-                .show(ui, |ui| widgets::change_list(ui, &theirs));
+                .show(ui, |ui| widgets::change_list(ui, &theirs, false));
             ui.label(RichText::new("Your draft").strong());
             egui::ScrollArea::vertical()
                 .id_salt("ours")
                 .max_height(150.0)
-                .show(ui, |ui| widgets::change_list(ui, ours));
+                .show(ui, |ui| widgets::change_list(ui, ours, false));
             ui.separator();
             ui.horizontal(|ui| {
                 if ui.button("Reload and re-apply my edits").clicked() {

@@ -302,3 +302,59 @@ fn moves_are_the_fewest_that_explain_the_new_order() {
         );
     }
 }
+
+/// Origin custom header values are withheld from a diff unless asked for (#16), whether the
+/// value changed or the header or its origin came or went whole.
+#[test]
+fn header_values_are_withheld_but_their_change_is_said() {
+    let before = base();
+    let mut after = base();
+    let headers = |v: &str| {
+        json!({"Quantity": 1, "Items": [{"HeaderName": "X-Origin-Verify",
+        "HeaderValue": v}]})
+    };
+    let mut with_old = before.clone();
+    with_old["Origins"]["Items"][0]["CustomHeaders"] = headers("old-s3cr3t");
+    after["Origins"]["Items"][0]["CustomHeaders"] = headers("new-s3cr3t");
+    let mut changes = diff_values(&with_old, &after);
+    assert_eq!(changes.len(), 1, "{:?}", lines(&changes));
+    assert!(
+        lines(&changes)[0].contains("new-s3cr3t"),
+        "shown when not withheld"
+    );
+    assert!(changes[0].withhold_secrets());
+    let text = lines(&changes).join("\n");
+    assert!(
+        text.ends_with("HeaderValue: changed (value withheld)"),
+        "{text}"
+    );
+    assert!(!text.contains("s3cr3t"), "{text}");
+    let json = serde_json::to_string(&changes).unwrap();
+    assert!(
+        !json.contains("s3cr3t") && json.contains("\"withheld\":true"),
+        "{json}"
+    );
+
+    // A header added whole, and an origin removed whole with its header.
+    let mut changes = diff_values(&before, &after);
+    changes.extend(diff_values(&after, &{
+        let mut v = after.clone();
+        v["Origins"]["Items"].as_array_mut().unwrap().remove(0);
+        v["Origins"]["Quantity"] = json!(1);
+        v
+    }));
+    assert!(lines(&changes).join("\n").contains("new-s3cr3t"));
+    for c in &mut changes {
+        c.withhold_secrets();
+    }
+    let text = lines(&changes).join("\n");
+    assert!(!text.contains("s3cr3t"), "{text}");
+    assert!(text.contains(WITHHELD), "{text}");
+    // Nothing else is touched.
+    let mut other = diff_values(&before, &{
+        let mut v = before.clone();
+        v["Comment"] = json!("HeaderValue");
+        v
+    });
+    assert!(!other[0].withhold_secrets());
+}
