@@ -20,6 +20,7 @@ pub mod form;
 pub mod merge;
 pub mod profiles;
 pub mod remote;
+pub mod saved_state;
 pub mod state;
 pub mod style;
 pub mod tabs;
@@ -36,7 +37,13 @@ pub use app::{ConsoleApp, Options};
 pub const APP_ID: &str = "cfconsole";
 
 /// Opens the window and runs until it is closed.
-pub fn run(options: Options, persistence_dir: Option<PathBuf>) -> ExitCode {
+pub fn run(mut options: Options, persistence_dir: Option<PathBuf>) -> ExitCode {
+    if let Some(d) = &persistence_dir
+        && let Some(said) = saved_state::set_aside_if_unreadable(&d.join("app.ron"))
+    {
+        eprintln!("warning: {said}");
+        options.notices.push(said);
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -54,6 +54,8 @@ pub struct Options {
     /// A control plane built by the caller (tests: the AWS backend with explicit test
     /// credentials against an emulator), used instead of connecting to `backend`.
     pub plane: Option<Backend>,
+    /// Said once in a banner when the window opens (a saved state that was set aside).
+    pub notices: Vec<String>,
 }
 
 impl Options {
@@ -67,6 +69,7 @@ impl Options {
             dialogs: Arc::new(NativeDialogs),
             report_first_frame: false,
             plane: None,
+            notices: Vec::new(),
         }
     }
 }
@@ -182,6 +185,9 @@ impl ConsoleApp {
             fonts_installed: false,
             frames: 0,
         };
+        for n in std::mem::take(&mut app.options.notices) {
+            app.notice(n);
+        }
         match app.options.plane.take() {
             Some(b) => {
                 app.server.list = Remote::Pending(None);
