@@ -1065,3 +1065,51 @@ fn at_the_distribution_quota_the_list_draws_what_is_in_view_and_filters_as_you_t
             .is_some()
     );
 }
+
+/// Review changes says an origin header value changed without showing it until asked (#16).
+#[test]
+fn review_changes_withholds_header_values_until_asked() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    // The deployed config has the header; the draft changes its value.
+    let rec = c.block_on(c.plane().get_distribution(SAMPLE)).unwrap();
+    let mut config = rec.distribution.distribution_config.clone();
+    config.origins.items_mut()[0].custom_headers = Some(cfconsole_model::List::new(vec![
+        cfconsole_model::OriginCustomHeader {
+            header_name: "X-Origin-Verify".into(),
+            header_value: "old-s3cr3t".into(),
+        },
+    ]));
+    c.block_on(c.plane().update_distribution(SAMPLE, config, &rec.etag))
+        .unwrap();
+    c.click("Refresh");
+    c.wait(|c| {
+        c.draft().config.origins.items()[0]
+            .custom_headers
+            .as_ref()
+            .is_some_and(|h| !h.is_empty())
+    });
+    c.tab("Origins");
+    c.h.get_by_label_contains("sample-site -> ").click();
+    c.steps(2);
+    c.set_text("value", "new-s3cr3t");
+    c.key_cmd(egui::Key::Enter, false);
+    assert!(
+        c.h.query_by_label_contains("HeaderValue: changed (value withheld)")
+            .is_some(),
+        "{}",
+        c.tree()
+    );
+    assert!(
+        c.h.query_by_label_contains("s3cr3t").is_none(),
+        "{}",
+        c.tree()
+    );
+    c.click("Show origin header values");
+    assert!(
+        c.h.query_by_label_contains("\"old-s3cr3t\" → \"new-s3cr3t\"")
+            .is_some(),
+        "{}",
+        c.tree()
+    );
+}
