@@ -154,7 +154,10 @@ fn an_endless_or_huge_input_is_refused_with_the_bound() {
     assert_eq!(out.status.code(), Some(1));
     let t = text(&out);
     assert!(
-        t.contains(&format!("{}: error: cannot read: 5120 MiB or more", big.display())),
+        t.contains(&format!(
+            "{}: error: cannot read: 5120 MiB or more",
+            big.display()
+        )),
         "{t}"
     );
 }

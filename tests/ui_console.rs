@@ -1092,7 +1092,7 @@ fn review_changes_withholds_header_values_until_asked() {
     c.tab("Origins");
     c.h.get_by_label_contains("sample-site -> ").click();
     c.steps(2);
-    c.set_text("value", "new-s3cr3t");
+    c.set_text("Header 1 value", "new-s3cr3t");
     c.key_cmd(egui::Key::Enter, false);
     assert!(
         c.h.query_by_label_contains("HeaderValue: changed (value withheld)")

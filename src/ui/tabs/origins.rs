@@ -575,7 +575,7 @@ fn headers(ui: &mut Ui, form: &mut FormCtx<'_>, base: &str, o: &mut Origin) {
             form.track(&format!("{p}.HeaderName"), &r);
             form.maybe_focus(&format!("{p}.HeaderName"), &r);
             let shown = form.revealed.contains(&p);
-            let lv = ui.label("value");
+            let lv = ui.label(format!("Header {} value", k + 1));
             let r = ui
                 .add(
                     egui::TextEdit::singleline(&mut h.header_value)
