@@ -113,11 +113,15 @@ const READ_CHUNK: usize = 1 << 20;
 /// blocking pool. Returns the bytes and whether all `len` came: a file that shrank under the
 /// read gives what it still had (an exact copy), marked incomplete so it is never cached (O-6).
 async fn read_span(file: std::fs::File, offset: u64, len: usize) -> std::io::Result<(Bytes, bool)> {
-    tokio::task::spawn_blocking(move || {
+    // Allocated (and, if short, copied) here on the runtime's thread and only filled on the
+    // blocking pool, so that with a thread-caching allocator (mimalloc in `cfconsole`) the body
+    // belongs to a runtime thread's heap like every other body, not to a blocking thread that
+    // may never allocate again to take its freed pages back.
+    let buf = vec![0u8; len];
+    let (buf, filled) = tokio::task::spawn_blocking(move || {
         use std::io::{Read, Seek, SeekFrom};
-        let mut file = file;
+        let (mut file, mut buf) = (file, buf);
         file.seek(SeekFrom::Start(offset))?;
-        let mut buf = vec![0u8; len];
         let mut filled = 0;
         while filled < len {
             let end = (filled + READ_CHUNK).min(len);
@@ -128,14 +132,15 @@ async fn read_span(file: std::fs::File, offset: u64, len: usize) -> std::io::Res
                 Err(e) => return Err(e),
             }
         }
-        if filled == len {
-            Ok((Bytes::from(buf), true))
-        } else {
-            Ok((Bytes::copy_from_slice(&buf[..filled]), false))
-        }
+        Ok((buf, filled))
     })
     .await
-    .map_err(std::io::Error::other)?
+    .map_err(std::io::Error::other)??;
+    if filled == len {
+        Ok((Bytes::from(buf), true))
+    } else {
+        Ok((Bytes::copy_from_slice(&buf[..filled]), false))
+    }
 }
 
 /// The real path of `root/rel` (every symbolic link resolved) when it exists and lies under
