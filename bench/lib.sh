@@ -30,7 +30,8 @@ bench_origin() {
     NGINX="127.0.0.1:$proxy_port"
 }
 
-# bench_preview BIN [ARGS...]: starts `BIN preview` on bench/distribution.json in front of the
+# bench_preview BIN [ARGS...]: starts `BIN preview` on bench/distribution.json (BENCH_DIST when
+# set) in front of the
 # origin (ORIGIN_ARG when set, else the nginx origin of bench_origin), with ARGS added (e.g.
 # --cache-size, --https-listen). PREVIEW_WRAP, when set, is put before BIN (e.g. `taskset -c 0`
 # to pin it). Waits for the admin line, printed last. Sets PREVIEW, HTTPS (empty without
@@ -38,7 +39,7 @@ bench_origin() {
 bench_preview() {
     local bin=$1
     shift
-    ${PREVIEW_WRAP:-} "$bin" preview "$ROOT/bench/distribution.json" --listen 127.0.0.1:0 --admin 127.0.0.1:0 \
+    ${PREVIEW_WRAP:-} "$bin" preview "${BENCH_DIST:-$ROOT/bench/distribution.json}" --listen 127.0.0.1:0 --admin 127.0.0.1:0 \
         --origin "${ORIGIN_ARG:-origin=http://127.0.0.1:$ORIGIN_PORT}" --policies "$ROOT/bench/policies.json" \
         "$@" >"$DIR/preview.out" 2>"$DIR/preview.err" &
     PREVIEW_PID=$!

@@ -4,6 +4,8 @@
 --   miss      a new query string every request      expects 2xx/3xx
 --   notfound  objects the origin does not have      expects 404
 --   range     byte ranges, some past the end        expects 206 (and 200), 416
+--   bigrange  ranges of /big/big.bin (its size is the second argument) at random 64 KiB-aligned
+--             offsets, 1 to 64 KiB long, some past the end   expects 206, 416
 local threads = {}
 
 function setup(thread)
@@ -12,6 +14,7 @@ end
 
 function init(args)
   mode = args[1] or "hot"
+  big = tonumber(args[2] or "0")
   counter = 0
   unexpected = 0
   math.randomseed(os.time() + math.floor(os.clock() * 1e6))
@@ -37,6 +40,15 @@ function request()
       r = "bytes=" .. a .. "-" .. math.random(a, 65535)
     end
     return wrk.format("GET", "/64k.bin", { ["Range"] = r })
+  elseif mode == "bigrange" then
+    local r
+    if math.random(1, 20) == 1 then
+      r = "bytes=" .. big .. "-"                 -- past the end: 416
+    else
+      local a = math.random(0, math.floor(big / 65536) - 1) * 65536
+      r = "bytes=" .. a .. "-" .. (a + math.random(1024, 65536) - 1)
+    end
+    return wrk.format("GET", "/big/big.bin", { ["Range"] = r })
   end
   return wrk.format("GET", hot[math.random(1, #hot)])
 end
@@ -47,6 +59,8 @@ function response(status, headers, body)
     ok = status == 404
   elseif mode == "range" then
     ok = status == 206 or status == 200 or status == 416
+  elseif mode == "bigrange" then
+    ok = status == 206 or status == 416
   else
     ok = status >= 200 and status < 400
   end

@@ -12,16 +12,23 @@
 #   miss      a new query string every request      (2xx/3xx; fills the cache)
 #   notfound  objects the origin does not have      (404)
 #   range     Range requests, some past the end     (206/200, 416)
+#   bigrange  Range requests at random offsets of a large (sparse) file served by the preview's
+#             folder origin under /big/ (issue #16: each cached range must hold its range, not
+#             the file), some past the end             (206, 416)
 # Every SWAP_EVERY seconds: PUT /config with the DefaultTTL switched between two values, and
-# POST /invalidations. Every 10 s: VmRSS and the number of open descriptors of the preview.
+# POST /invalidations. Every second the preview's VmRSS (its maximum is reported); every 10 s
+# VmRSS and the number of open descriptors are printed.
 #
 # Prints requests served, unexpected errors (wrk socket errors and timeouts, unexpected
-# statuses, failed admin calls; the goal is 0), RSS and descriptors at start and end, and a
-# verdict line; exits non-zero unless the verdict is PASS.
+# statuses, failed admin calls; the goal is 0), RSS at start, maximum and end, descriptors at
+# start and end, and a verdict line: PASS needs no unexpected errors, the maximum RSS within the
+# cache size + RSS_SLACK_MIB and descriptors within FD_SLACK of the start. Exits non-zero
+# unless the verdict is PASS.
 #
 # Settings: DURATION (s, 600), BIN (default: build the release binary), ORIGIN (http: a python3
 # http.server; folder: served by the preview itself), CONNS (per wrk process, 8), CACHE_SIZE
-# (bytes, 67108864), SWAP_EVERY (s, 3), RSS_SLACK_MIB (64), FD_SLACK (32).
+# (bytes, 67108864), SWAP_EVERY (s, 3), RSS_SLACK_MIB (64), FD_SLACK (32), BIG_MIB (size of the
+# large folder file, 300).
 # Needs: wrk (Debian `wrk`), python3, curl. See bench/README.md.
 set -euo pipefail
 
@@ -33,6 +40,7 @@ CACHE_SIZE=${CACHE_SIZE:-67108864}
 SWAP_EVERY=${SWAP_EVERY:-3}
 RSS_SLACK_MIB=${RSS_SLACK_MIB:-64}
 FD_SLACK=${FD_SLACK:-32}
+BIG_MIB=${BIG_MIB:-300}
 
 for tool in wrk python3 curl; do
     command -v "$tool" >/dev/null || { echo "soak: $tool is required (apt-get install -y wrk curl python3)" >&2; exit 2; }
@@ -64,6 +72,12 @@ for kib in 1 16 64 256; do
     head -c $((kib * 1024)) /dev/urandom >"$DIR/www/${kib}k.bin"
 done
 cp "$DIR/www/1k.bin" "$DIR/www/fill/1k.bin"
+# The large file of the bigrange load, served by the folder origin `bigfiles` (/big/*): sparse
+# (no disk), with random bytes in its first MiB.
+mkdir -p "$DIR/bigfiles/big"
+truncate -s "${BIG_MIB}M" "$DIR/bigfiles/big/big.bin"
+head -c 1048576 /dev/urandom | dd of="$DIR/bigfiles/big/big.bin" conv=notrunc status=none
+BIG_BYTES=$((BIG_MIB * 1048576))
 
 if [[ $ORIGIN == http ]]; then
     ORIGIN_PORT=$(free_port)
@@ -92,7 +106,8 @@ else
 fi
 
 # Two configurations to swap between: the bench distribution with legacy TTLs on the default
-# behavior, DefaultTTL 3600 s in one and 5 s in the other.
+# behavior, DefaultTTL 3600 s in one and 5 s in the other, both with the folder origin
+# `bigfiles` behind /big/*. The preview starts on the first.
 python3 - "$ROOT/bench/distribution.json" "$DIR" <<'EOF'
 import json, sys
 base = json.load(open(sys.argv[1]))
@@ -102,11 +117,19 @@ for name, ttl in (("a", 3600), ("b", 5)):
     d.pop("CachePolicyId", None)
     d["ForwardedValues"] = {"QueryString": False, "Cookies": {"Forward": "none"}}
     d.update({"MinTTL": 0, "DefaultTTL": ttl, "MaxTTL": 86400})
+    cfg["Origins"]["Items"].append({"Id": "bigfiles", "DomainName": "bigfiles.s3.amazonaws.com",
+                                    "S3OriginConfig": {"OriginAccessIdentity": ""}})
+    cfg["Origins"]["Quantity"] = len(cfg["Origins"]["Items"])
+    cfg["CacheBehaviors"]["Items"].append({
+        "PathPattern": "/big/*", "TargetOriginId": "bigfiles", "ViewerProtocolPolicy": "allow-all",
+        "Compress": False, "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"})
+    cfg["CacheBehaviors"]["Quantity"] = len(cfg["CacheBehaviors"]["Items"])
     cfg["Comment"] = f"soak: DefaultTTL {ttl}"
     json.dump(cfg, open(f"{sys.argv[2]}/config-{name}.json", "w"))
 EOF
 
-bench_preview "$BIN" --https-listen 127.0.0.1:0 --cache-size "$CACHE_SIZE"
+BENCH_DIST="$DIR/config-a.json" bench_preview "$BIN" --https-listen 127.0.0.1:0 \
+    --cache-size "$CACHE_SIZE" --origin "bigfiles=$DIR/bigfiles"
 HTTP=$PREVIEW
 [[ -n "$HTTPS" ]] || { echo "soak: the preview has no HTTPS listener:" >&2; cat "$DIR/preview.out" >&2; exit 1; }
 echo "soak: ${DURATION}s; origin $ORIGIN_ARG; preview http $HTTP https $HTTPS admin $ADMIN (pid $PREVIEW_PID)"
@@ -119,11 +142,12 @@ done
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$PREVIEW_PID/status" 2>/dev/null || echo 0; }
 fds() { find "/proc/$PREVIEW_PID/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 RSS_START=$(rss_kib)
+RSS_MAX=$RSS_START
 FD_START=$(fds)
 echo "start: RSS $((RSS_START / 1024)) MiB, $FD_START descriptors"
 
-run_wrk() { # name url mode
-    wrk -t1 -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$ROOT/bench/soak.lua" "$2" -- "$3" \
+run_wrk() { # name url mode [mode args...]
+    wrk -t1 -c"$CONNS" -d"${DURATION}s" --timeout 5s -s "$ROOT/bench/soak.lua" "$2" -- "${@:3}" \
         >"$DIR/wrk-$1.out" 2>&1 &
     WRK_PIDS+=($!)
 }
@@ -132,6 +156,7 @@ run_wrk hot-tls "https://$HTTPS" hot
 run_wrk miss "http://$HTTP" miss
 run_wrk notfound "http://$HTTP" notfound
 run_wrk range "http://$HTTP" range
+run_wrk bigrange "http://$HTTP" bigrange "$BIG_BYTES"
 
 # Admin calls while the load runs. curl sets Host to the admin's own address, which the admin
 # API requires; it also requires a JSON content type.
@@ -167,8 +192,10 @@ while (($(date +%s) < END)); do
         admin_call POST /invalidations "$DIR/invalidation.json" 200 201
         next_swap=$((now + SWAP_EVERY))
     fi
+    rss=$(rss_kib)
+    ((rss > RSS_MAX)) && RSS_MAX=$rss
     if ((now >= next_sample)); then
-        echo "  $((now - START)): $(($(rss_kib) / 1024)) MiB, $(fds) descriptors"
+        echo "  $((now - START)): $((rss / 1024)) MiB, $(fds) descriptors"
         next_sample=$((now + 10))
     fi
     kill -0 "$PREVIEW_PID" 2>/dev/null || break
@@ -181,13 +208,14 @@ sleep 2 # let closed connections go
 ALIVE=yes
 kill -0 "$PREVIEW_PID" 2>/dev/null || ALIVE=no
 RSS_END=$(rss_kib)
+((RSS_END > RSS_MAX)) && RSS_MAX=$RSS_END
 FD_END=$(fds)
 
 REQUESTS=0
 SOCKET_ERRORS=0
 BAD_STATUS=0
 printf '%-9s %10s %8s %8s\n' load requests socket status
-for name in hot hot-tls miss notfound range; do
+for name in hot hot-tls miss notfound range bigrange; do
     out="$DIR/wrk-$name.out"
     req=$(awk '/ requests in / { print $1 }' "$out")
     sock=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$out")
@@ -209,15 +237,15 @@ echo
 echo "requests served: $REQUESTS"
 echo "admin calls: $ADMIN_CALLS ($ADMIN_FAILED failed)"
 echo "unexpected errors: $UNEXPECTED (socket errors/timeouts $SOCKET_ERRORS, unexpected statuses $BAD_STATUS, failed admin calls $ADMIN_FAILED; goal 0)"
-echo "RSS: $((RSS_START / 1024)) MiB at start, $((RSS_END / 1024)) MiB at end"
+echo "RSS: $((RSS_START / 1024)) MiB at start, $((RSS_MAX / 1024)) MiB max, $((RSS_END / 1024)) MiB at end (limit: cache size + $RSS_SLACK_MIB MiB = $((CACHE_SIZE / 1048576 + RSS_SLACK_MIB)) MiB)"
 echo "descriptors: $FD_START at start, $FD_END at end"
 
-RSS_LIMIT_MIB=$((RSS_START / 1024 + CACHE_SIZE / 1048576 + RSS_SLACK_MIB))
+RSS_LIMIT_MIB=$((CACHE_SIZE / 1048576 + RSS_SLACK_MIB))
 reasons=()
 [[ $ALIVE == yes ]] || reasons+=("the preview exited: $(tail -n 5 "$DIR/preview.err" | tr '\n' ' ')")
 ((UNEXPECTED == 0)) || reasons+=("$UNEXPECTED unexpected errors")
 ((REQUESTS > 0)) || reasons+=("no requests served")
-((RSS_END / 1024 <= RSS_LIMIT_MIB)) || reasons+=("RSS $((RSS_END / 1024)) MiB over $RSS_LIMIT_MIB MiB (start + cache size + $RSS_SLACK_MIB)")
+((RSS_MAX / 1024 <= RSS_LIMIT_MIB)) || reasons+=("RSS reached $((RSS_MAX / 1024)) MiB, over $RSS_LIMIT_MIB MiB (cache size + $RSS_SLACK_MIB)")
 ((FD_END <= FD_START + FD_SLACK)) || reasons+=("descriptors grew from $FD_START to $FD_END")
 if ((${#reasons[@]} == 0)); then
     echo "verdict: PASS ($REQUESTS requests in ${DURATION}s, no unexpected errors, memory and descriptors bounded)"

@@ -383,3 +383,145 @@ fn preview_reaches_an_https_origin_trusted_with_origin_ca() {
     assert_eq!(header(&h, "x-cache"), Some("Hit from cloudfront"));
     assert_eq!(origin.requests.load(Ordering::SeqCst), 1);
 }
+
+/// Sends one GET with `extra` header lines and returns (status, headers lower-cased, body bytes).
+fn get_bytes(
+    addr: &str,
+    path: &str,
+    host: &str,
+    extra: &str,
+) -> (u16, Vec<(String, String)>, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{extra}\r\n");
+    s.write_all(req.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let split = out
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8_lossy(&out[..split]).to_string();
+    let body = out[split + 4..].to_vec();
+    let mut head_lines = head.lines();
+    let status = head_lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = head_lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    (status, headers, body)
+}
+
+/// The resident set of process `pid` in bytes (`VmRSS` of `/proc/<pid>/status`).
+#[cfg(target_os = "linux")]
+fn rss_bytes(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    let kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("a VmRSS line");
+    kib * 1024
+}
+
+/// Issue #16: a cached range of a folder origin's file holds its range, not the file. 300 ranges
+/// of 1 KiB at different offsets of a 300 MB (sparse) file, each cached (spec G-2: the folder
+/// honours ranges, so each 206 is a range entry) and then served again as a hit (G-1), with
+/// `--cache-size 16MiB`: the preview's RSS stays under the cache size + 64 MiB throughout.
+/// Before the fix, every range read the whole file and its cached 206 was a slice that kept the
+/// whole 300 MB read alive.
+#[cfg(target_os = "linux")]
+#[test]
+fn cached_ranges_of_a_large_folder_file_stay_within_the_cache_size() {
+    use std::os::unix::fs::FileExt;
+    const FILE_LEN: u64 = 300 * 1000 * 1000;
+    const CACHE: u64 = 16 << 20;
+    const BOUND: u64 = CACHE + (64 << 20);
+    const RANGES: u64 = 300;
+    const STEP: u64 = FILE_LEN / RANGES;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    let big = std::fs::File::create(site.join("big.bin")).unwrap();
+    big.set_len(FILE_LEN).unwrap();
+    // A marker at every requested offset, so that each 206 can be checked byte for byte.
+    let marker = |i: u64| format!("<range {i:04}>").into_bytes();
+    for i in 0..RANGES {
+        big.write_all_at(&marker(i), i * STEP + 7).unwrap();
+    }
+    drop(big);
+    let expected = |i: u64| {
+        let mut v = vec![0u8; 1024];
+        let m = marker(i);
+        v[7..7 + m.len()].copy_from_slice(&m);
+        v
+    };
+    let config = dir.path().join("dist.json");
+    std::fs::write(
+        &config,
+        r#"{"ETag": "E1", "DistributionConfig": {
+            "CallerReference": "cli", "Comment": "", "Enabled": true,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "site",
+                "DomainName": "bucket.s3.amazonaws.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}"#,
+    )
+    .unwrap();
+    let p = start(
+        &config,
+        &[
+            "--origin",
+            &format!("site={}", site.display()),
+            "--domain",
+            "d123.cloudfront.net",
+            "--cache-size",
+            "16MiB",
+        ],
+    );
+    let pid = p.child.id();
+    let before = rss_bytes(pid);
+    let mut peak = before;
+    for pass in ["Miss from cloudfront", "Hit from cloudfront"] {
+        for i in 0..RANGES {
+            let start = i * STEP;
+            let range = format!("Range: bytes={start}-{}\r\n", start + 1023);
+            let (status, h, body) = get_bytes(&p.http, "/big.bin", "d123.cloudfront.net", &range);
+            assert_eq!(status, 206, "G-2: range {i}");
+            assert_eq!(
+                header(&h, "content-range"),
+                Some(format!("bytes {start}-{}/{FILE_LEN}", start + 1023).as_str())
+            );
+            assert_eq!(header(&h, "x-cache"), Some(pass), "range {i}");
+            assert!(
+                body == expected(i),
+                "range {i}: the 206 holds the file's bytes"
+            );
+            // Checked after every request: the unfixed preview fails here on the first range,
+            // before it can pin hundreds of file copies.
+            let rss = rss_bytes(pid);
+            peak = peak.max(rss);
+            assert!(
+                rss < BOUND,
+                "{pass}, range {i}: RSS {} MiB (start {} MiB) over the 16 MiB cache + 64 MiB",
+                rss >> 20,
+                before >> 20
+            );
+        }
+    }
+    let after = rss_bytes(pid);
+    eprintln!(
+        "RSS start {} KiB, peak {} KiB, end {} KiB (bound {} KiB)",
+        before >> 10,
+        peak >> 10,
+        after >> 10,
+        BOUND >> 10
+    );
+    let (status, _, stats) = request(&p.admin, "GET", "/stats", &p.admin, "");
+    assert_eq!(status, 200);
+    assert!(stats.contains(&format!("\"hits\": {RANGES}")), "{stats}");
+}

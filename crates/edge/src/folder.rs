@@ -3,6 +3,11 @@
 //! `AccessDenied` for a key that escapes the folder or names a directory (S3 without ListBucket),
 //! HEAD, conditional GET (304) and single byte ranges (206).
 //!
+//! A request reads only what its answer holds (issue #16): a range seeks to its first byte and
+//! reads that many bytes, HEAD and 304 read nothing, and the ETag comes from the file's metadata,
+//! not its bytes. Every body is an allocation of exactly its length, so a cached 206 of 1 KiB
+//! keeps 1 KiB alive, never the file it was cut from (the cache weighs what it holds).
+//!
 //! Nothing outside the folder is ever served: the file's path is resolved (symbolic links
 //! followed) and a file whose real path is not under the folder's real path is answered 404
 //! `NoSuchKey`, as S3 answers a key it does not have.
@@ -63,21 +68,79 @@ fn xml_error(status: StatusCode, code: &str, message: &str, key: &str) -> Fetche
     Fetched {
         status,
         headers,
-        body: Bytes::from(body),
+        // Error documents may be error-cached (E-3): stored in an allocation of their length.
+        body: crate::body::exact_vec(body.into_bytes()),
         complete: true,
         ttfb: Duration::ZERO,
     }
 }
 
-/// FNV-1a 64 of the content: a stable, content-derived ETag (S3 uses MD5; the shape matters
-/// here, not the algorithm).
-fn etag_of(body: &[u8]) -> String {
+/// A stable ETag in S3's shape (a quoted hex string), derived from what the file system says
+/// about the file (length, modification time, and on Unix its device and inode) rather than
+/// from its bytes: computing it never reads the file, so a 1 KiB range of a 300 MB file costs
+/// a 1 KiB read (issue #16). Any write to the file moves its modification time (nanoseconds),
+/// and a file replaced by another one has another inode, so the tag changes with the content,
+/// as S3's MD5 does (the shape matters here, not the algorithm).
+fn etag_of(meta: &std::fs::Metadata) -> String {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in body {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+    let mut mix = |n: u64| {
+        for b in n.to_le_bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .unwrap_or_default();
+    mix(modified.as_secs());
+    mix(u64::from(modified.subsec_nanos()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        mix(meta.dev());
+        mix(meta.ino());
     }
-    format!("\"{h:016x}{:016x}\"", body.len())
+    format!("\"{h:016x}{:016x}\"", meta.len())
+}
+
+/// Bytes read from a file per read call while filling a body.
+const READ_CHUNK: usize = 1 << 20;
+
+/// Reads `len` bytes of `file` from `offset` into an allocation of exactly `len` bytes (what a
+/// cache entry built from it keeps alive, spec G-2), in chunks of [`READ_CHUNK`], on the
+/// blocking pool. Returns the bytes and whether all `len` came: a file that shrank under the
+/// read gives what it still had (an exact copy), marked incomplete so it is never cached (O-6).
+async fn read_span(file: std::fs::File, offset: u64, len: usize) -> std::io::Result<(Bytes, bool)> {
+    // Allocated (and, if short, copied) here on the runtime's thread and only filled on the
+    // blocking pool, so that with a thread-caching allocator (mimalloc in `cfconsole`) the body
+    // belongs to a runtime thread's heap like every other body, not to a blocking thread that
+    // may never allocate again to take its freed pages back.
+    let buf = vec![0u8; len];
+    let (buf, filled) = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Seek, SeekFrom};
+        let (mut file, mut buf) = (file, buf);
+        file.seek(SeekFrom::Start(offset))?;
+        let mut filled = 0;
+        while filled < len {
+            let end = (filled + READ_CHUNK).min(len);
+            match file.read(&mut buf[filled..end]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((buf, filled))
+    })
+    .await
+    .map_err(std::io::Error::other)??;
+    if filled == len {
+        Ok((Bytes::from(buf), true))
+    } else {
+        Ok((Bytes::copy_from_slice(&buf[..filled]), false))
+    }
 }
 
 /// The real path of `root/rel` (every symbolic link resolved) when it exists and lies under
@@ -121,10 +184,20 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
             &key,
         );
     };
-    let meta = match tokio::fs::metadata(&file).await {
-        Ok(m) if m.is_file() => m,
+    // Opened once: the metadata (ETag, length) and the bytes read come from the same file even
+    // if the path is replaced meanwhile.
+    let opened = tokio::task::spawn_blocking(move || {
+        let f = std::fs::File::open(&file)?;
+        let meta = f.metadata()?;
+        Ok::<_, std::io::Error>((f, meta))
+    })
+    .await
+    .map_err(std::io::Error::other)
+    .and_then(|r| r);
+    let (handle, meta) = match opened {
+        Ok((f, m)) if m.is_file() => (f, m),
         Ok(_) => return xml_error(StatusCode::FORBIDDEN, "AccessDenied", "Access Denied", &key),
-        Err(_) => {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return xml_error(
                 StatusCode::NOT_FOUND,
                 "NoSuchKey",
@@ -132,13 +205,10 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
                 &key,
             );
         }
-    };
-    let body = match tokio::fs::read(&file).await {
-        Ok(b) => Bytes::from(b),
         Err(_) => return xml_error(StatusCode::FORBIDDEN, "AccessDenied", "Access Denied", &key),
     };
     let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-    let etag = etag_of(&body);
+    let etag = etag_of(&meta);
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,
@@ -180,24 +250,36 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
             ttfb: Duration::ZERO,
         };
     }
-    let len = body.len();
+    let len = meta.len();
+    let head = req.method == Method::HEAD;
+    let unreadable = || xml_error(StatusCode::FORBIDDEN, "AccessDenied", "Access Denied", &key);
     if let Some(range) = req.headers.get(header::RANGE).and_then(|v| v.to_str().ok()) {
-        match crate::range::parse(range, len as u64) {
+        match crate::range::parse(range, len) {
             crate::range::Range::Satisfiable(s, e) => {
                 if let Ok(v) = HeaderValue::from_str(&format!("bytes {s}-{e}/{len}")) {
                     headers.insert(header::CONTENT_RANGE, v);
                 }
-                let part = body.slice(s as usize..=e as usize);
-                headers.insert(header::CONTENT_LENGTH, HeaderValue::from(part.len()));
+                let part_len = e - s + 1;
+                headers.insert(header::CONTENT_LENGTH, HeaderValue::from(part_len));
+                // spec G-2, issue #16: only the range is read (seek, then that many bytes), into
+                // an allocation of its own length: the 206 the edge caches holds its range and
+                // nothing of the rest of the file.
+                let (body, complete) = if head {
+                    (Bytes::new(), true)
+                } else {
+                    match usize::try_from(part_len) {
+                        Ok(n) => match read_span(handle, s, n).await {
+                            Ok(read) => read,
+                            Err(_) => return unreadable(),
+                        },
+                        Err(_) => return unreadable(),
+                    }
+                };
                 return Fetched {
                     status: StatusCode::PARTIAL_CONTENT,
                     headers,
-                    body: if req.method == Method::HEAD {
-                        Bytes::new()
-                    } else {
-                        part
-                    },
-                    complete: true,
+                    body,
+                    complete,
                     ttfb: Duration::ZERO,
                 };
             }
@@ -217,15 +299,130 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
         }
     }
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    // The whole object, read in chunks into one allocation of exactly the file's length (the
+    // entry stores it as it is); nothing at all for HEAD.
+    let (body, complete) = if head {
+        (Bytes::new(), true)
+    } else {
+        match usize::try_from(len) {
+            Ok(n) => match read_span(handle, 0, n).await {
+                Ok(read) => read,
+                Err(_) => return unreadable(),
+            },
+            Err(_) => return unreadable(),
+        }
+    };
     Fetched {
         status: StatusCode::OK,
         headers,
-        body: if req.method == Method::HEAD {
-            Bytes::new()
-        } else {
-            body
-        },
-        complete: true,
+        body,
+        complete,
         ttfb: Duration::ZERO,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::body::allocated;
+    use crate::origin_message::OriginBody;
+
+    fn get(path: &str, range: Option<&str>) -> OriginRequest {
+        let mut headers = HeaderMap::new();
+        if let Some(r) = range {
+            headers.insert(header::RANGE, HeaderValue::from_str(r).unwrap());
+        }
+        OriginRequest {
+            method: Method::GET,
+            path_and_query: path.to_string(),
+            headers,
+            body: OriginBody::Empty,
+            viewer_https: false,
+        }
+    }
+
+    fn pattern(len: usize) -> Vec<u8> {
+        (0..len).map(|i| (i % 251) as u8).collect()
+    }
+
+    #[tokio::test]
+    async fn g2_a_range_reads_only_its_bytes_into_an_exact_allocation() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = pattern(1 << 20);
+        std::fs::write(dir.path().join("f.bin"), &data).unwrap();
+        let f = serve(dir.path(), "", &get("/f.bin", Some("bytes=1000-2023"))).await;
+        assert_eq!(f.status, StatusCode::PARTIAL_CONTENT);
+        assert!(f.complete);
+        assert_eq!(
+            f.headers.get(header::CONTENT_RANGE).unwrap(),
+            "bytes 1000-2023/1048576"
+        );
+        assert_eq!(&f.body[..], &data[1000..2024]);
+        // Before issue #16's fix the 206 was a slice of the whole file read into memory: its
+        // allocation reached to the end of the file.
+        assert_eq!(
+            allocated(f.body),
+            Some(1024),
+            "a 1 KiB range must own exactly 1 KiB"
+        );
+        let tail = serve(dir.path(), "", &get("/f.bin", Some("bytes=-10"))).await;
+        assert_eq!(&tail.body[..], &data[data.len() - 10..]);
+        assert_eq!(allocated(tail.body), Some(10));
+        let whole = serve(dir.path(), "", &get("/f.bin", None)).await;
+        assert_eq!(whole.status, StatusCode::OK);
+        assert!(whole.body[..] == data[..]);
+        assert_eq!(allocated(whole.body), Some(data.len()));
+    }
+
+    #[tokio::test]
+    async fn etag_is_shared_by_ranges_and_moves_with_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.txt");
+        std::fs::write(&path, "0123456789").unwrap();
+        let etag = |f: &Fetched| f.headers.get(header::ETAG).cloned().unwrap();
+        let whole = serve(dir.path(), "", &get("/f.txt", None)).await;
+        let part = serve(dir.path(), "", &get("/f.txt", Some("bytes=2-4"))).await;
+        assert_eq!(
+            etag(&whole),
+            etag(&part),
+            "one object, one ETag (If-Range, R-1)"
+        );
+        assert_eq!(
+            etag(&whole),
+            etag(&serve(dir.path(), "", &get("/f.txt", None)).await)
+        );
+        // a validator that still matches is answered 304 without a body.
+        let mut cond = get("/f.txt", None);
+        cond.headers.insert(header::IF_NONE_MATCH, etag(&whole));
+        let nm = serve(dir.path(), "", &cond).await;
+        assert_eq!(nm.status, StatusCode::NOT_MODIFIED);
+        // The same length, other bytes: a new tag (the modification time moved).
+        std::thread::sleep(Duration::from_millis(20));
+        std::fs::write(&path, "abcdefghij").unwrap();
+        let changed = serve(dir.path(), "", &get("/f.txt", None)).await;
+        assert_ne!(etag(&whole), etag(&changed));
+        assert_eq!(&changed.body[..], b"abcdefghij");
+        assert_eq!(
+            serve(dir.path(), "", &cond).await.status,
+            StatusCode::OK,
+            "the old tag no longer matches"
+        );
+    }
+
+    #[tokio::test]
+    async fn head_reads_nothing_and_keeps_the_length() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("f.txt"), "0123456789").unwrap();
+        let mut req = get("/f.txt", Some("bytes=2-4"));
+        req.method = Method::HEAD;
+        let f = serve(dir.path(), "", &req).await;
+        assert_eq!(f.status, StatusCode::PARTIAL_CONTENT);
+        assert!(f.body.is_empty());
+        assert_eq!(f.headers.get(header::CONTENT_LENGTH).unwrap(), "3");
+        req.headers.remove(header::RANGE);
+        let f = serve(dir.path(), "", &req).await;
+        assert_eq!(f.status, StatusCode::OK);
+        assert!(f.body.is_empty());
+        assert_eq!(f.headers.get(header::CONTENT_LENGTH).unwrap(), "10");
     }
 }

@@ -14,7 +14,7 @@
 //! body clock conn error error_rules headers ja3 log outcome range tls ttl   (use no other)
 //! origin_message → error               key → range               stats → outcome
 //! compress → body                      tap → ja3
-//! connect → origin_message tls         folder → origin_message range
+//! connect → origin_message tls         folder → body origin_message range
 //! origin → body connect folder origin_message
 //! lock → key                           store → body headers key range
 //! dist → connect error_rules key origin stats ttl

@@ -191,6 +191,8 @@ pub struct OriginRequest {
 pub struct Fetched {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// In an allocation of exactly its length, never a slice of a larger one: the pipeline
+    /// stores it as it is, and the cache weighs it by its length (issue #16).
     pub body: Bytes,
     /// spec O-6: false when the body ended short of its Content-Length.
     pub complete: bool,
