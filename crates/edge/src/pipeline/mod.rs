@@ -381,8 +381,9 @@ where
             Err(crate::body::LimitError::TooLarge) => {
                 return (tag(Reply::edge(EdgeError::BodyTooLarge, rid)), 0);
             }
+            // §19-15: a body that is not valid HTTP is the viewer's fault.
             Err(crate::body::LimitError::Unreadable) => {
-                return (tag(Reply::edge(EdgeError::BadRequest, rid)), 0);
+                return (tag(Reply::edge(EdgeError::MalformedBody, rid)), 0);
             }
         }
     } else if body.is_end_stream() {
