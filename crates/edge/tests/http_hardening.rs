@@ -247,3 +247,117 @@ async fn a_viewer_gone_mid_body_is_logged_as_its_own_hang_up() {
     );
     e.edge.stop().await;
 }
+
+/// The client preface of HTTP/2 (RFC 9113 §3.4) and an empty SETTINGS frame: how a cleartext
+/// HTTP/2 client with prior knowledge (h2c) opens a connection.
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00";
+
+/// Sends one HTTP/2 GET over `io` (prior knowledge): the status, or why there was none.
+async fn h2_get<I>(io: I) -> Result<(u16, hyper::Version), String>
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    use http_body_util::{BodyExt, Empty};
+    let (mut sender, conn) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        hyper_util::rt::TokioIo::new(io),
+    )
+    .await
+    .map_err(|e| format!("handshake: {e}"))?;
+    tokio::spawn(conn);
+    let req = hyper::Request::get(format!("https://{DOMAIN}/a"))
+        .body(Empty::<bytes::Bytes>::new())
+        .unwrap();
+    let fut = sender.send_request(req);
+    let r = tokio::time::timeout(std::time::Duration::from_secs(5), fut)
+        .await
+        .map_err(|_| "no answer in 5 s".to_string())?
+        .map_err(|e| format!("request: {e}"))?;
+    let (status, version) = (r.status().as_u16(), r.version());
+    let _ = r.into_body().collect().await;
+    Ok((status, version))
+}
+
+/// A TLS connection to the edge's HTTPS listener offering `alpn`, trusting its certificate.
+async fn tls_to(
+    e: &TestEdge,
+    alpn: &[&[u8]],
+) -> tokio_rustls::client::TlsStream<tokio::net::TcpStream> {
+    use rustls::pki_types::pem::PemObject;
+    let pem = e.edge.certificate().unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(rustls::pki_types::CertificateDer::from_pem_slice(pem.cert.as_bytes()).unwrap())
+        .unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    let tcp = tokio::net::TcpStream::connect(e.edge.https_addr.unwrap())
+        .await
+        .unwrap();
+    tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(
+            rustls::pki_types::ServerName::try_from("localhost").unwrap(),
+            tcp,
+        )
+        .await
+        .expect("TLS handshake with the edge")
+}
+
+async fn https_edge(o: &Origin, http_version: &str) -> TestEdge {
+    edge_with(
+        config(json!({}), json!({"HttpVersion": http_version})),
+        &[("o1", cfconsole_edge::Override::parse(&o.url()).unwrap())],
+        |c| c.https_listen = Some("127.0.0.1:0".parse().unwrap()),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_plain_listener_refuses_cleartext_http2() {
+    let o = Origin::start(|_| Scripted::ok("fine")).await;
+    let e = https_edge(&o, "http2").await;
+    let addr = e.edge.http_addr.unwrap();
+    // §19-16: the preface is no HTTP/1 request: HTTP/1's refusal, never an HTTP/2 SETTINGS frame.
+    let resp = raw(addr, H2_PREFACE).await;
+    assert!(
+        resp.is_empty() || resp.starts_with("HTTP/1.1 "),
+        "an HTTP/1 answer or a close, not HTTP/2 frames: {resp:?}"
+    );
+    let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let got = h2_get(tcp).await;
+    assert!(got.is_err(), "h2c prior knowledge is not served: {got:?}");
+    assert_eq!(o.hits(), 0);
+    assert_eq!(e.get("/a").await.status, 200, "HTTP/1.1 still is");
+    e.edge.stop().await;
+}
+
+#[tokio::test]
+async fn the_https_listener_speaks_http2_only_when_alpn_agreed_on_it() {
+    let o = Origin::start(|_| Scripted::ok("fine")).await;
+    let e = https_edge(&o, "http2").await;
+    // S-5: HttpVersion http2 offers h2 by ALPN, and it is served.
+    let tls = tls_to(&e, &[b"h2", b"http/1.1"]).await;
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+    assert_eq!(h2_get(tls).await, Ok((200, hyper::Version::HTTP_2)));
+    // §19-16: a TLS connection that agreed on http/1.1 is HTTP/1.x, whatever the client sends.
+    let tls = tls_to(&e, &[b"http/1.1"]).await;
+    let got = h2_get(tls).await;
+    assert!(got.is_err(), "HTTP/2 without ALPN's h2: {got:?}");
+    e.edge.stop().await;
+
+    // S-5: HttpVersion http1.1 offers no h2, and HTTP/2 with prior knowledge is refused too.
+    let e = https_edge(&o, "http1.1").await;
+    let tls = tls_to(&e, &[b"h2", b"http/1.1"]).await;
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"http/1.1"[..]));
+    let got = h2_get(tls).await;
+    assert!(got.is_err(), "HTTP/2 under HttpVersion http1.1: {got:?}");
+    let tls = tls_to(&e, &[]).await;
+    let got = h2_get(tls).await;
+    assert!(got.is_err(), "HTTP/2 with no ALPN at all: {got:?}");
+    e.edge.stop().await;
+}
