@@ -361,3 +361,32 @@ async fn the_https_listener_speaks_http2_only_when_alpn_agreed_on_it() {
     assert!(got.is_err(), "HTTP/2 with no ALPN at all: {got:?}");
     e.edge.stop().await;
 }
+
+#[tokio::test]
+async fn access_log_lines_a_full_disk_refuses_are_counted_in_log_records_dropped() {
+    let o = Origin::start(|_| Scripted::ok("fine")).await;
+    // /dev/full: a real device on which every write fails with ENOSPC, as on a full disk.
+    let full = std::path::PathBuf::from("/dev/full");
+    let e = edge_with(
+        config(json!({}), json!({})),
+        &[("o1", cfconsole_edge::Override::parse(&o.url()).unwrap())],
+        move |c| c.access_log = Some(full),
+    )
+    .await;
+    for i in 0..5 {
+        assert_eq!(e.get(&format!("/a{i}")).await.status, 200, "requests are served");
+    }
+    // §19-17: every line that could not be written is counted, and /stats says so.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let dropped = loop {
+        let (status, v) = e.admin("GET", "/stats", serde_json::Value::Null).await;
+        assert_eq!(status, 200);
+        let n = v["LogRecordsDropped"].as_u64().expect("LogRecordsDropped in /stats");
+        if n >= 5 || std::time::Instant::now() > deadline {
+            break n;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(dropped, 5, "one per line lost");
+    e.edge.stop().await;
+}
