@@ -390,3 +390,27 @@ async fn access_log_lines_a_full_disk_refuses_are_counted_in_log_records_dropped
     assert_eq!(dropped, 5, "one per line lost");
     e.edge.stop().await;
 }
+
+/// Item 5 of #16, the preview's side: `PUT /config` runs the model's checks and refuses a
+/// custom origin header value with a control character (which no HTTP request may carry) with
+/// 400 and the field's path, instead of swapping in a config whose header would be dropped.
+#[tokio::test]
+#[ignore = "needs the model's control-character check (#16)"]
+async fn put_config_refuses_a_custom_header_value_with_a_control_character() {
+    let o = Origin::start(|_| Scripted::ok("fine")).await;
+    let e = edge(config(json!({}), json!({})), &o).await;
+    let mut bad = config(json!({}), json!({}));
+    bad["Origins"]["Items"][0]["CustomHeaders"] = json!({"Quantity": 1,
+        "Items": [{"HeaderName": "X-Secret-Origin", "HeaderValue": "a\u{1}b"}]});
+    let (status, v) = e.admin("PUT", "/config", bad).await;
+    assert_eq!(status, 400, "{v}");
+    let paths: Vec<&str> = v["Findings"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|f| f["path"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(
+        paths.contains(&"Origins.Items[0].CustomHeaders.Items[0].HeaderValue"),
+        "{v}"
+    );
+    e.edge.stop().await;
+}
