@@ -417,7 +417,10 @@ fn preview_counts_access_log_lines_a_full_disk_drops_and_warns_once() {
     );
     for _ in 0..4 {
         let (status, _, _) = request(&p.http, "GET", "/a.html", "d123.cloudfront.net", "");
-        assert_eq!(status, 200, "requests are served while the log cannot be written");
+        assert_eq!(
+            status, 200,
+            "requests are served while the log cannot be written"
+        );
     }
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let dropped = loop {

@@ -541,10 +541,7 @@ impl LogFile {
 }
 
 /// Writes all of `bytes`; on failure, how many of them were written and why the rest were not.
-fn write_prefix(
-    w: &mut impl std::io::Write,
-    bytes: &[u8],
-) -> Result<(), (usize, std::io::Error)> {
+fn write_prefix(w: &mut impl std::io::Write, bytes: &[u8]) -> Result<(), (usize, std::io::Error)> {
     let mut written = 0;
     while written < bytes.len() {
         match w.write(&bytes[written..]) {

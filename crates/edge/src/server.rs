@@ -1,8 +1,9 @@
 //! The listeners: HTTP, HTTPS (rcgen/rustls) and the admin API, each on its own loopback port,
 //! served with hyper-util's builder and graceful shutdown: HTTP/1.x on the plain listener,
-//! HTTP/2 on the HTTPS listener only when ALPN agreed on it (§19-16), either on the admin API. [`Edge`] is
-//! the running preview that the app and the CLI hold: it starts and stops the listeners and hands
-//! out the live [`EdgeHandle`] (swap the config live, invalidate, read stats and cache entries).
+//! HTTP/2 on the HTTPS listener only when ALPN agreed on it (§19-16), either on the admin
+//! API. [`Edge`] is the running preview that the app and the CLI hold: it starts and stops the
+//! listeners and hands out the live [`EdgeHandle`] (swap the config live, invalidate, read stats
+//! and cache entries).
 
 use std::collections::HashMap;
 use std::convert::Infallible;

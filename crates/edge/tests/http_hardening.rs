@@ -32,7 +32,10 @@ async fn two_host_headers_get_400_on_the_viewer_listener_and_the_admin_api() {
     )
     .await;
     assert_eq!(status_of(&resp), 400, "{resp}");
-    assert!(resp.contains("Server: CloudFront") || resp.contains("server: CloudFront"), "{resp}");
+    assert!(
+        resp.contains("Server: CloudFront") || resp.contains("server: CloudFront"),
+        "{resp}"
+    );
     assert!(resp.contains("more than one Host header"), "{resp}");
     assert!(resp.contains("Error from cloudfront"), "{resp}");
     assert_eq!(o.hits(), 0, "nothing reaches the origin");
@@ -175,7 +178,10 @@ async fn a_malformed_chunked_body_is_the_viewers_fault_400_not_a_502() {
          Connection: close\r\n\r\n"
     );
     let bodies: [(&str, String); 3] = [
-        ("a bad chunk size", "5\r\nhello\r\nzz\r\nhello\r\n0\r\n\r\n".to_string()),
+        (
+            "a bad chunk size",
+            "5\r\nhello\r\nzz\r\nhello\r\n0\r\n\r\n".to_string(),
+        ),
         (
             "an oversized chunk size",
             "ffffffffffffffffffffff\r\nhello\r\n0\r\n\r\n".to_string(),
@@ -188,15 +194,14 @@ async fn a_malformed_chunked_body_is_the_viewers_fault_400_not_a_502() {
     for (what, body) in &bodies {
         let resp = raw(addr, format!("{head}{body}").as_bytes()).await;
         assert_eq!(status_of(&resp), 400, "{what}: {resp}");
-        assert!(resp.contains("The request body is not valid HTTP"), "{what}: {resp}");
+        assert!(
+            resp.contains("The request body is not valid HTTP"),
+            "{what}: {resp}"
+        );
         assert!(resp.contains("Error from cloudfront"), "{what}: {resp}");
     }
     // A well-formed chunked body still goes through.
-    let resp = raw(
-        addr,
-        format!("{head}5\r\nhello\r\n0\r\n\r\n").as_bytes(),
-    )
-    .await;
+    let resp = raw(addr, format!("{head}5\r\nhello\r\n0\r\n\r\n").as_bytes()).await;
     assert_eq!(status_of(&resp), 200, "{resp}");
     assert_eq!(o.last().body.as_ref(), b"hello");
 
@@ -206,7 +211,12 @@ async fn a_malformed_chunked_body_is_the_viewers_fault_400_not_a_502() {
     for (l, (what, _)) in lines.iter().zip(&bodies) {
         assert_eq!(l.len(), 33, "{what}: {l:?}");
         assert_eq!(
-            (l[8].as_str(), l[13].as_str(), l[22].as_str(), l[28].as_str()),
+            (
+                l[8].as_str(),
+                l[13].as_str(),
+                l[22].as_str(),
+                l[28].as_str()
+            ),
             ("400", "Error", "Error", "InvalidRequest"),
             "{what}: sc-status, x-edge-result-type, x-edge-response-result-type and \
              x-edge-detailed-result-type"
@@ -242,7 +252,11 @@ async fn a_viewer_gone_mid_body_is_logged_as_its_own_hang_up() {
     let lines = log_lines(&log, 1).await;
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(
-        (lines[0][8].as_str(), lines[0][13].as_str(), lines[0][28].as_str()),
+        (
+            lines[0][8].as_str(),
+            lines[0][13].as_str(),
+            lines[0][28].as_str()
+        ),
         ("400", "Error", "ClientHungUpRequest")
     );
     e.edge.stop().await;
@@ -374,14 +388,20 @@ async fn access_log_lines_a_full_disk_refuses_are_counted_in_log_records_dropped
     )
     .await;
     for i in 0..5 {
-        assert_eq!(e.get(&format!("/a{i}")).await.status, 200, "requests are served");
+        assert_eq!(
+            e.get(&format!("/a{i}")).await.status,
+            200,
+            "requests are served"
+        );
     }
     // §19-17: every line that could not be written is counted, and /stats says so.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let dropped = loop {
         let (status, v) = e.admin("GET", "/stats", serde_json::Value::Null).await;
         assert_eq!(status, 200);
-        let n = v["LogRecordsDropped"].as_u64().expect("LogRecordsDropped in /stats");
+        let n = v["LogRecordsDropped"]
+            .as_u64()
+            .expect("LogRecordsDropped in /stats");
         if n >= 5 || std::time::Instant::now() > deadline {
             break n;
         }

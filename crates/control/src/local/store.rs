@@ -134,14 +134,22 @@ mod tests {
         })
         .unwrap_err();
         assert!(err.to_string().contains("No space left"), "{err}");
-        assert_eq!(temps(dir.path()), Vec::<String>::new(), "no temp file is left");
+        assert_eq!(
+            temps(dir.path()),
+            Vec::<String>::new(),
+            "no temp file is left"
+        );
         assert_eq!(fs::read(&path).unwrap(), b"old contents");
         // A real failure: the rename cannot replace a folder that holds a file.
         let folder = dir.path().join("taken");
         fs::create_dir(&folder).unwrap();
         fs::write(folder.join("x"), b"x").unwrap();
         write_atomic(&folder, b"bytes").unwrap_err();
-        assert_eq!(temps(dir.path()), Vec::<String>::new(), "no temp file is left");
+        assert_eq!(
+            temps(dir.path()),
+            Vec::<String>::new(),
+            "no temp file is left"
+        );
         // A kill still leaves its temp file, for the sweep to find.
         let _ = write_atomic_with(&path, b"new", |s| {
             if s == Stage::BeforeRename {

@@ -156,9 +156,18 @@ mod tests {
                 .unwrap(),
         );
         assert_eq!(viewer_host(&mut p), Err(EdgeError::DuplicateHost));
-        let mut p = parts(hyper::Request::get("http://u:p@a.example/").body(()).unwrap());
+        let mut p = parts(
+            hyper::Request::get("http://u:p@a.example/")
+                .body(())
+                .unwrap(),
+        );
         assert_eq!(viewer_host(&mut p), Err(EdgeError::BadRequest));
-        let mut p = parts(hyper::Request::get("/a").header("host", "a.example").body(()).unwrap());
+        let mut p = parts(
+            hyper::Request::get("/a")
+                .header("host", "a.example")
+                .body(())
+                .unwrap(),
+        );
         assert_eq!(viewer_host(&mut p), Ok(()));
         assert_eq!(p.headers[header::HOST], "a.example");
     }
