@@ -525,3 +525,66 @@ fn cached_ranges_of_a_large_folder_file_stay_within_the_cache_size() {
     assert_eq!(status, 200);
     assert!(stats.contains(&format!("\"hits\": {RANGES}")), "{stats}");
 }
+
+/// §19-17: an access log on a full disk (`/dev/full`, where every write fails with ENOSPC)
+/// drops its lines, counts each in `LogRecordsDropped`, and says so once on stderr for the run
+/// of failures, not once per line; requests are served all along.
+#[test]
+fn preview_counts_access_log_lines_a_full_disk_drops_and_warns_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::write(site.join("a.html"), "a").unwrap();
+    let config = dir.path().join("dist.json");
+    std::fs::write(
+        &config,
+        r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "site",
+                "DomainName": "bucket.s3.amazonaws.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}"#,
+    )
+    .unwrap();
+    let mut p = start(
+        &config,
+        &[
+            "--origin",
+            &format!("site={}", site.display()),
+            "--domain",
+            "d123.cloudfront.net",
+            "--access-log",
+            "/dev/full",
+        ],
+    );
+    for _ in 0..4 {
+        let (status, _, _) = request(&p.http, "GET", "/a.html", "d123.cloudfront.net", "");
+        assert_eq!(
+            status, 200,
+            "requests are served while the log cannot be written"
+        );
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let dropped = loop {
+        let (status, _, body) = request(&p.admin, "GET", "/stats", &p.admin, "");
+        assert_eq!(status, 200);
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let n = v["LogRecordsDropped"].as_u64().unwrap_or(0);
+        if n >= 4 || std::time::Instant::now() > deadline {
+            break n;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(dropped, 4, "every line lost is counted");
+    let mut stderr = p.child.stderr.take().unwrap();
+    let _ = p.child.kill();
+    let _ = p.child.wait();
+    let mut err = String::new();
+    stderr.read_to_string(&mut err).unwrap();
+    let warnings = err
+        .lines()
+        .filter(|l| l.contains("cannot write the access log /dev/full"))
+        .count();
+    assert_eq!(warnings, 1, "one warning for the run of failures: {err}");
+    assert!(err.contains("No space left on device"), "{err}");
+}

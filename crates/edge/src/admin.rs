@@ -145,13 +145,33 @@ impl Guard {
 
     /// Refuses a request a web page could have made: the reason as the API's JSON error.
     fn check(&self, parts: &hyper::http::request::Parts) -> Result<(), ApiError> {
-        // HTTP/2 carries the authority in the URI instead of a Host header.
-        let host = parts
+        // RFC 9112 §3.2: a request with more than one Host is a 400.
+        if parts
             .headers
-            .get(hyper::header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-            .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+            .get_all(hyper::header::HOST)
+            .iter()
+            .nth(1)
+            .is_some()
+        {
+            return Err(ApiError {
+                status: 400,
+                code: "InvalidArgument",
+                message: "the request has more than one Host header".into(),
+            });
+        }
+        // RFC 9112 §3.2.2: the authority of an absolute-form target (and HTTP/2's :authority)
+        // replaces Host, so it is what must name this listener.
+        let host = parts
+            .uri
+            .authority()
+            .map(|a| a.to_string())
+            .or_else(|| {
+                parts
+                    .headers
+                    .get(hyper::header::HOST)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            })
             .unwrap_or_default();
         if !self.hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) {
             return Err(ApiError {

@@ -43,6 +43,13 @@ pub enum EdgeError {
     OriginSslProtocols,
     /// A request the edge cannot parse (bad path/authority).
     BadRequest,
+    /// More than one `Host` header: RFC 9112 §3.2 makes it a 400 (§19-14).
+    DuplicateHost,
+    /// The viewer's request body is not valid HTTP (a bad or oversized chunk size, a chunk
+    /// extension over hyper's limit): the viewer's fault, not the origin's (§19-15).
+    MalformedBody,
+    /// The viewer closed the connection before its request body was complete (§19-15).
+    ViewerHungUp,
     /// spec G-5: unsatisfiable range.
     RangeNotSatisfiable,
 }
@@ -69,7 +76,10 @@ impl EdgeError {
             | EdgeError::OriginSsl
             | EdgeError::OriginSslProtocols => StatusCode::BAD_GATEWAY,
             EdgeError::OriginTimeout => StatusCode::GATEWAY_TIMEOUT,
-            EdgeError::BadRequest => StatusCode::BAD_REQUEST,
+            EdgeError::BadRequest
+            | EdgeError::DuplicateHost
+            | EdgeError::MalformedBody
+            | EdgeError::ViewerHungUp => StatusCode::BAD_REQUEST,
             EdgeError::RangeNotSatisfiable => StatusCode::RANGE_NOT_SATISFIABLE,
         }
     }
@@ -95,6 +105,10 @@ impl EdgeError {
             EdgeError::OriginCertificate => "OriginCertificateError",
             EdgeError::OriginSsl | EdgeError::OriginSslProtocols => "OriginSslError",
             EdgeError::BadRequest => "Error",
+            // L-2 / §19-14, §19-15: the Guide's detailed result types for a viewer's fault.
+            EdgeError::DuplicateHost => "InvalidRequestHeader",
+            EdgeError::MalformedBody => "InvalidRequest",
+            EdgeError::ViewerHungUp => "ClientHungUpRequest",
             EdgeError::RangeNotSatisfiable => "Error",
         }
     }
@@ -150,6 +164,11 @@ impl EdgeError {
                  Add TLSv1.2 to OriginSslProtocols."
             }
             EdgeError::BadRequest => "Bad request.",
+            EdgeError::DuplicateHost => "Bad request. The request has more than one Host header.",
+            EdgeError::MalformedBody => "Bad request. The request body is not valid HTTP.",
+            EdgeError::ViewerHungUp => {
+                "Bad request. The connection closed before the request body was complete."
+            }
             EdgeError::RangeNotSatisfiable => "The requested range is not satisfiable.",
         }
     }

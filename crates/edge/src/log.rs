@@ -1,8 +1,9 @@
 //! The access log in CloudFront's standard format (spec Appendix A, L-1/L-2) and the bounded
 //! in-memory request log for the UI. The in-memory log is written on the request's task; the
-//! access log's lines are formatted and written by one background task, fed through a bounded
-//! channel, with a buffered writer, so a slow disk never slows a hit; when the channel is full
-//! the record is dropped from the file and counted rather than blocking.
+//! access log's lines are formatted and written by one background thread, fed through a bounded
+//! channel, a batch at a time, so a slow disk never slows a hit; when the channel is full the
+//! record is dropped from the file and counted rather than blocking, and so is every line the
+//! disk would not take (§19-17).
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
@@ -17,7 +18,6 @@ use hyper::{Method, Uri};
 use serde::Serialize;
 
 use crate::outcome::ResultType;
-use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 
 /// spec L-1: the two header lines.
@@ -374,45 +374,59 @@ impl Logger {
         capacity: usize,
     ) -> std::io::Result<Self> {
         let recent = Arc::new(Mutex::new(Ring::new(capacity)));
+        let dropped = Arc::new(AtomicU64::new(0));
         let file = match file {
-            Some(path) => Some(Self::writer(path).await?),
+            Some(path) => Some(Self::writer(path, dropped.clone()).await?),
             None => None,
         };
         Ok(Self {
             file,
             recent,
-            dropped: Arc::new(AtomicU64::new(0)),
+            dropped,
         })
     }
 
-    /// The access-log writer: a bounded channel drained in batches by one task through a
-    /// buffered writer, flushed per batch, so a slow disk never slows a request.
-    async fn writer(path: std::path::PathBuf) -> std::io::Result<mpsc::Sender<Record>> {
+    /// The access-log writer: a bounded channel drained in batches by one thread, each batch
+    /// written whole with one write, so a slow disk never slows a request. A batch that cannot
+    /// be written (a full disk, an I/O error: §19-17) counts every line it loses in `dropped`,
+    /// the file is cut back to its last whole line, and one warning goes to stderr per run of
+    /// failures (not per line); the header is written with the first batch that reaches an
+    /// empty file.
+    async fn writer(
+        path: std::path::PathBuf,
+        dropped: Arc<AtomicU64>,
+    ) -> std::io::Result<mpsc::Sender<Record>> {
         let f = tokio::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
-            .await?;
-        let empty = f.metadata().await?.len() == 0;
-        let mut w = tokio::io::BufWriter::with_capacity(64 * 1024, f);
-        if empty {
-            w.write_all(HEADER.as_bytes()).await?;
-            w.flush().await?;
-        }
+            .await?
+            .into_std()
+            .await;
+        let len = f.metadata()?.len();
         let (tx, mut rx) = mpsc::channel::<Record>(8_192);
-        tokio::spawn(async move {
-            let mut batch = Vec::with_capacity(256);
-            while rx.recv_many(&mut batch, 256).await > 0 {
-                for r in batch.drain(..) {
-                    if w.write_all(r.line().as_bytes()).await.is_err() {
-                        break;
+        let mut file = LogFile {
+            path,
+            f,
+            len,
+            dropped,
+            failing: None,
+        };
+        std::thread::Builder::new()
+            .name("access-log".into())
+            .spawn(move || {
+                let mut batch = Vec::with_capacity(256);
+                while let Some(r) = rx.blocking_recv() {
+                    batch.push(r);
+                    while batch.len() < 256
+                        && let Ok(r) = rx.try_recv()
+                    {
+                        batch.push(r);
                     }
+                    file.write(&batch);
+                    batch.clear();
                 }
-                // Flushed per batch: the file is readable as soon as the burst is over.
-                let _ = w.flush().await;
-            }
-            let _ = w.flush().await;
-        });
+            })?;
         Ok(tx)
     }
 
@@ -454,6 +468,90 @@ impl Logger {
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }
+}
+
+/// The access-log file as its writer thread holds it.
+struct LogFile {
+    path: std::path::PathBuf,
+    f: std::fs::File,
+    /// The file's length as far as this writer knows: where its last whole line ends.
+    len: u64,
+    dropped: Arc<AtomicU64>,
+    /// Lines lost since the current run of failures began (None: the last write worked).
+    failing: Option<u64>,
+}
+
+impl LogFile {
+    /// Writes one batch of records (with the header first when the file is empty).
+    fn write(&mut self, batch: &[Record]) {
+        let mut out = Vec::with_capacity(batch.len() * 256 + HEADER.len());
+        if self.len == 0 {
+            out.extend_from_slice(HEADER.as_bytes());
+        }
+        let header = out.len();
+        // Where each line ends in `out`.
+        let mut ends = Vec::with_capacity(batch.len());
+        for r in batch {
+            out.extend_from_slice(r.line().as_bytes());
+            ends.push(out.len());
+        }
+        match write_prefix(&mut self.f, &out) {
+            Ok(()) => {
+                self.len += out.len() as u64;
+                if let Some(lost) = self.failing.take() {
+                    eprintln!(
+                        "preview: the access log {} is written again; {lost} line(s) were lost \
+                         (counted in LogRecordsDropped)",
+                        self.path.display()
+                    );
+                }
+            }
+            Err((written, e)) => {
+                let lost = ends.iter().filter(|&&end| end > written).count() as u64;
+                self.dropped.fetch_add(lost, Ordering::Relaxed);
+                // Whole lines only: a line (or header) cut short is cut back off the file.
+                let keep = if written < header {
+                    0
+                } else {
+                    ends.iter()
+                        .rev()
+                        .copied()
+                        .find(|&end| end <= written)
+                        .unwrap_or(header)
+                };
+                if keep < written {
+                    let _ = self.f.set_len(self.len + keep as u64);
+                }
+                self.len += keep as u64;
+                match &mut self.failing {
+                    Some(n) => *n += lost,
+                    None => {
+                        eprintln!(
+                            "preview: cannot write the access log {}: {e}; its lines are dropped \
+                             and counted in LogRecordsDropped (admin API /stats) until writing \
+                             works again",
+                            self.path.display()
+                        );
+                        self.failing = Some(lost);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Writes all of `bytes`; on failure, how many of them were written and why the rest were not.
+fn write_prefix(w: &mut impl std::io::Write, bytes: &[u8]) -> Result<(), (usize, std::io::Error)> {
+    let mut written = 0;
+    while written < bytes.len() {
+        match w.write(&bytes[written..]) {
+            Ok(0) => return Err((written, std::io::ErrorKind::WriteZero.into())),
+            Ok(n) => written += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err((written, e)),
+        }
+    }
+    w.flush().map_err(|e| (written, e))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -59,6 +59,7 @@ impl OriginBody {
             slot: Mutex::new(Some(body)),
             hint,
             started: AtomicBool::new(false),
+            viewer_fault: OnceLock::new(),
             base: tokio::time::Instant::now(),
             last: AtomicU64::new(0),
         }))
@@ -91,6 +92,15 @@ impl OriginBody {
         }
     }
 
+    /// How the viewer's side of a streamed body failed, if it did (§19-15): an origin request
+    /// that failed then failed by the viewer's fault, not the origin's.
+    pub(crate) fn viewer_fault(&self) -> Option<EdgeError> {
+        match self {
+            OriginBody::Stream(s) => s.viewer_fault.get().copied(),
+            _ => None,
+        }
+    }
+
     /// The body for one attempt.
     pub(crate) fn for_attempt(&self) -> SentBody {
         match self {
@@ -111,6 +121,8 @@ pub struct Streamed {
     slot: Mutex<Option<StreamBody>>,
     hint: SizeHint,
     started: AtomicBool,
+    /// Set when reading the viewer's body failed (see [`OriginBody::viewer_fault`]).
+    viewer_fault: OnceLock<EdgeError>,
     base: tokio::time::Instant,
     /// Milliseconds after `base` of the last chunk (or the end) sent.
     last: AtomicU64,
@@ -162,6 +174,16 @@ impl hyper::body::Body for Lazy {
         if polled.is_ready() {
             this.shared.moved();
         }
+        if let Poll::Ready(Some(Err(e))) = &polled {
+            // Only the viewer's body is read here: its error is the viewer's (§19-15). A
+            // viewer that closed the connection mid-body is told apart from a malformed body.
+            let hung_up = ends_early(e.as_ref());
+            let _ = this.shared.viewer_fault.set(if hung_up {
+                EdgeError::ViewerHungUp
+            } else {
+                EdgeError::MalformedBody
+            });
+        }
         polled
     }
 
@@ -172,6 +194,23 @@ impl hyper::body::Body for Lazy {
     fn size_hint(&self) -> SizeHint {
         self.shared.hint
     }
+}
+
+/// True when `e` says the body ended before it was complete (the connection closed with bytes
+/// of it still to come), rather than that it was not valid HTTP.
+fn ends_early(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(e) = cur {
+        if e.downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_incomplete_message)
+            || e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::UnexpectedEof)
+        {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
 }
 
 /// A request to an origin, fully built by the pipeline.

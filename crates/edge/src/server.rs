@@ -1,7 +1,9 @@
 //! The listeners: HTTP, HTTPS (rcgen/rustls) and the admin API, each on its own loopback port,
-//! served with hyper-util's auto builder (HTTP/1.1 and HTTP/2) and graceful shutdown. [`Edge`] is
-//! the running preview that the app and the CLI hold: it starts and stops the listeners and hands
-//! out the live [`EdgeHandle`] (swap the config live, invalidate, read stats and cache entries).
+//! served with hyper-util's builder and graceful shutdown: HTTP/1.x on the plain listener,
+//! HTTP/2 on the HTTPS listener only when ALPN agreed on it (§19-16), either on the admin
+//! API. [`Edge`] is the running preview that the app and the CLI hold: it starts and stops the
+//! listeners and hands out the live [`EdgeHandle`] (swap the config live, invalidate, read stats
+//! and cache entries).
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -314,7 +316,11 @@ async fn serve_edge(
     mut stop: watch::Receiver<bool>,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let builder = http_builder();
+    // §19-16: CloudFront offers HTTP/2 only over TLS, by ALPN (S-5): a plain connection, or a
+    // TLS one that did not agree on h2, is served HTTP/1.x only (a cleartext HTTP/2 preface,
+    // h2c, is refused as HTTP/1 refuses any request line it cannot read).
+    let http1 = http_builder().http1_only();
+    let http2 = http_builder().http2_only();
     let mut backoff = Backoff::default();
     while let Some((stream, peer, permit)) =
         next_connection(&listener, &limits, &mut backoff, &mut stop).await
@@ -322,7 +328,7 @@ async fn serve_edge(
         let _ = stream.set_nodelay(true);
         let local = stream.local_addr().unwrap_or(peer);
         let shared = shared.clone();
-        let builder = builder.clone();
+        let (http1, http2) = (http1.clone(), http2.clone());
         let watcher = graceful.watcher();
         let tls = tls.clone();
         let idle = limits.idle;
@@ -341,7 +347,7 @@ async fn serve_edge(
                         handshake: None,
                     };
                     let io = HeadTap::new(stream, heads.as_ref());
-                    serve_viewer(io, builder, watcher, shared, conn, heads, idle).await;
+                    serve_viewer(io, http1, watcher, shared, conn, heads, idle).await;
                 }
                 Some(acceptor) => {
                     let Ok(Ok(stream)) = tokio::time::timeout(
@@ -353,6 +359,11 @@ async fn serve_edge(
                         return;
                     };
                     let (hello, session) = stream.get_ref();
+                    let builder = if session.alpn_protocol() == Some(b"h2") {
+                        http2
+                    } else {
+                        http1
+                    };
                     let handshake =
                         Handshake::from_session(session, hello.ja3().map(str::to_string));
                     let conn = Conn {

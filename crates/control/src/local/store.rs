@@ -18,6 +18,9 @@ pub const TEMP_PREFIX: &str = ".tmp-";
 /// A point in [`write_atomic_with`] where a test can stop the write, as a killed process would.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    /// The temp file is created and nothing is written yet: an error from the hook here
+    /// stands for the write itself failing (a full disk), not for a kill.
+    Writing,
     /// Half the bytes are in the temp file.
     HalfWritten,
     /// All bytes are written and synced; the rename is next.
@@ -82,7 +85,8 @@ fn create_temp(path: &Path, _private: bool) -> std::io::Result<File> {
 }
 
 /// [`write_atomic`] with a hook called at each [`Stage`]; an error from the hook stops the write
-/// there and is returned (tests use it to stand in for a kill).
+/// there and is returned (tests use it to stand in for a kill, or at [`Stage::Writing`] for a
+/// write that fails). A write that fails removes its temp file; a kill leaves it.
 pub fn write_atomic_with(
     path: &Path,
     bytes: &[u8],
@@ -113,15 +117,14 @@ fn write_atomic_inner(
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
+    // An error from the hook stands for a kill, which leaves the temp file behind (for
+    // `remove_stale_temps`); any other failure (a full disk, an I/O error) removes it at once.
     let mut killed = false;
-    let mut stop = |stage| {
-        let r = hook(stage);
-        killed = r.is_err();
-        r
-    };
+    let mut stop = |stage| hook(stage).inspect_err(|_| killed = stage != Stage::Writing);
     let result = (|| {
         let mut f = create_temp(&tmp, private)?;
         let half = bytes.len() / 2;
+        stop(Stage::Writing)?;
         f.write_all(&bytes[..half])?;
         stop(Stage::HalfWritten)?;
         f.write_all(&bytes[half..])?;
@@ -135,14 +138,10 @@ fn write_atomic_inner(
         }
         Ok(())
     })();
-    result.map_err(|e: std::io::Error| {
-        // A failed write (a full disk) leaves no temp file behind. A hook's stop stands in for
-        // a kill, which removes nothing: its temp file is the sweep's to clear.
-        if !killed {
-            let _ = fs::remove_file(&tmp);
-        }
-        ControlError::io(path, e)
-    })
+    if result.is_err() && !killed {
+        let _ = fs::remove_file(&tmp);
+    }
+    result.map_err(|e: std::io::Error| ControlError::io(path, e))
 }
 
 /// Removes temp files left by interrupted writes (a killed process) whose last change is at
@@ -171,6 +170,57 @@ pub fn remove_stale_temps(dir: &Path, min_age: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn temps(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(TEMP_PREFIX))
+            .collect()
+    }
+
+    #[test]
+    fn a_failed_write_removes_its_temp_file_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.json");
+        write_atomic(&path, b"old contents").unwrap();
+        // The write itself fails, as on a full disk (ENOSPC).
+        let err = write_atomic_with(&path, b"new contents", |s| {
+            if s == Stage::Writing {
+                Err(std::io::Error::from_raw_os_error(28))
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("No space left"), "{err}");
+        assert_eq!(
+            temps(dir.path()),
+            Vec::<String>::new(),
+            "no temp file is left"
+        );
+        assert_eq!(fs::read(&path).unwrap(), b"old contents");
+        // A real failure: the rename cannot replace a folder that holds a file.
+        let folder = dir.path().join("taken");
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("x"), b"x").unwrap();
+        write_atomic(&folder, b"bytes").unwrap_err();
+        assert_eq!(
+            temps(dir.path()),
+            Vec::<String>::new(),
+            "no temp file is left"
+        );
+        // A kill still leaves its temp file, for the sweep to find.
+        let _ = write_atomic_with(&path, b"new", |s| {
+            if s == Stage::BeforeRename {
+                Err(std::io::Error::other("killed"))
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(temps(dir.path()).len(), 1);
+    }
 
     #[test]
     fn interrupted_write_keeps_the_previous_file() {

@@ -14,6 +14,27 @@ use crate::outcome::ResultType;
 
 use super::{Reply, Shared};
 
+/// The host a request names, as RFC 9112 §3.2 and §3.2.2 say (spec §1.1 then picks the
+/// distribution by it, §19-14): a request with more than one `Host` header is refused (400); in
+/// an absolute-form request (`GET http://name/ HTTP/1.1`) or an HTTP/2 one the request
+/// target's authority replaces `Host`, which is rewritten to it so that every later step (the
+/// host check, the HTTPS redirect, a forwarded `Host`, the log's x-host-header) sees the
+/// request exactly as one with that `Host` would be seen. An authority with userinfo
+/// (`user:password@name`) is refused (RFC 9110 §4.2.4) and never copied anywhere.
+pub(crate) fn viewer_host(parts: &mut hyper::http::request::Parts) -> Result<(), EdgeError> {
+    if parts.headers.get_all(header::HOST).iter().nth(1).is_some() {
+        return Err(EdgeError::DuplicateHost);
+    }
+    if let Some(authority) = parts.uri.authority() {
+        if authority.as_str().contains('@') {
+            return Err(EdgeError::BadRequest);
+        }
+        let v = HeaderValue::from_str(authority.as_str()).map_err(|_| EdgeError::BadRequest)?;
+        parts.headers.insert(header::HOST, v);
+    }
+    Ok(())
+}
+
 /// spec S-9: the viewer's country: its own `CloudFront-Viewer-Country` (no GeoIP locally), else
 /// the `--viewer-country` stand-in.
 pub(crate) fn viewer_country(received: &HeaderMap, fallback: Option<&str>) -> Option<String> {
@@ -111,6 +132,45 @@ pub(super) fn redirect(
 mod tests {
     use super::super::testing::headers;
     use super::*;
+
+    fn parts(req: hyper::Request<()>) -> hyper::http::request::Parts {
+        req.into_parts().0
+    }
+
+    #[test]
+    fn the_authority_of_an_absolute_form_target_replaces_host() {
+        let mut p = parts(
+            hyper::Request::get("http://foreign.example/a")
+                .header("host", "d123.cloudfront.net")
+                .body(())
+                .unwrap(),
+        );
+        assert_eq!(viewer_host(&mut p), Ok(()));
+        assert_eq!(p.headers.get_all(header::HOST).iter().count(), 1);
+        assert_eq!(p.headers[header::HOST], "foreign.example");
+        let mut p = parts(
+            hyper::Request::get("/a")
+                .header("host", "a.example")
+                .header("host", "b.example")
+                .body(())
+                .unwrap(),
+        );
+        assert_eq!(viewer_host(&mut p), Err(EdgeError::DuplicateHost));
+        let mut p = parts(
+            hyper::Request::get("http://u:p@a.example/")
+                .body(())
+                .unwrap(),
+        );
+        assert_eq!(viewer_host(&mut p), Err(EdgeError::BadRequest));
+        let mut p = parts(
+            hyper::Request::get("/a")
+                .header("host", "a.example")
+                .body(())
+                .unwrap(),
+        );
+        assert_eq!(viewer_host(&mut p), Ok(()));
+        assert_eq!(p.headers[header::HOST], "a.example");
+    }
 
     #[test]
     fn s9_viewer_country_header_else_the_stand_in() {

@@ -64,6 +64,9 @@ pub(super) async fn direct(
             }
             r
         }
+        // §19-15: the origin request failed because the viewer's body did (a malformed chunk,
+        // a viewer gone mid-body): the viewer's fault, 400, no custom error page.
+        Err(_) if let Some(fault) = cx.body.viewer_fault() => Reply::edge(fault, cx.rid()),
         Err(e) => {
             with_error_page(
                 shared,

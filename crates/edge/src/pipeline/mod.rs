@@ -52,7 +52,7 @@ mod testing;
 mod viewer;
 
 pub use crate::conn::Conn;
-pub(crate) use admission::{Protocol, route, viewer_country, viewer_protocol};
+pub(crate) use admission::{Protocol, route, viewer_country, viewer_host, viewer_protocol};
 pub(crate) use viewer::{ViewerRequest, cache_key, viewer_request};
 
 use admission::redirect;
@@ -200,13 +200,14 @@ where
     let now = shared.clock.now();
     let dist = shared.dist();
     let rid = shared.request_id();
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
+    // RFC 9112 §3.2/§3.2.2 (§19-14): one Host, which the target's authority replaces.
+    let refused = viewer_host(&mut parts).err();
     // Borrowed from the request head: nothing is copied to read them.
     let host = parts
         .headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
-        .or_else(|| parts.uri.authority().map(|a| a.as_str()))
         .unwrap_or_default();
     let path_and_query = parts
         .uri
@@ -230,6 +231,7 @@ where
         header_bytes,
         now,
         rid: &rid,
+        refused,
     };
     let (reply, body_len) = process(&shared, &dist, head, body).await;
     finish(
@@ -253,7 +255,8 @@ struct RequestHead<'a> {
     conn: &'a Conn,
     facts: &'a ViewerFacts,
     parts: &'a hyper::http::request::Parts,
-    /// The Host header, else the URI's authority (empty when neither is there).
+    /// The Host header, which the URI's authority replaced when there is one (empty when
+    /// neither is there; the first of several, which are refused).
     host: &'a str,
     path_and_query: &'a str,
     /// The size of the head for H-12's limit (and the log's cs-bytes).
@@ -261,6 +264,8 @@ struct RequestHead<'a> {
     now: SystemTime,
     /// the request id.
     rid: &'a HeaderValue,
+    /// Why the request's host cannot be judged ([`viewer_host`]): answered before anything.
+    refused: Option<EdgeError>,
 }
 
 /// The steps of spec §1 for one request, top to bottom: the reply, and how many body bytes the
@@ -284,8 +289,12 @@ where
         header_bytes,
         now,
         rid: rid_value,
+        refused,
     } = head;
     let rid = rid_value.to_str().unwrap_or_default();
+    if let Some(e) = refused {
+        return (Reply::edge(e, rid), 0);
+    }
     // spec §1.1: unknown Host → 403; the preview is not an open proxy.
     // Checked under the read lock (no clone on the hit path); written once at start.
     let allowed = !host.is_empty()
@@ -372,8 +381,9 @@ where
             Err(crate::body::LimitError::TooLarge) => {
                 return (tag(Reply::edge(EdgeError::BodyTooLarge, rid)), 0);
             }
+            // §19-15: a body that is not valid HTTP is the viewer's fault.
             Err(crate::body::LimitError::Unreadable) => {
-                return (tag(Reply::edge(EdgeError::BadRequest, rid)), 0);
+                return (tag(Reply::edge(EdgeError::MalformedBody, rid)), 0);
             }
         }
     } else if body.is_end_stream() {
