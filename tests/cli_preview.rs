@@ -588,3 +588,143 @@ fn preview_counts_access_log_lines_a_full_disk_drops_and_warns_once() {
     assert_eq!(warnings, 1, "one warning for the run of failures: {err}");
     assert!(err.contains("No space left on device"), "{err}");
 }
+
+/// Issue #16, spec §19-18: a whole object the cache could never keep streams from the folder
+/// origin's file. A 300 MB (sparse) file fetched whole five times with `--cache-size 16MiB`,
+/// each body read as it arrives (counted and checked at its markers, never held by the test):
+/// every GET is a Miss of the file's length, byte-exact at the markers, and the preview's RSS,
+/// sampled every few MiB received and after each GET, stays under the cache size + 64 MiB.
+/// Before the fix each GET read the whole file into memory first (RSS + 300 MB).
+#[cfg(target_os = "linux")]
+#[test]
+fn whole_gets_of_a_large_folder_file_stream_within_the_cache_size() {
+    use std::os::unix::fs::FileExt;
+    const FILE_LEN: u64 = 300 * 1000 * 1000;
+    const CACHE: u64 = 16 << 20;
+    const BOUND: u64 = CACHE + (64 << 20);
+    const GETS: usize = 5;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    let big = std::fs::File::create(site.join("big.bin")).unwrap();
+    big.set_len(FILE_LEN).unwrap();
+    // Markers at a few offsets (the first bytes, chunk boundaries, mid-file, the last bytes);
+    // every other byte is a hole, read as 0.
+    let markers: Vec<(u64, Vec<u8>)> = [0, 65_535, 1 << 20, FILE_LEN / 2 + 3, FILE_LEN - 16]
+        .iter()
+        .map(|&at| (at, format!("<m@{at:012}>").into_bytes()[..16].to_vec()))
+        .collect();
+    for (at, m) in &markers {
+        big.write_all_at(m, *at).unwrap();
+    }
+    drop(big);
+    let config = dir.path().join("dist.json");
+    std::fs::write(
+        &config,
+        r#"{"ETag": "E1", "DistributionConfig": {
+            "CallerReference": "cli", "Comment": "", "Enabled": true,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "site",
+                "DomainName": "bucket.s3.amazonaws.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}"#,
+    )
+    .unwrap();
+    let p = start(
+        &config,
+        &[
+            "--origin",
+            &format!("site={}", site.display()),
+            "--domain",
+            "d123.cloudfront.net",
+            "--cache-size",
+            "16MiB",
+        ],
+    );
+    let pid = p.child.id();
+    let before = rss_bytes(pid);
+    let mut peak = before;
+    let mut check = |when: &str| {
+        let rss = rss_bytes(pid);
+        peak = peak.max(rss);
+        assert!(
+            rss < BOUND,
+            "{when}: RSS {} MiB (start {} MiB) over the 16 MiB cache + 64 MiB",
+            rss >> 20,
+            before >> 20
+        );
+    };
+    for n in 0..GETS {
+        let mut s = TcpStream::connect(&p.http).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let req = "GET /big.bin HTTP/1.1\r\nHost: d123.cloudfront.net\r\nConnection: close\r\n\r\n";
+        s.write_all(req.as_bytes()).unwrap();
+        let mut r = BufReader::with_capacity(64 * 1024, s);
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut line = Vec::new();
+            assert!(
+                r.read_until(b'\n', &mut line).unwrap() > 0,
+                "a response head"
+            );
+            head.extend_from_slice(&line);
+        }
+        let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+        assert!(head.starts_with("http/1.1 200"), "GET {n}: {head}");
+        assert!(
+            head.contains(&format!("\r\ncontent-length: {FILE_LEN}\r\n")),
+            "GET {n}: the file's length: {head}"
+        );
+        assert!(
+            head.contains("\r\nx-cache: miss from cloudfront\r\n"),
+            "GET {n}: never cached (it could not be): {head}"
+        );
+        // The body as it arrives: counted, and compared at each marker that falls in a chunk.
+        let mut got: u64 = 0;
+        let mut next_sample = 0;
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut seen = 0;
+        loop {
+            let k = r.read(&mut buf).unwrap();
+            if k == 0 {
+                break;
+            }
+            let chunk = &buf[..k];
+            for (at, m) in &markers {
+                let (lo, hi) = (got, got + k as u64);
+                // A marker straddling two chunks is compared byte by byte.
+                for (i, &b) in m.iter().enumerate() {
+                    let pos = at + i as u64;
+                    if (lo..hi).contains(&pos) {
+                        assert_eq!(chunk[(pos - lo) as usize], b, "GET {n}: byte {pos}");
+                        seen += 1;
+                    }
+                }
+            }
+            got += k as u64;
+            if got >= next_sample {
+                check(&format!("GET {n}, {} MiB received", got >> 20));
+                next_sample += 8 << 20;
+            }
+        }
+        assert_eq!(got, FILE_LEN, "GET {n}: the whole file");
+        assert_eq!(
+            seen,
+            16 * markers.len(),
+            "GET {n}: every marker byte checked"
+        );
+        check(&format!("after GET {n}"));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    check("at the end");
+    eprintln!(
+        "RSS start {} KiB, peak {} KiB, end {} KiB (bound {} KiB)",
+        before >> 10,
+        peak >> 10,
+        rss_bytes(pid) >> 10,
+        BOUND >> 10
+    );
+    let (status, _, stats) = request(&p.admin, "GET", "/stats", &p.admin, "");
+    assert_eq!(status, 200);
+    assert!(stats.contains("\"hits\": 0"), "{stats}");
+}

@@ -3,11 +3,19 @@
 //! `Bytes` frozen from it keeps the whole allocation alive for as long as the cache entry lives —
 //! memory that `--cache-size` would never see. Every stored body goes through [`exact`] or
 //! [`exact_vec`]; the one copy they may make happens once per miss, never on a hit.
+//!
+//! A body too large for the cache to keep is never held at all: [`FileBody`] streams it from
+//! its file as the viewer takes it (spec §19-18), and a response body is a [`ResponseBody`],
+//! held ([`Full`]) or streamed.
 
+use std::future::Future as _;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use http_body_util::BodyExt;
+use http_body_util::{BodyExt, Either, Full};
+use hyper::body::{Frame, SizeHint};
 
 /// Largest up-front allocation trusted from a `Content-Length` header: a lying origin must not
 /// make the edge reserve gigabytes before a single byte arrived.
@@ -136,6 +144,159 @@ pub fn allocated(body: Bytes) -> Option<usize> {
     body.try_into_mut().ok().map(|m| m.capacity())
 }
 
+/// The body of a response to a viewer: held whole, or streamed from a file (spec §19-18).
+pub type ResponseBody = Either<Full<Bytes>, FileBody>;
+
+/// A held body as a [`ResponseBody`].
+pub fn full(body: Bytes) -> ResponseBody {
+    Either::Left(Full::new(body))
+}
+
+/// Bytes read from the file per frame of a [`FileBody`].
+pub const FILE_CHUNK: usize = 64 * 1024;
+
+/// `len` bytes of an open file from `offset`, sent as they are read: one [`FILE_CHUNK`] at a
+/// time, read on the blocking pool into a buffer allocated on the runtime's thread, and the
+/// next one only when hyper asks for it (when the connection took the last one), so a body of
+/// any length costs about one chunk plus what the connection buffers. A file that ends before
+/// `len` bytes (it shrank while being sent) ends the body with an error: hyper then closes the
+/// connection, as CloudFront does for a body cut short, and the viewer sees fewer bytes than
+/// the `Content-Length` it was promised. Bytes past `len` (a file that grew) are not sent.
+pub struct FileBody {
+    state: FileState,
+    offset: u64,
+    remaining: u64,
+}
+
+type ReadChunk = tokio::task::JoinHandle<std::io::Result<(std::fs::File, BytesMut)>>;
+
+enum FileState {
+    Idle(Option<std::fs::File>),
+    Reading(ReadChunk),
+}
+
+impl std::fmt::Debug for FileBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FileBody({} bytes from {})", self.remaining, self.offset)
+    }
+}
+
+impl FileBody {
+    /// The `len` bytes of `file` from `offset`.
+    pub fn new(file: std::fs::File, offset: u64, len: u64) -> Self {
+        Self {
+            state: FileState::Idle(Some(file)),
+            offset,
+            remaining: len,
+        }
+    }
+
+    /// The bytes still to send (all of them before the first frame).
+    pub fn len(&self) -> u64 {
+        self.remaining
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.remaining == 0
+    }
+
+    /// Bytes `start..=end` of what this body would send (inclusive bounds within its length),
+    /// for a range cut from a streamed object; None when out of bounds or after the first read.
+    pub fn slice(self, start: u64, end: u64) -> Option<Self> {
+        let FileState::Idle(file) = self.state else {
+            return None;
+        };
+        (start <= end && end < self.remaining).then(|| Self {
+            state: FileState::Idle(file),
+            offset: self.offset + start,
+            remaining: end - start + 1,
+        })
+    }
+}
+
+impl hyper::body::Body for FileBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        let this = self.get_mut();
+        loop {
+            match &mut this.state {
+                FileState::Idle(file) => {
+                    if this.remaining == 0 {
+                        return Poll::Ready(None);
+                    }
+                    let Some(file) = file.take() else {
+                        // A read failed earlier: the error was the last frame.
+                        return Poll::Ready(None);
+                    };
+                    let want = this.remaining.min(FILE_CHUNK as u64) as usize;
+                    // Allocated here, on the runtime's thread, and filled on the blocking pool
+                    // (as `folder` reads its held bodies: see there for why).
+                    let buf = BytesMut::zeroed(want);
+                    let offset = this.offset;
+                    this.state = FileState::Reading(tokio::task::spawn_blocking(move || {
+                        read_chunk(file, offset, buf)
+                    }));
+                }
+                FileState::Reading(task) => {
+                    let done = ready!(Pin::new(task).poll(cx));
+                    let (file, buf) = match done.map_err(std::io::Error::other).and_then(|r| r) {
+                        Ok(read) => read,
+                        Err(e) => {
+                            this.state = FileState::Idle(None);
+                            return Poll::Ready(Some(Err(e)));
+                        }
+                    };
+                    if buf.is_empty() {
+                        this.state = FileState::Idle(None);
+                        return Poll::Ready(Some(Err(std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            "the file ended before the length announced (it shrank)",
+                        ))));
+                    }
+                    this.state = FileState::Idle(Some(file));
+                    this.offset += buf.len() as u64;
+                    this.remaining -= buf.len() as u64;
+                    return Poll::Ready(Some(Ok(Frame::data(buf.freeze()))));
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.remaining == 0
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.remaining)
+    }
+}
+
+/// Fills `buf` from `file` at `offset`, as far as the file goes; truncated to what was read.
+fn read_chunk(
+    mut file: std::fs::File,
+    offset: u64,
+    mut buf: BytesMut,
+) -> std::io::Result<(std::fs::File, BytesMut)> {
+    use std::io::{Read, Seek, SeekFrom};
+    file.seek(SeekFrom::Start(offset))?;
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    Ok((file, buf))
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -143,7 +304,7 @@ pub(crate) mod tests {
     use std::pin::Pin;
     use std::task::{Context, Poll};
 
-    use hyper::body::Frame;
+    use hyper::body::{Body as _, Frame};
 
     /// A body delivering fixed chunks, like a chunked origin response (no Content-Length).
     pub(crate) struct Chunks(pub(crate) VecDeque<Bytes>);
@@ -196,6 +357,73 @@ pub(crate) mod tests {
             .await
             .unwrap();
         assert_eq!(allocated(c.body), Some(1000));
+    }
+
+    fn file_of(data: &[u8]) -> (tempfile::NamedTempFile, std::fs::File) {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut f, data).unwrap();
+        let opened = std::fs::File::open(f.path()).unwrap();
+        (f, opened)
+    }
+
+    /// Every frame of `body`, and the error that ended it if one did.
+    async fn frames(mut body: FileBody) -> (Vec<Bytes>, Option<std::io::Error>) {
+        let mut out = Vec::new();
+        while let Some(frame) = body.frame().await {
+            match frame {
+                Ok(f) => out.push(f.into_data().unwrap()),
+                Err(e) => return (out, Some(e)),
+            }
+        }
+        (out, None)
+    }
+
+    #[tokio::test]
+    async fn s19_14_a_file_body_sends_its_span_in_chunks_and_nothing_past_it() {
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let (_keep, file) = file_of(&data);
+        let body = FileBody::new(file, 0, data.len() as u64);
+        assert_eq!(body.size_hint().exact(), Some(300_000));
+        let (chunks, err) = frames(body).await;
+        assert!(err.is_none());
+        assert!(
+            chunks.iter().all(|c| c.len() <= FILE_CHUNK),
+            "one chunk at a time"
+        );
+        assert_eq!(chunks.concat(), data);
+        // A range of it (cut before the first read), and a file longer than the span.
+        let (_keep, file) = file_of(&data);
+        let part = FileBody::new(file, 0, 200_000)
+            .slice(70_000, 140_000)
+            .unwrap();
+        assert_eq!(part.len(), 70_001);
+        assert_eq!(frames(part).await.0.concat(), &data[70_000..=140_000]);
+        let (_keep, file) = file_of(&data);
+        assert!(
+            FileBody::new(file, 0, 10).slice(5, 10).is_none(),
+            "out of bounds"
+        );
+    }
+
+    #[tokio::test]
+    async fn s19_14_a_file_that_shrinks_while_sent_ends_the_body_with_an_error() {
+        let data = vec![7u8; 200_000];
+        let (keep, file) = file_of(&data);
+        let mut body = FileBody::new(file, 0, data.len() as u64);
+        let first = body.frame().await.unwrap().unwrap().into_data().unwrap();
+        assert_eq!(first.len(), FILE_CHUNK);
+        // Cut to less than what was sent plus one chunk.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(keep.path())
+            .unwrap()
+            .set_len(100_000)
+            .unwrap();
+        let (rest, err) = frames(body).await;
+        let sent = FILE_CHUNK + rest.iter().map(Bytes::len).sum::<usize>();
+        assert_eq!(sent, 100_000, "what the file still had");
+        let err = err.expect("a short file is an error, never a clean end");
+        assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! A request reads only what its answer holds (issue #16): a range seeks to its first byte and
 //! reads that many bytes, HEAD and 304 read nothing, and the ETag comes from the file's metadata,
 //! not its bytes. Every body is an allocation of exactly its length, so a cached 206 of 1 KiB
-//! keeps 1 KiB alive, never the file it was cut from (the cache weighs what it holds).
+//! keeps 1 KiB alive, never the file it was cut from (the cache weighs what it holds). A whole
+//! object longer than the request's `stream_over` (one the cache could not keep, spec §19-18)
+//! is not read at all: its body streams from the open file ([`crate::body::FileBody`]).
 //!
 //! Nothing outside the folder is ever served: the file's path is resolved (symbolic links
 //! followed) and a file whose real path is not under the folder's real path is answered 404
@@ -72,6 +74,7 @@ fn xml_error(status: StatusCode, code: &str, message: &str, key: &str) -> Fetche
         body: crate::body::exact_vec(body.into_bytes()),
         complete: true,
         ttfb: Duration::ZERO,
+        stream: None,
     }
 }
 
@@ -248,6 +251,7 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
             body: Bytes::new(),
             complete: true,
             ttfb: Duration::ZERO,
+            stream: None,
         };
     }
     let len = meta.len();
@@ -281,6 +285,7 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
                     body,
                     complete,
                     ttfb: Duration::ZERO,
+                    stream: None,
                 };
             }
             crate::range::Range::Unsatisfiable => {
@@ -299,6 +304,18 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
         }
     }
     headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    if !head && req.stream_over.is_some_and(|limit| len > limit) {
+        // spec §19-18: an object too large for the cache to keep is never read whole: its
+        // bytes stream from the file as the viewer takes them (and it is never cached).
+        return Fetched {
+            status: StatusCode::OK,
+            headers,
+            body: Bytes::new(),
+            complete: true,
+            ttfb: Duration::ZERO,
+            stream: Some(crate::body::FileBody::new(handle, 0, len)),
+        };
+    }
     // The whole object, read in chunks into one allocation of exactly the file's length (the
     // entry stores it as it is); nothing at all for HEAD.
     let (body, complete) = if head {
@@ -318,6 +335,7 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
         body,
         complete,
         ttfb: Duration::ZERO,
+        stream: None,
     }
 }
 
@@ -338,11 +356,43 @@ mod tests {
             headers,
             body: OriginBody::Empty,
             viewer_https: false,
+            stream_over: None,
         }
     }
 
     fn pattern(len: usize) -> Vec<u8> {
         (0..len).map(|i| (i % 251) as u8).collect()
+    }
+
+    #[tokio::test]
+    async fn s19_14_a_whole_object_over_the_limit_streams_and_is_not_read() {
+        use http_body_util::BodyExt;
+        let dir = tempfile::tempdir().unwrap();
+        let data = pattern(200_000);
+        std::fs::write(dir.path().join("f.bin"), &data).unwrap();
+        let mut req = get("/f.bin", None);
+        req.stream_over = Some(199_999);
+        let f = serve(dir.path(), "", &req).await;
+        assert_eq!(f.status, StatusCode::OK);
+        assert!(f.body.is_empty(), "nothing read into memory");
+        assert_eq!(f.headers.get(header::CONTENT_LENGTH).unwrap(), "200000");
+        let stream = f.stream.expect("the body streams from the file");
+        assert_eq!(stream.len(), 200_000);
+        let sent = stream.collect().await.unwrap().to_bytes();
+        assert_eq!(&sent[..], &data[..]);
+        // At the limit, for HEAD, and for a range, the body is held as before.
+        req.stream_over = Some(200_000);
+        let held = serve(dir.path(), "", &req).await;
+        assert!(held.stream.is_none() && held.body.len() == 200_000);
+        req.stream_over = Some(1);
+        req.method = Method::HEAD;
+        let head = serve(dir.path(), "", &req).await;
+        assert!(head.stream.is_none() && head.body.is_empty());
+        let mut ranged = get("/f.bin", Some("bytes=10-19"));
+        ranged.stream_over = Some(1);
+        let part = serve(dir.path(), "", &ranged).await;
+        assert!(part.stream.is_none());
+        assert_eq!(&part.body[..], &data[10..20]);
     }
 
     #[tokio::test]

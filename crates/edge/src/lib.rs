@@ -12,7 +12,7 @@
 //!
 //! ```text
 //! body clock conn error error_rules headers ja3 log outcome range tls ttl   (use no other)
-//! origin_message → error               key → range               stats → outcome
+//! origin_message → body error          key → range               stats → outcome
 //! compress → body                      tap → ja3
 //! connect → origin_message tls         folder → body origin_message range
 //! origin → body connect folder origin_message

@@ -273,6 +273,7 @@ async fn once(
         body: collected.body,
         complete,
         ttfb,
+        stream: None,
     })
 }
 

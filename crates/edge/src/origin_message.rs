@@ -16,6 +16,7 @@ use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::{Frame, SizeHint};
 use hyper::{HeaderMap, Method, StatusCode};
 
+use crate::body::FileBody;
 use crate::error::EdgeError;
 
 /// Errors of a request body on its way to an origin.
@@ -223,10 +224,14 @@ pub struct OriginRequest {
     pub body: OriginBody,
     /// The viewer came over HTTPS: picks the scheme for `match-viewer` and S3 origins (O-2).
     pub viewer_https: bool,
+    /// spec §19-18: a whole object (200 to a GET) longer than this many bytes is streamed to
+    /// the viewer ([`Fetched::stream`]) instead of being read into memory; None holds every
+    /// body (error pages, which are cached whatever their size).
+    pub stream_over: Option<u64>,
 }
 
-/// An origin's complete response.
-#[derive(Debug, Clone)]
+/// An origin's response: complete, or with a body still to be streamed ([`Fetched::stream`]).
+#[derive(Debug)]
 pub struct Fetched {
     pub status: StatusCode,
     pub headers: HeaderMap,
@@ -236,6 +241,9 @@ pub struct Fetched {
     /// spec O-6: false when the body ended short of its Content-Length.
     pub complete: bool,
     pub ttfb: Duration,
+    /// spec §19-18: the body, when it is too large to hold: sent from its source as the viewer
+    /// takes it, never cached. `body` is then empty and `Content-Length` gives the length.
+    pub stream: Option<FileBody>,
 }
 
 /// Why an origin gave no response. Maps onto O-5's statuses.

@@ -411,7 +411,7 @@ async fn serve_viewer<I>(
         };
         async move {
             let _working = working;
-            Ok::<Response<Full<Bytes>>, Infallible>(with_reason(
+            Ok::<Response<pipeline::ResponseBody>, Infallible>(with_reason(
                 pipeline::handle(s, c, facts, req).await,
             ))
         }

@@ -231,6 +231,12 @@ impl Store {
         }
     }
 
+    /// The most the entries may weigh in all (`--cache-size`): a body longer than this can
+    /// never be kept.
+    pub fn capacity(&self) -> u64 {
+        self.cache.policy().max_capacity().unwrap_or(u64::MAX)
+    }
+
     pub async fn get(&self, key: &CacheKey) -> Option<Arc<Entry>> {
         self.cache.get(key).await
     }

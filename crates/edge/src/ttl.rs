@@ -103,6 +103,8 @@ pub enum NoCacheReason {
     AllHeadersForwarded,
     /// spec O-6: the body arrived incomplete.
     Incomplete,
+    /// spec §19-18: larger than the cache could keep; streamed through instead.
+    TooLarge,
 }
 
 impl NoCacheReason {
@@ -114,6 +116,7 @@ impl NoCacheReason {
             NoCacheReason::ErrorStatus => "error-status",
             NoCacheReason::AllHeadersForwarded => "all-headers-forwarded",
             NoCacheReason::Incomplete => "incomplete",
+            NoCacheReason::TooLarge => "too-large",
         }
     }
 }

@@ -186,3 +186,173 @@ fn g1_g2_cache_holds_what_it_counts_for_any_mix_of_whole_and_range_requests() {
     assert!(seen.iter().any(|(s, _)| *s == 416), "no 416 among {seen:?}");
     rt.block_on(e.edge.stop());
 }
+
+/// A sparse file of `len` bytes in `dir` with a 16-byte marker at each of `at`; returns the
+/// markers.
+fn sparse(dir: &std::path::Path, name: &str, len: u64, at: &[u64]) -> Vec<(u64, Vec<u8>)> {
+    use std::os::unix::fs::FileExt;
+    let f = std::fs::File::create(dir.join(name)).unwrap();
+    f.set_len(len).unwrap();
+    at.iter()
+        .map(|&a| {
+            let m = format!("<m@{a:012}>").into_bytes();
+            f.write_all_at(&m, a).unwrap();
+            (a, m)
+        })
+        .collect()
+}
+
+/// spec §19-18: with a 1 MiB cache, a whole object of 12 MB (over both the cache and C-4's
+/// 10,000,000 bytes) streams from the folder: two GETs are both a Miss of the file's length and
+/// bytes, nothing is stored, and the log counts the bytes sent; a HEAD has its length and no
+/// body; a range with a matching `If-Range` (which fetches the whole object, G-1) is cut from
+/// the stream. A small file beside it is still cached (Miss, then Hit).
+#[tokio::test]
+async fn s19_14_an_object_the_cache_cannot_keep_streams_uncached_and_a_small_one_is_cached() {
+    const LEN: u64 = 12_000_000;
+    let dir = tempfile::tempdir().unwrap();
+    let marks = sparse(
+        dir.path(),
+        "big.bin",
+        LEN,
+        &[0, 65_530, 6_000_000, LEN - 16],
+    );
+    std::fs::write(dir.path().join("small.txt"), vec![b's'; 2048]).unwrap();
+    let e = edge_with(
+        config(json!({}), json!({})),
+        &[("o1", Override::Folder(dir.path().to_path_buf()))],
+        |cfg| cfg.cache_size = CACHE,
+    )
+    .await;
+    let check = |r: &Resp| {
+        assert_eq!(r.body.len() as u64, LEN);
+        for (at, m) in &marks {
+            assert_eq!(
+                &r.body[*at as usize..*at as usize + 16],
+                &m[..],
+                "byte {at}"
+            );
+        }
+    };
+    for n in 0..2 {
+        let r = e.get("/big.bin").await;
+        assert_eq!(r.status, 200, "GET {n}");
+        assert_eq!(r.x_cache(), "Miss from cloudfront", "GET {n}: never cached");
+        assert_eq!(r.h("content-length"), Some("12000000"));
+        assert_eq!(r.h("content-encoding"), None);
+        assert!(r.h("etag").is_some() && r.h("last-modified").is_some());
+        check(&r);
+    }
+    let head = e.req("HEAD", "/big.bin", &[], "").await;
+    assert_eq!(head.status, 200);
+    assert_eq!(head.h("content-length"), Some("12000000"));
+    assert!(head.body.is_empty());
+    let etag = head.h("etag").unwrap().to_string();
+    let part = e
+        .req(
+            "GET",
+            "/big.bin",
+            &[("range", "bytes=6000000-6000015"), ("if-range", &etag)],
+            "",
+        )
+        .await;
+    assert_eq!(part.status, 206);
+    assert_eq!(
+        part.h("content-range"),
+        Some("bytes 6000000-6000015/12000000")
+    );
+    assert_eq!(&part.body[..], &marks[2].1[..]);
+    let log = e.edge.control().recent_requests();
+    let big: Vec<_> = log
+        .iter()
+        .filter(|r| r.method == hyper::Method::GET && r.content_len == Some(LEN))
+        .collect();
+    assert_eq!(big.len(), 2, "both whole GETs logged");
+    for r in big {
+        assert_eq!(r.status, 200);
+        assert!(
+            r.sc_bytes > LEN && r.sc_bytes < LEN + 1024,
+            "sc-bytes counts the streamed body and the head: {}",
+            r.sc_bytes
+        );
+    }
+    let first = e.get("/small.txt").await;
+    let second = e.get("/small.txt").await;
+    assert_eq!(first.x_cache(), "Miss from cloudfront");
+    assert_eq!(
+        second.x_cache(),
+        "Hit from cloudfront",
+        "a small file is still cached"
+    );
+    assert_eq!(second.body.len(), 2048);
+    let entries = e.cache_entries().await;
+    let paths: Vec<&str> = entries.iter().filter_map(|x| x["path"].as_str()).collect();
+    assert_eq!(
+        paths,
+        ["/small.txt"],
+        "nothing of the streamed object is stored"
+    );
+    e.edge.stop().await;
+}
+
+/// spec §19-18, O-6: a streamed file that shrinks while it is sent ends the response early: the
+/// viewer gets fewer bytes than the `Content-Length` and the connection closes (no hang, no
+/// panic), and the edge goes on serving. 64 MB sparse, cut to 2 MiB once the head arrived.
+/// Before the fix the whole file was in memory before the head was sent, so it all came.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn s19_14_a_streamed_file_that_shrinks_ends_the_response_early() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const LEN: u64 = 64_000_000;
+    let dir = tempfile::tempdir().unwrap();
+    sparse(dir.path(), "big.bin", LEN, &[0]);
+    let e = edge_with(
+        config(json!({}), json!({})),
+        &[("o1", Override::Folder(dir.path().to_path_buf()))],
+        |cfg| cfg.cache_size = CACHE,
+    )
+    .await;
+    let mut s = tokio::net::TcpStream::connect(e.edge.http_addr.unwrap())
+        .await
+        .unwrap();
+    let req = format!("GET /big.bin HTTP/1.1\r\nHost: {DOMAIN}\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.unwrap();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut got = Vec::new();
+    let split = loop {
+        let n = s.read(&mut buf).await.unwrap();
+        assert!(n > 0, "a response head");
+        got.extend_from_slice(&buf[..n]);
+        if let Some(p) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&got[..split]).to_ascii_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(head.contains("content-length: 64000000"), "{head}");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.path().join("big.bin"))
+        .unwrap()
+        .set_len(2 << 20)
+        .unwrap();
+    let mut body = (got.len() - split) as u64;
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => body += n as u64,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the connection is closed, not left hanging");
+    assert!(
+        body < LEN,
+        "the body ends early ({body} of {LEN} bytes): it streams from the file"
+    );
+    // The edge still answers: the file is now small enough to be read and cached.
+    let r = e.get("/big.bin").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body.len(), 2 << 20);
+    e.edge.stop().await;
+}

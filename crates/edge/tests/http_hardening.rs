@@ -415,7 +415,6 @@ async fn access_log_lines_a_full_disk_refuses_are_counted_in_log_records_dropped
 /// custom origin header value with a control character (which no HTTP request may carry) with
 /// 400 and the field's path, instead of swapping in a config whose header would be dropped.
 #[tokio::test]
-#[ignore = "needs the model's control-character check (#16)"]
 async fn put_config_refuses_a_custom_header_value_with_a_control_character() {
     let o = Origin::start(|_| Scripted::ok("fine")).await;
     let e = edge(config(json!({}), json!({})), &o).await;

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode};
 
+use crate::body::FileBody;
 use crate::outcome::ResultType;
 use crate::range::{self, Range};
 use crate::store::Entry;
@@ -84,23 +85,63 @@ pub(super) fn serve_entry_with(
                     }
                     r.range = Some((s, end));
                 }
-                Range::Unsatisfiable => {
-                    // G-5: 416, never cached.
-                    r.status = StatusCode::RANGE_NOT_SATISFIABLE;
-                    r.body = Bytes::new();
-                    r.headers = HeaderMap::new();
-                    if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
-                        r.headers.insert(header::CONTENT_RANGE, v);
-                    }
-                    r.result = ResultType::Error;
-                    r.response_result = ResultType::Error;
-                }
+                Range::Unsatisfiable => unsatisfiable(&mut r, len),
                 // G-3: invalid → the full 200.
                 Range::Ignore => {}
             }
         }
     }
     r
+}
+
+/// spec §19-18: [`serve_entry_with`] for an entry whose body streams from a file (`body`, of
+/// the entry's `Content-Length`): the same conditionals, `If-Range` and range (G-1…G-5),
+/// the range cut from the file rather than from held bytes.
+pub(super) fn serve_stream(
+    e: &Entry,
+    body: FileBody,
+    cx: &Ctx,
+    result: ResultType,
+    detail: &'static str,
+    range: Option<&str>,
+) -> Reply {
+    let mut r = Reply::from_entry(e, result, detail);
+    let viewer_get = !e.error && matches!(cx.method, Method::GET | Method::HEAD);
+    if e.status != StatusCode::OK || !viewer_get {
+        r.stream = Some(body);
+        return r;
+    }
+    if not_modified(&cx.headers, e) {
+        return not_modified_reply(e, r);
+    }
+    let len = body.len();
+    let range = range.filter(|_| if_range_holds(&cx.headers, e));
+    match range.map(|spec| range::parse(spec, len)) {
+        Some(Range::Satisfiable(s, end)) => {
+            r.status = StatusCode::PARTIAL_CONTENT;
+            r.stream = body.slice(s, end);
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes {s}-{end}/{len}")) {
+                r.headers.insert(header::CONTENT_RANGE, v);
+            }
+            r.range = Some((s, end));
+        }
+        Some(Range::Unsatisfiable) => unsatisfiable(&mut r, len),
+        Some(Range::Ignore) | None => r.stream = Some(body),
+    }
+    r
+}
+
+/// G-5: 416 for a range that starts past the object's `len` bytes, never cached.
+fn unsatisfiable(r: &mut Reply, len: u64) {
+    r.status = StatusCode::RANGE_NOT_SATISFIABLE;
+    r.body = Bytes::new();
+    r.stream = None;
+    r.headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+        r.headers.insert(header::CONTENT_RANGE, v);
+    }
+    r.result = ResultType::Error;
+    r.response_result = ResultType::Error;
 }
 
 /// R-6 [inferred]: 304 from the edge with the validators and caching headers.
@@ -120,6 +161,7 @@ pub(super) fn not_modified_reply(e: &Entry, mut r: Reply) -> Reply {
     r.status = StatusCode::NOT_MODIFIED;
     r.headers = h;
     r.body = Bytes::new();
+    r.stream = None;
     r.range = None;
     r
 }

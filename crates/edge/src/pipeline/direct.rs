@@ -24,7 +24,8 @@ pub(super) async fn direct(
     b: &Behavior,
     cx: &Ctx,
 ) -> Reply {
-    let req = origin_request(dist, b, cx, false);
+    let mut req = origin_request(dist, b, cx, false);
+    req.stream_over = Some(super::stream_over(shared));
     let started = Instant::now();
     let res = send(shared, dist, &b.target, &req).await;
     let upstream_ms = Some(started.elapsed().as_millis());
@@ -42,6 +43,8 @@ pub(super) async fn direct(
                 status: f.status,
                 headers,
                 body: f.body,
+                // spec §19-18: a whole object too large to hold streams through.
+                stream: f.stream,
                 result,
                 response_result: result,
                 detail: result.as_str(),
@@ -58,9 +61,11 @@ pub(super) async fn direct(
                     r.status = s;
                     r.headers = h;
                     r.body = body;
+                    r.stream = None;
                 }
             } else if cx.method == Method::HEAD {
                 r.body = Bytes::new();
+                r.stream = None;
             }
             r
         }

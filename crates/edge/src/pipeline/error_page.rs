@@ -89,6 +89,8 @@ pub(super) async fn error_page(
         body: OriginBody::Empty,
         // spec O-2: the error page comes over the protocol the viewer used.
         viewer_https,
+        // An error page is stored under the failing URL whatever its size: always held.
+        stream_over: None,
     };
     match send(shared, dist, &pb.target, &req).await {
         Ok(f) if f.status.is_success() => {

@@ -1,7 +1,7 @@
 //! Cacheable requests: lookup, fill with collapsing (K-11), revalidation (R-1…R-2), stale
 //! copies for failed origins (R-4, R-5, T-5, T-10) and ranged misses (G-1/G-2).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use hyper::header::{self, HeaderValue};
@@ -15,7 +15,7 @@ use crate::range;
 use crate::store::Entry;
 use crate::ttl::{self, Storage};
 
-use super::conditional::{serve_entry, serve_entry_with, viewer_range};
+use super::conditional::{serve_entry, serve_entry_with, serve_stream, viewer_range};
 use super::entry::{build_entry, make_entry, unreachable_entry};
 use super::error_page::{error_page, origin_error_response};
 use super::origin_request::{origin_request, send};
@@ -91,7 +91,12 @@ pub(super) async fn cached(shared: &Arc<Shared>, dist: &Arc<Dist>, bi: usize, cx
 /// Serves what a fill produced, answering `range` (see [`serve_entry_with`]); a waiter's copy
 /// (K-11, logged as Hit) has an age.
 pub(super) fn serve_outcome(o: &Outcome, cx: &Ctx, range: Option<&str>) -> Reply {
-    let mut r = serve_entry_with(&o.entry, cx, o.result, o.detail, range);
+    let stream = o.stream.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let mut r = match stream {
+        // spec §19-18: the entry's body is the file's, still to be read.
+        Some(body) => serve_stream(&o.entry, body, cx, o.result, o.detail, range),
+        None => serve_entry_with(&o.entry, cx, o.result, o.detail, range),
+    };
     r.upstream_ms = o.upstream_ms;
     if o.result == ResultType::Hit {
         r.age = Some(o.entry.age(cx.now));
@@ -139,6 +144,7 @@ pub(super) async fn collapsed_fill(
             detail: o.detail,
             shareable: true,
             upstream_ms: None,
+            stream: Mutex::new(None),
         })
     }
 }
@@ -201,6 +207,7 @@ pub(super) async fn fill(
     mut range: Option<range::Wanted>,
 ) -> Arc<Outcome> {
     let mut req = origin_request(dist, b, cx, true);
+    req.stream_over = Some(super::stream_over(shared));
     // §19-11 / G-7 decision: a HEAD miss is fetched as GET and fills the shared entry (M-6).
     if req.method == Method::HEAD {
         req.method = Method::GET;
@@ -247,6 +254,7 @@ pub(super) async fn fill(
             detail,
             shareable,
             upstream_ms,
+            stream: Mutex::new(None),
         })
     };
     if let Some(want) = range
@@ -256,6 +264,36 @@ pub(super) async fn fill(
         return partial(shared, dist, b, cx, &key, want, f, now, upstream_ms).await;
     }
     match res {
+        Ok(mut f) if f.stream.is_some() => {
+            // spec §19-18: a whole object larger than the cache could keep, streaming from the
+            // origin: never stored, never shared with collapsed waiters (each reads its own),
+            // and not compressed (it is over C-4's 10,000,000 bytes). The entry carries its
+            // headers and length; its body is the stream the leader serves.
+            let stream = f.stream.take();
+            let len = stream.as_ref().map_or(0, |s| s.len());
+            let storage = Storage::DontStore(ttl::NoCacheReason::TooLarge);
+            let mut entry = build_entry(
+                b,
+                cx,
+                f.status,
+                f.headers,
+                bytes::Bytes::new(),
+                now,
+                storage,
+                false,
+            );
+            entry
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+            Arc::new(Outcome {
+                entry: Arc::new(entry),
+                result: ResultType::Miss,
+                detail: "Miss",
+                shareable: false,
+                upstream_ms,
+                stream: Mutex::new(stream),
+            })
+        }
         Ok(f) if f.status == StatusCode::NOT_MODIFIED && revalidating.is_some() => {
             let Some(s) = revalidating else {
                 unreachable!("checked above")
@@ -483,6 +521,7 @@ pub(super) async fn partial(
         detail,
         shareable,
         upstream_ms,
+        stream: Mutex::new(None),
     })
 }
 

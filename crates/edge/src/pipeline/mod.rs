@@ -20,14 +20,15 @@
 //! - `respond`: the reply, CloudFront's response headers and the access log record.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper::header::{self, HeaderValue};
 use hyper::{HeaderMap, Method, Request, Response, Version};
 
+use crate::body::FileBody;
 use crate::cf_headers::{self, ViewerFacts};
 use crate::clock::Clock;
 use crate::dist::Dist;
@@ -51,6 +52,8 @@ mod respond;
 mod testing;
 mod viewer;
 
+/// What [`handle`] answers with: a held body, or one streamed from a file (spec §19-18).
+pub use crate::body::ResponseBody;
 pub use crate::conn::Conn;
 pub(crate) use admission::{Protocol, route, viewer_country, viewer_host, viewer_protocol};
 pub(crate) use viewer::{ViewerRequest, cache_key, viewer_request};
@@ -155,6 +158,9 @@ pub struct Outcome {
     /// false when the object forbids sharing (K-11): waiters fetch on their own.
     pub shareable: bool,
     pub upstream_ms: Option<u128>,
+    /// spec §19-18: the body of `entry` when it streams (the entry's own body is empty): taken
+    /// once, by the request that led the fill (such an outcome is never shareable).
+    pub stream: Mutex<Option<FileBody>>,
 }
 
 /// Per-request facts the steps share. It owns what it holds (the connection is two addresses
@@ -191,7 +197,7 @@ pub async fn handle<B>(
     conn: Conn,
     facts: ViewerFacts,
     req: Request<B>,
-) -> Response<Full<Bytes>>
+) -> Response<ResponseBody>
 where
     B: hyper::body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<origin_message::BoxError>,
@@ -441,6 +447,17 @@ where
     // (an origin answering early may still be reading the rest).
     let body_len = received.load(Ordering::Relaxed) as usize;
     (tag(reply), body_len)
+}
+
+/// spec §19-18: the length above which a whole object from a folder origin is streamed rather
+/// than read into memory: the cache's capacity (a larger body could never be kept), but never
+/// below C-4's largest compressible object, so that streaming changes nothing the viewer sees
+/// (an object CloudFront would compress is still read whole and compressed).
+fn stream_over(shared: &Shared) -> u64 {
+    shared
+        .store
+        .capacity()
+        .max(crate::compress::MAX_SIZE as u64)
 }
 
 /// The largest viewer request body the preview holds in memory (32 MiB). A preview limit, not

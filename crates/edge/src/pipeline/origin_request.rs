@@ -128,6 +128,8 @@ pub(super) fn origin_request(
         headers: out,
         body: cx.body.clone(),
         viewer_https: cx.conn.https,
+        // Set by the paths that can stream an answer (`fill`, `direct`).
+        stream_over: None,
     }
 }
 

@@ -6,10 +6,11 @@ use std::sync::atomic::Ordering;
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::Either;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, Response, StatusCode, Version};
 
+use crate::body::{self, FileBody, ResponseBody};
 use crate::cf_headers;
 use crate::dist::Dist;
 use crate::error::EdgeError;
@@ -25,6 +26,8 @@ pub(super) struct Reply {
     pub(super) status: StatusCode,
     pub(super) headers: HeaderMap,
     pub(super) body: Bytes,
+    /// spec §19-18: the body streamed instead (`body` is then empty).
+    pub(super) stream: Option<FileBody>,
     pub(super) result: ResultType,
     /// x-edge-response-result-type (E-8: differs when an error page replaced the result).
     pub(super) response_result: ResultType,
@@ -45,6 +48,7 @@ impl Reply {
             status: err.status(),
             headers,
             body: Bytes::from(err.body(rid)),
+            stream: None,
             result: ResultType::Error,
             response_result: ResultType::Error,
             detail: err.detail(),
@@ -61,6 +65,7 @@ impl Reply {
             status: e.status,
             headers: e.headers.clone(),
             body: e.body.clone(),
+            stream: None,
             result,
             response_result: result,
             detail,
@@ -87,7 +92,7 @@ pub(super) fn finish(
     started: Instant,
     now: SystemTime,
     rid: HeaderValue,
-) -> Response<Full<Bytes>> {
+) -> Response<ResponseBody> {
     let behavior = reply.behavior.and_then(|i| dist.behaviors.get(i));
     let mut headers = std::mem::take(&mut reply.headers);
     if !reply.edge {
@@ -173,7 +178,10 @@ pub(super) fn finish(
         headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
     }
     let head = parts.method == Method::HEAD;
-    let len = reply.body.len();
+    let len = match &reply.stream {
+        Some(s) => usize::try_from(s.len()).unwrap_or(usize::MAX),
+        None => reply.body.len(),
+    };
     if reply.status != StatusCode::NOT_MODIFIED {
         // A whole entry already carries its length (entry.rs): only a range, an edge page or a
         // changed body needs a new value.
@@ -187,23 +195,28 @@ pub(super) fn finish(
     } else {
         headers.remove(header::CONTENT_LENGTH);
     }
-    let body = if head || reply.status == StatusCode::NOT_MODIFIED {
-        Bytes::new()
+    // A streamed body is dropped unread (its file closed) for HEAD and 304.
+    let (body, body_len) = if head || reply.status == StatusCode::NOT_MODIFIED {
+        (body::full(Bytes::new()), 0)
+    } else if let Some(stream) = reply.stream {
+        // spec §19-18: the bytes to come, which the log counts as sent (a file that shrinks
+        // while it is sent ends the response early; the record is written before).
+        (Either::Right(stream), len)
     } else {
-        reply.body
+        (body::full(reply.body), len)
     };
     let header_len: usize = headers
         .iter()
         .map(|(k, v)| k.as_str().len() + v.len() + 4)
         .sum::<usize>()
         + 17;
-    let sc_bytes = (header_len + body.len()) as u64;
+    let sc_bytes = (header_len + body_len) as u64;
     // Copied: a reply passed straight through from the origin (`direct`) still holds header
     // values sliced from the origin connection's read buffer, which the in-memory log would keep
     // alive (see `log::Record`).
     let content_type = headers.get(header::CONTENT_TYPE).map(copied);
     let status = reply.status.as_u16();
-    let mut response = Response::new(Full::new(body));
+    let mut response = Response::new(body);
     *response.status_mut() = reply.status;
     *response.headers_mut() = headers;
 
