@@ -728,3 +728,385 @@ fn whole_gets_of_a_large_folder_file_stream_within_the_cache_size() {
     assert_eq!(status, 200);
     assert!(stats.contains("\"hits\": 0"), "{stats}");
 }
+
+/// Byte `i` of the bodies [`big_origin`] sends.
+fn pattern_byte(i: u64) -> u8 {
+    (i % 251) as u8
+}
+
+/// A plain-HTTP origin on 127.0.0.1 that answers every request with `len` bytes of
+/// [`pattern_byte`], with a `Content-Length` or chunked, written 1 MiB at a time as the socket
+/// takes them (so it never holds the body either), pausing `pace` after each. Returns its port.
+fn big_origin(len: u64, chunked: bool, pace: Duration) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut r = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                loop {
+                    line.clear();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                }
+                let mut w = stream;
+                let framing = if chunked {
+                    "Transfer-Encoding: chunked".to_string()
+                } else {
+                    format!("Content-Length: {len}")
+                };
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n\
+                     Cache-Control: max-age=60\r\n{framing}\r\nConnection: close\r\n\r\n"
+                );
+                if w.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                const PIECE: u64 = 1 << 20;
+                let rep: Vec<u8> = (0..PIECE + 251).map(pattern_byte).collect();
+                let mut sent = 0;
+                while sent < len {
+                    let n = PIECE.min(len - sent);
+                    let at = (sent % 251) as usize;
+                    let data = &rep[at..at + n as usize];
+                    let ok = if chunked {
+                        w.write_all(format!("{n:x}\r\n").as_bytes()).is_ok()
+                            && w.write_all(data).is_ok()
+                            && w.write_all(b"\r\n").is_ok()
+                    } else {
+                        w.write_all(data).is_ok()
+                    };
+                    if !ok {
+                        return;
+                    }
+                    sent += n;
+                    std::thread::sleep(pace);
+                }
+                if chunked {
+                    let _ = w.write_all(b"0\r\n\r\n");
+                }
+            });
+        }
+    });
+    port
+}
+
+/// Sends one GET and reads its response as it arrives, never holding the body: returns the
+/// head (lower-cased) and the body's length, after checking every 4099th byte (and the last)
+/// with `expect(position)` and calling `check` every 8 MiB received. Decodes a chunked body.
+fn streamed_get(
+    addr: &str,
+    path: &str,
+    extra: &str,
+    expect: &dyn Fn(u64) -> u8,
+    check: &mut dyn FnMut(&str),
+) -> (String, u64) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let req = format!(
+        "GET {path} HTTP/1.1\r\nHost: d123.cloudfront.net\r\nConnection: close\r\n{extra}\r\n"
+    );
+    s.write_all(req.as_bytes()).unwrap();
+    let mut r = BufReader::with_capacity(64 * 1024, s);
+    let mut head = String::new();
+    while !head.ends_with("\r\n\r\n") {
+        assert!(r.read_line(&mut head).unwrap() > 0, "a response head");
+    }
+    let head = head.to_ascii_lowercase();
+    let chunked = head.contains("\r\ntransfer-encoding: chunked\r\n");
+    let mut got: u64 = 0;
+    let mut next_sample = 0;
+    let mut buf = vec![0u8; 256 * 1024];
+    let cap = buf.len() as u64;
+    let take = |data: &[u8], got: &mut u64| {
+        for (j, &b) in data.iter().enumerate() {
+            let pos = *got + j as u64;
+            if pos.is_multiple_of(4099) {
+                assert_eq!(
+                    b,
+                    expect(pos),
+                    "{path}: byte {pos} of the body after {head}"
+                );
+            }
+        }
+        *got += data.len() as u64;
+    };
+    loop {
+        let want = if chunked {
+            let mut size = String::new();
+            r.read_line(&mut size).unwrap();
+            let n = u64::from_str_radix(size.trim().split(';').next().unwrap(), 16).unwrap();
+            if n == 0 {
+                break;
+            }
+            n
+        } else {
+            u64::MAX
+        };
+        let mut left = want;
+        while left > 0 {
+            let k = r.read(&mut buf[..left.min(cap) as usize]).unwrap();
+            if k == 0 {
+                assert!(!chunked, "a chunk cut short");
+                left = 0;
+                continue;
+            }
+            take(&buf[..k], &mut got);
+            left = left.saturating_sub(k as u64);
+            if got >= next_sample {
+                check(&format!("{path}, {} MiB received", got >> 20));
+                next_sample += 8 << 20;
+            }
+        }
+        if want == u64::MAX {
+            break;
+        }
+        let mut crlf = String::new();
+        r.read_line(&mut crlf).unwrap();
+    }
+    (head, got)
+}
+
+/// A distribution whose one origin is the plain-HTTP origin on 127.0.0.1:`port`.
+fn http_origin_config(dir: &std::path::Path, port: u16) -> std::path::PathBuf {
+    let config = dir.join("dist.json");
+    std::fs::write(
+        &config,
+        format!(
+            r#"{{"CallerReference": "cli", "Comment": "", "Enabled": true,
+            "Origins": {{"Quantity": 1, "Items": [{{"Id": "api", "DomainName": "localhost",
+                "CustomOriginConfig": {{"HTTPPort": {port}, "HTTPSPort": 443,
+                    "OriginProtocolPolicy": "http-only",
+                    "OriginSslProtocols": {{"Quantity": 1, "Items": ["TLSv1.2"]}},
+                    "OriginReadTimeout": 10, "OriginKeepaliveTimeout": 5}},
+                "ConnectionAttempts": 1, "ConnectionTimeout": 2}}]}},
+            "DefaultCacheBehavior": {{"TargetOriginId": "api",
+                "ViewerProtocolPolicy": "allow-all",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}}"#
+        ),
+    )
+    .unwrap();
+    config
+}
+
+/// Issue #16, spec §19-18: a whole object from an HTTP origin that the cache could never keep
+/// streams through, with its `Content-Length` or chunked (past the cache's size it is passed
+/// on as it comes): 200 MB fetched three times each way with `--cache-size 16MiB`, each a Miss
+/// of the full length whose bytes match the origin's, while the preview's RSS stays under the
+/// cache size + 64 MiB. Before the fix every body was read whole first (RSS + 200 MB).
+#[cfg(target_os = "linux")]
+#[test]
+fn whole_gets_from_an_http_origin_stream_within_the_cache_size() {
+    const LEN: u64 = 200 * 1000 * 1000;
+    const CACHE: u64 = 16 << 20;
+    const BOUND: u64 = CACHE + (64 << 20);
+    for chunked in [false, true] {
+        let port = big_origin(LEN, chunked, Duration::ZERO);
+        let dir = tempfile::tempdir().unwrap();
+        let config = http_origin_config(dir.path(), port);
+        let p = start(
+            &config,
+            &["--domain", "d123.cloudfront.net", "--cache-size", "16MiB"],
+        );
+        let pid = p.child.id();
+        let before = rss_bytes(pid);
+        let mut peak = before;
+        let mut check = |when: &str| {
+            let rss = rss_bytes(pid);
+            peak = peak.max(rss);
+            assert!(
+                rss < BOUND,
+                "chunked {chunked}, {when}: RSS {} MiB (start {} MiB) over the cache + 64 MiB",
+                rss >> 20,
+                before >> 20
+            );
+        };
+        for n in 0..3 {
+            let path = format!("/big-{n}.bin");
+            let (head, got) = streamed_get(&p.http, &path, "", &pattern_byte, &mut check);
+            assert!(head.starts_with("http/1.1 200"), "{head}");
+            assert!(
+                head.contains("\r\nx-cache: miss from cloudfront\r\n"),
+                "never cached (it could not be): {head}"
+            );
+            if !chunked {
+                assert!(
+                    head.contains(&format!("\r\ncontent-length: {LEN}\r\n")),
+                    "{head}"
+                );
+            }
+            assert_eq!(got, LEN, "chunked {chunked}: the whole body");
+            check(&format!("after GET {n}"));
+        }
+        eprintln!(
+            "chunked {chunked}: RSS start {} KiB, peak {} KiB (bound {} KiB)",
+            before >> 10,
+            peak >> 10,
+            BOUND >> 10
+        );
+    }
+}
+
+/// Issue #16, spec §19-18: a range longer than the cache could keep (`bytes=0-`, `bytes=N-`)
+/// of a large folder file streams its span from the file like a whole object: a 206 with the
+/// right `Content-Range`, byte-exact at the file's markers, and the preview's RSS under the
+/// cache size + 64 MiB. Before the fix the range was read into memory whole.
+#[cfg(target_os = "linux")]
+#[test]
+fn long_ranges_of_a_large_folder_file_stream_within_the_cache_size() {
+    use std::os::unix::fs::FileExt;
+    const FILE_LEN: u64 = 300 * 1000 * 1000;
+    const CACHE: u64 = 16 << 20;
+    const BOUND: u64 = CACHE + (64 << 20);
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    let big = std::fs::File::create(site.join("big.bin")).unwrap();
+    big.set_len(FILE_LEN).unwrap();
+    // Every 4099th byte of the file is a marker (the rest are holes, read as 0), so each
+    // sampled byte of a range names its position in the file.
+    let at = |pos: u64| {
+        if pos.is_multiple_of(4099) {
+            1 + (pos / 4099 % 255) as u8
+        } else {
+            0
+        }
+    };
+    let mut pos = 0;
+    while pos < FILE_LEN {
+        big.write_all_at(&[at(pos)], pos).unwrap();
+        pos += 4099 * 97;
+    }
+    drop(big);
+    let config = dir.path().join("dist.json");
+    std::fs::write(
+        &config,
+        r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "site",
+                "DomainName": "bucket.s3.amazonaws.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}"#,
+    )
+    .unwrap();
+    let p = start(
+        &config,
+        &[
+            "--origin",
+            &format!("site={}", site.display()),
+            "--domain",
+            "d123.cloudfront.net",
+            "--cache-size",
+            "16MiB",
+        ],
+    );
+    let pid = p.child.id();
+    let before = rss_bytes(pid);
+    let mut check = |when: &str| {
+        let rss = rss_bytes(pid);
+        assert!(
+            rss < BOUND,
+            "{when}: RSS {} MiB (start {} MiB) over the 16 MiB cache + 64 MiB",
+            rss >> 20,
+            before >> 20
+        );
+    };
+    // Only the positions written are markers: the rest of the samples are holes.
+    let written = |pos: u64| {
+        if pos.is_multiple_of(4099 * 97) {
+            at(pos)
+        } else {
+            0
+        }
+    };
+    for start_at in [0u64, 4099 * 97 * 300] {
+        let expect = move |i: u64| written(start_at + i);
+        let range = format!("Range: bytes={start_at}-\r\n");
+        let (head, got) = streamed_get(&p.http, "/big.bin", &range, &expect, &mut check);
+        assert!(head.starts_with("http/1.1 206"), "{head}");
+        assert!(
+            head.contains(&format!(
+                "\r\ncontent-range: bytes {start_at}-{}/{FILE_LEN}\r\n",
+                FILE_LEN - 1
+            )),
+            "{head}"
+        );
+        assert_eq!(got, FILE_LEN - start_at, "the whole span");
+        check(&format!("after bytes={start_at}-"));
+    }
+}
+
+/// Issue #16, spec §19-19: concurrent misses share one fill budget. Twelve viewers at once ask
+/// for twelve different 8 MB objects (each small enough to cache) from an origin that sends
+/// each in 1 MiB pieces 20 ms apart, so every fill overlaps every other; with `--cache-size
+/// 16MiB` the preview's RSS, sampled every 5 ms, stays under the cache size + 64 MiB, and
+/// every viewer gets its whole object. Without the budget the twelve bodies (96 MB) are read
+/// into memory side by side.
+#[cfg(target_os = "linux")]
+#[test]
+fn concurrent_misses_share_the_fill_budget_within_the_cache_size() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    const LEN: u64 = 8 * 1000 * 1000;
+    const CACHE: u64 = 16 << 20;
+    const BOUND: u64 = CACHE + (64 << 20);
+    let port = big_origin(LEN, false, Duration::from_millis(20));
+    let dir = tempfile::tempdir().unwrap();
+    let config = http_origin_config(dir.path(), port);
+    let p = start(
+        &config,
+        &["--domain", "d123.cloudfront.net", "--cache-size", "16MiB"],
+    );
+    let pid = p.child.id();
+    let before = rss_bytes(pid);
+    let peak = Arc::new(AtomicU64::new(before));
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (peak, done) = (peak.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::SeqCst) {
+                peak.fetch_max(rss_bytes(pid), Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let viewers: Vec<_> = (0..12)
+        .map(|n| {
+            let addr = p.http.clone();
+            std::thread::spawn(move || {
+                get_bytes(&addr, &format!("/obj-{n}.bin"), "d123.cloudfront.net", "")
+            })
+        })
+        .collect();
+    for (n, v) in viewers.into_iter().enumerate() {
+        let (status, h, body) = v.join().unwrap();
+        assert_eq!(status, 200, "viewer {n}");
+        assert_eq!(header(&h, "x-cache"), Some("Miss from cloudfront"));
+        assert_eq!(body.len() as u64, LEN, "viewer {n}: the whole object");
+        assert!(
+            body.iter()
+                .enumerate()
+                .step_by(4099)
+                .all(|(i, &b)| b == pattern_byte(i as u64)),
+            "viewer {n}: the origin's bytes"
+        );
+    }
+    done.store(true, Ordering::SeqCst);
+    sampler.join().unwrap();
+    let peak = peak.load(Ordering::SeqCst);
+    eprintln!(
+        "RSS start {} KiB, peak {} KiB (bound {} KiB)",
+        before >> 10,
+        peak >> 10,
+        BOUND >> 10
+    );
+    assert!(
+        peak < BOUND,
+        "RSS peaked at {} MiB (start {} MiB), over the 16 MiB cache + 64 MiB",
+        peak >> 20,
+        before >> 20
+    );
+}

@@ -21,6 +21,7 @@ use bytes::Bytes;
 use hyper::header::{self, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode};
 
+use crate::body::{FileBody, Held, LiveBody};
 use crate::origin_message::{Fetched, OriginRequest};
 
 /// Content-Type by extension (the types S3 infers on upload for common web files).
@@ -75,6 +76,7 @@ fn xml_error(status: StatusCode, code: &str, message: &str, key: &str) -> Fetche
         complete: true,
         ttfb: Duration::ZERO,
         stream: None,
+        held: crate::body::Held::none(),
     }
 }
 
@@ -110,6 +112,15 @@ fn etag_of(meta: &std::fs::Metadata) -> String {
 
 /// Bytes read from a file per read call while filling a body.
 const READ_CHUNK: usize = 1 << 20;
+
+/// spec §19-19: the fill budget for `len` bytes about to be read into memory (nothing for HEAD,
+/// or when the request has no budget), waiting while other fills hold it.
+async fn reserve(req: &OriginRequest, len: u64, head: bool) -> Held {
+    match &req.budget {
+        Some(b) if !head => b.reserve(len).await,
+        _ => Held::none(),
+    }
+}
 
 /// Reads `len` bytes of `file` from `offset` into an allocation of exactly `len` bytes (what a
 /// cache entry built from it keeps alive, spec G-2), in chunks of [`READ_CHUNK`], on the
@@ -252,6 +263,7 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
             complete: true,
             ttfb: Duration::ZERO,
             stream: None,
+            held: crate::body::Held::none(),
         };
     }
     let len = meta.len();
@@ -265,9 +277,23 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
                 }
                 let part_len = e - s + 1;
                 headers.insert(header::CONTENT_LENGTH, HeaderValue::from(part_len));
+                if !head && req.stream_over.is_some_and(|limit| part_len > limit) {
+                    // spec §19-18: a range too large for the cache to keep streams from the
+                    // file like a whole object that large (`bytes=0-` of a large file).
+                    return Fetched {
+                        status: StatusCode::PARTIAL_CONTENT,
+                        headers,
+                        body: Bytes::new(),
+                        complete: true,
+                        ttfb: Duration::ZERO,
+                        stream: Some(LiveBody::File(FileBody::new(handle, s, part_len))),
+                        held: Held::none(),
+                    };
+                }
                 // spec G-2, issue #16: only the range is read (seek, then that many bytes), into
                 // an allocation of its own length: the 206 the edge caches holds its range and
-                // nothing of the rest of the file.
+                // nothing of the rest of the file. spec §19-19: under the fill budget.
+                let held = reserve(req, part_len, head).await;
                 let (body, complete) = if head {
                     (Bytes::new(), true)
                 } else {
@@ -286,6 +312,7 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
                     complete,
                     ttfb: Duration::ZERO,
                     stream: None,
+                    held,
                 };
             }
             crate::range::Range::Unsatisfiable => {
@@ -313,11 +340,13 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
             body: Bytes::new(),
             complete: true,
             ttfb: Duration::ZERO,
-            stream: Some(crate::body::FileBody::new(handle, 0, len)),
+            stream: Some(LiveBody::File(FileBody::new(handle, 0, len))),
+            held: Held::none(),
         };
     }
     // The whole object, read in chunks into one allocation of exactly the file's length (the
-    // entry stores it as it is); nothing at all for HEAD.
+    // entry stores it as it is), under the fill budget (§19-19); nothing at all for HEAD.
+    let held = reserve(req, len, head).await;
     let (body, complete) = if head {
         (Bytes::new(), true)
     } else {
@@ -336,6 +365,7 @@ pub async fn serve(root: &Path, origin_path: &str, req: &OriginRequest) -> Fetch
         complete,
         ttfb: Duration::ZERO,
         stream: None,
+        held,
     }
 }
 
@@ -357,6 +387,7 @@ mod tests {
             body: OriginBody::Empty,
             viewer_https: false,
             stream_over: None,
+            budget: None,
         }
     }
 
@@ -365,7 +396,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn s19_14_a_whole_object_over_the_limit_streams_and_is_not_read() {
+    async fn s19_18_a_whole_object_over_the_limit_streams_and_is_not_read() {
         use http_body_util::BodyExt;
         let dir = tempfile::tempdir().unwrap();
         let data = pattern(200_000);
@@ -377,10 +408,10 @@ mod tests {
         assert!(f.body.is_empty(), "nothing read into memory");
         assert_eq!(f.headers.get(header::CONTENT_LENGTH).unwrap(), "200000");
         let stream = f.stream.expect("the body streams from the file");
-        assert_eq!(stream.len(), 200_000);
+        assert_eq!(stream.len(), Some(200_000));
         let sent = stream.collect().await.unwrap().to_bytes();
         assert_eq!(&sent[..], &data[..]);
-        // At the limit, for HEAD, and for a range, the body is held as before.
+        // At the limit, for HEAD, and for a range within the limit, the body is held.
         req.stream_over = Some(200_000);
         let held = serve(dir.path(), "", &req).await;
         assert!(held.stream.is_none() && held.body.len() == 200_000);
@@ -389,10 +420,60 @@ mod tests {
         let head = serve(dir.path(), "", &req).await;
         assert!(head.stream.is_none() && head.body.is_empty());
         let mut ranged = get("/f.bin", Some("bytes=10-19"));
-        ranged.stream_over = Some(1);
+        ranged.stream_over = Some(10);
         let part = serve(dir.path(), "", &ranged).await;
         assert!(part.stream.is_none());
         assert_eq!(&part.body[..], &data[10..20]);
+        // A range longer than the limit (`bytes=N-` of a large file) streams its span.
+        let mut open = get("/f.bin", Some("bytes=100000-"));
+        open.stream_over = Some(99_999);
+        let part = serve(dir.path(), "", &open).await;
+        assert_eq!(part.status, StatusCode::PARTIAL_CONTENT);
+        assert!(part.body.is_empty(), "nothing read into memory");
+        assert_eq!(
+            part.headers.get(header::CONTENT_RANGE).unwrap(),
+            "bytes 100000-199999/200000"
+        );
+        let stream = part.stream.expect("the range streams from the file");
+        assert_eq!(stream.len(), Some(100_000));
+        let sent = stream.collect().await.unwrap().to_bytes();
+        assert_eq!(&sent[..], &data[100_000..]);
+    }
+
+    /// spec §19-19: a body read into memory holds its length of the fill budget until its
+    /// `Fetched` is dropped; a second fill waits for it, then proceeds; HEAD takes nothing.
+    #[tokio::test]
+    async fn s19_19_reads_wait_for_the_fill_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.bin"), pattern(600)).unwrap();
+        std::fs::write(dir.path().join("b.bin"), pattern(600)).unwrap();
+        let budget = std::sync::Arc::new(crate::body::FillBudget::new(1000));
+        let mut a = get("/a.bin", None);
+        a.budget = Some(budget.clone());
+        let mut b = get("/b.bin", None);
+        b.budget = Some(budget.clone());
+        let first = serve(dir.path(), "", &a).await;
+        assert_eq!(first.body.len(), 600);
+        assert_eq!(budget.available(), 400, "held while the body is");
+        let root = dir.path().to_path_buf();
+        let second = tokio::spawn(async move { serve(&root, "", &b).await });
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(
+            !second.is_finished(),
+            "600 + 600 is over the budget: it waits"
+        );
+        let mut head = get("/a.bin", None);
+        head.method = Method::HEAD;
+        head.budget = Some(budget.clone());
+        assert!(serve(dir.path(), "", &head).await.body.is_empty());
+        drop(first);
+        let second = tokio::time::timeout(std::time::Duration::from_secs(5), second)
+            .await
+            .expect("the budget was given back")
+            .unwrap();
+        assert_eq!(second.body.len(), 600);
+        drop(second);
+        assert_eq!(budget.available(), 1000);
     }
 
     #[tokio::test]

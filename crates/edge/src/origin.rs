@@ -9,12 +9,15 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+use http_body_util::BodyExt;
 use hyper::Method;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::capture_connection;
 use hyper_util::rt::TokioExecutor;
 
+use crate::body::{Held, LiveBody, OriginStream};
 use crate::connect::{ConnectFailure, OriginConnector};
 use crate::origin_message::{Fetched, OriginError, OriginRequest, SentBody};
 
@@ -258,11 +261,67 @@ async fn once(
         .get(hyper::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    // spec O-4: the response timeout is also the maximum gap between packets; O-6: a dropped
-    // connection returns what arrived, marked incomplete (not cached).
-    let collected = crate::body::collect(&mut body, expected, origin.read_timeout)
-        .await
-        .map_err(|_| Failed::responding(OriginError::Timeout))?;
+    // spec §19-18: a successful body too large for the cache to keep is streamed, never held
+    // (an error's body is held: a custom error page may replace it, §6).
+    let over = req
+        .stream_over
+        .filter(|_| parts.status.is_success() && req.method != Method::HEAD);
+    let gap = origin.read_timeout;
+    let streamed = |prefix, held, body: hyper::body::Incoming, len| {
+        let body = BodyExt::boxed(BodyExt::map_err(body, Into::into));
+        Some(LiveBody::Origin(OriginStream::new(
+            prefix, held, body, len, gap,
+        )))
+    };
+    if let (Some(limit), Some(n)) = (over, expected)
+        && n as u64 > limit
+    {
+        return Ok(Fetched {
+            status: parts.status,
+            headers: parts.headers,
+            body: Bytes::new(),
+            complete: true,
+            ttfb,
+            stream: streamed(Vec::new(), Held::none(), body, Some(n as u64)),
+            held: Held::none(),
+        });
+    }
+    let budget = req.budget.as_deref().filter(|_| req.method != Method::HEAD);
+    let collected = match (over, expected) {
+        // spec §19-19: a chunked body takes the budget as it grows; past `over` or the
+        // budget it streams on (what arrived first, then the rest).
+        (Some(limit), None) => match crate::body::collect_within(&mut body, limit, budget, gap)
+            .await
+            .map_err(|_| Failed::responding(OriginError::Timeout))?
+        {
+            crate::body::Collecting::Held(c, held) => (c, held),
+            crate::body::Collecting::Over(prefix, held) => {
+                return Ok(Fetched {
+                    status: parts.status,
+                    headers: parts.headers,
+                    body: Bytes::new(),
+                    complete: true,
+                    ttfb,
+                    stream: streamed(prefix, held, body, None),
+                    held: Held::none(),
+                });
+            }
+        },
+        _ => {
+            // spec §19-19: a known length is reserved before it is read.
+            let held = match (budget, expected) {
+                (Some(b), Some(n)) => b.reserve(n as u64).await,
+                _ => Held::none(),
+            };
+            // spec O-4: the response timeout is also the maximum gap between packets; O-6: a
+            // dropped connection returns what arrived, marked incomplete (not cached).
+            let c = crate::body::collect(&mut body, expected, gap)
+                .await
+                .map_err(|_| Failed::responding(OriginError::Timeout))?;
+            (c, held)
+        }
+    };
+    let (collected, held) = collected;
     let mut complete = collected.complete;
     if expected.is_some_and(|n| n != collected.body.len()) && req.method != Method::HEAD {
         complete = false;
@@ -274,6 +333,7 @@ async fn once(
         complete,
         ttfb,
         stream: None,
+        held,
     })
 }
 

@@ -16,7 +16,7 @@ use http_body_util::{BodyExt, Empty, Full};
 use hyper::body::{Frame, SizeHint};
 use hyper::{HeaderMap, Method, StatusCode};
 
-use crate::body::FileBody;
+use crate::body::{FillBudget, Held, LiveBody};
 use crate::error::EdgeError;
 
 /// Errors of a request body on its way to an origin.
@@ -228,6 +228,9 @@ pub struct OriginRequest {
     /// the viewer ([`Fetched::stream`]) instead of being read into memory; None holds every
     /// body (error pages, which are cached whatever their size).
     pub stream_over: Option<u64>,
+    /// spec §19-19: the budget a body read to be held reserves from (None: not bounded, for
+    /// error pages, which are small files of the operator's).
+    pub budget: Option<Arc<FillBudget>>,
 }
 
 /// An origin's response: complete, or with a body still to be streamed ([`Fetched::stream`]).
@@ -243,7 +246,10 @@ pub struct Fetched {
     pub ttfb: Duration,
     /// spec §19-18: the body, when it is too large to hold: sent from its source as the viewer
     /// takes it, never cached. `body` is then empty and `Content-Length` gives the length.
-    pub stream: Option<FileBody>,
+    pub stream: Option<LiveBody>,
+    /// spec §19-19: the fill budget `body` took, given back when this is dropped (once the
+    /// body is stored, or sent).
+    pub held: Held,
 }
 
 /// Why an origin gave no response. Maps onto O-5's statuses.

@@ -208,7 +208,7 @@ fn sparse(dir: &std::path::Path, name: &str, len: u64, at: &[u64]) -> Vec<(u64, 
 /// body; a range with a matching `If-Range` (which fetches the whole object, G-1) is cut from
 /// the stream. A small file beside it is still cached (Miss, then Hit).
 #[tokio::test]
-async fn s19_14_an_object_the_cache_cannot_keep_streams_uncached_and_a_small_one_is_cached() {
+async fn s19_18_an_object_the_cache_cannot_keep_streams_uncached_and_a_small_one_is_cached() {
     const LEN: u64 = 12_000_000;
     let dir = tempfile::tempdir().unwrap();
     let marks = sparse(
@@ -300,7 +300,7 @@ async fn s19_14_an_object_the_cache_cannot_keep_streams_uncached_and_a_small_one
 /// panic), and the edge goes on serving. 64 MB sparse, cut to 2 MiB once the head arrived.
 /// Before the fix the whole file was in memory before the head was sent, so it all came.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn s19_14_a_streamed_file_that_shrinks_ends_the_response_early() {
+async fn s19_18_a_streamed_file_that_shrinks_ends_the_response_early() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     const LEN: u64 = 64_000_000;
     let dir = tempfile::tempdir().unwrap();

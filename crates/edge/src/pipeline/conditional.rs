@@ -7,7 +7,7 @@ use bytes::Bytes;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, StatusCode};
 
-use crate::body::FileBody;
+use crate::body::LiveBody;
 use crate::outcome::ResultType;
 use crate::range::{self, Range};
 use crate::store::Entry;
@@ -99,7 +99,7 @@ pub(super) fn serve_entry_with(
 /// the range cut from the file rather than from held bytes.
 pub(super) fn serve_stream(
     e: &Entry,
-    body: FileBody,
+    body: LiveBody,
     cx: &Ctx,
     result: ResultType,
     detail: &'static str,
@@ -114,7 +114,12 @@ pub(super) fn serve_stream(
     if not_modified(&cx.headers, e) {
         return not_modified_reply(e, r);
     }
-    let len = body.len();
+    // A chunked origin body of unknown length is sent whole, as G-4 sends a chunked answer
+    // to a range.
+    let Some(len) = body.len() else {
+        r.stream = Some(body);
+        return r;
+    };
     let range = range.filter(|_| if_range_holds(&cx.headers, e));
     match range.map(|spec| range::parse(spec, len)) {
         Some(Range::Satisfiable(s, end)) => {

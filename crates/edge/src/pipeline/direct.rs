@@ -26,6 +26,7 @@ pub(super) async fn direct(
 ) -> Reply {
     let mut req = origin_request(dist, b, cx, false);
     req.stream_over = Some(super::stream_over(shared));
+    req.budget = Some(shared.fill_budget.clone());
     let started = Instant::now();
     let res = send(shared, dist, &b.target, &req).await;
     let upstream_ms = Some(started.elapsed().as_millis());
@@ -67,6 +68,8 @@ pub(super) async fn direct(
                 r.body = Bytes::new();
                 r.stream = None;
             }
+            // spec §19-19: the budget the body was read under is kept until it is sent.
+            r.hold(f.held);
             r
         }
         // §19-15: the origin request failed because the viewer's body did (a malformed chunk,

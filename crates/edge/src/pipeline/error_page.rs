@@ -91,6 +91,7 @@ pub(super) async fn error_page(
         viewer_https,
         // An error page is stored under the failing URL whatever its size: always held.
         stream_over: None,
+        budget: None,
     };
     match send(shared, dist, &pb.target, &req).await {
         Ok(f) if f.status.is_success() => {

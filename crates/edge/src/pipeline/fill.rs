@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, StatusCode};
 
+use crate::body::Held;
 use crate::dist::{Behavior, Dist};
 use crate::key::CacheKey;
 use crate::origin_message::{Fetched, OriginError};
@@ -97,6 +98,10 @@ pub(super) fn serve_outcome(o: &Outcome, cx: &Ctx, range: Option<&str>) -> Reply
         Some(body) => serve_stream(&o.entry, body, cx, o.result, o.detail, range),
         None => serve_entry_with(&o.entry, cx, o.result, o.detail, range),
     };
+    // spec §19-19: the leader's response keeps the fill budget until its body is sent.
+    if let Some(held) = o.held.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        r.hold(held);
+    }
     r.upstream_ms = o.upstream_ms;
     if o.result == ResultType::Hit {
         r.age = Some(o.entry.age(cx.now));
@@ -145,6 +150,7 @@ pub(super) async fn collapsed_fill(
             shareable: true,
             upstream_ms: None,
             stream: Mutex::new(None),
+            held: Mutex::new(None),
         })
     }
 }
@@ -208,6 +214,7 @@ pub(super) async fn fill(
 ) -> Arc<Outcome> {
     let mut req = origin_request(dist, b, cx, true);
     req.stream_over = Some(super::stream_over(shared));
+    req.budget = Some(shared.fill_budget.clone());
     // §19-11 / G-7 decision: a HEAD miss is fetched as GET and fills the shared entry (M-6).
     if req.method == Method::HEAD {
         req.method = Method::GET;
@@ -255,45 +262,62 @@ pub(super) async fn fill(
             shareable,
             upstream_ms,
             stream: Mutex::new(None),
+            held: Mutex::new(None),
         })
+    };
+    if let Ok(f) = &mut res
+        && f.stream.is_some()
+    {
+        // spec §19-18: a body larger than the cache could keep (a whole object, or a range of
+        // one), streaming from the origin: never stored, never shared with collapsed waiters
+        // (each reads its own), and not compressed (it is over C-4's 10,000,000 bytes). The
+        // entry carries its headers and length; its body is the stream the leader serves.
+        let stream = f.stream.take();
+        let storage = Storage::DontStore(ttl::NoCacheReason::TooLarge);
+        let mut entry = build_entry(
+            b,
+            cx,
+            f.status,
+            std::mem::take(&mut f.headers),
+            bytes::Bytes::new(),
+            now,
+            storage,
+            false,
+        );
+        match stream.as_ref().and_then(|s| s.len()) {
+            Some(len) => {
+                entry
+                    .headers
+                    .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+            }
+            None => {
+                entry.headers.remove(header::CONTENT_LENGTH);
+            }
+        }
+        return Arc::new(Outcome {
+            entry: Arc::new(entry),
+            result: ResultType::Miss,
+            detail: "Miss",
+            shareable: false,
+            upstream_ms,
+            stream: Mutex::new(stream),
+            held: Mutex::new(None),
+        });
+    }
+    // spec §19-19: the fill budget the body took is handed to the response that sends it.
+    let held = match &mut res {
+        Ok(f) => std::mem::replace(&mut f.held, Held::none()),
+        Err(_) => Held::none(),
     };
     if let Some(want) = range
         && let Ok(f) = &res
         && f.status == StatusCode::PARTIAL_CONTENT
     {
-        return partial(shared, dist, b, cx, &key, want, f, now, upstream_ms).await;
+        let o = partial(shared, dist, b, cx, &key, want, f, now, upstream_ms).await;
+        o.hand_over(held);
+        return o;
     }
-    match res {
-        Ok(mut f) if f.stream.is_some() => {
-            // spec §19-18: a whole object larger than the cache could keep, streaming from the
-            // origin: never stored, never shared with collapsed waiters (each reads its own),
-            // and not compressed (it is over C-4's 10,000,000 bytes). The entry carries its
-            // headers and length; its body is the stream the leader serves.
-            let stream = f.stream.take();
-            let len = stream.as_ref().map_or(0, |s| s.len());
-            let storage = Storage::DontStore(ttl::NoCacheReason::TooLarge);
-            let mut entry = build_entry(
-                b,
-                cx,
-                f.status,
-                f.headers,
-                bytes::Bytes::new(),
-                now,
-                storage,
-                false,
-            );
-            entry
-                .headers
-                .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-            Arc::new(Outcome {
-                entry: Arc::new(entry),
-                result: ResultType::Miss,
-                detail: "Miss",
-                shareable: false,
-                upstream_ms,
-                stream: Mutex::new(stream),
-            })
-        }
+    let outcome = match res {
         Ok(f) if f.status == StatusCode::NOT_MODIFIED && revalidating.is_some() => {
             let Some(s) = revalidating else {
                 unreachable!("checked above")
@@ -439,7 +463,9 @@ pub(super) async fn fill(
             }
             mk(entry, ResultType::Error, err.detail(), true)
         }
-    }
+    };
+    outcome.hand_over(held);
+    outcome
 }
 
 /// spec G-2: the origin's 206 to a forwarded range: checked against the request, passed
@@ -522,6 +548,7 @@ pub(super) async fn partial(
         shareable,
         upstream_ms,
         stream: Mutex::new(None),
+        held: Mutex::new(None),
     })
 }
 

@@ -28,7 +28,7 @@ use http_body_util::BodyExt;
 use hyper::header::{self, HeaderValue};
 use hyper::{HeaderMap, Method, Request, Response, Version};
 
-use crate::body::FileBody;
+use crate::body::{FillBudget, Held, LiveBody};
 use crate::cf_headers::{self, ViewerFacts};
 use crate::clock::Clock;
 use crate::dist::Dist;
@@ -69,6 +69,8 @@ pub struct Shared {
     dist: RwLock<Arc<Dist>>,
     pub store: Store,
     pub collapser: Collapser<Arc<Outcome>>,
+    /// spec §19-19: what every body read into memory from an origin reserves.
+    pub fill_budget: Arc<FillBudget>,
     pub clock: Arc<dyn Clock>,
     pub logger: Logger,
     pub pop: Arc<str>,
@@ -102,6 +104,7 @@ impl Shared {
             dist: RwLock::new(Arc::new(dist)),
             store,
             collapser: Collapser::default(),
+            fill_budget: Arc::new(FillBudget::new(crate::body::FILL_BUDGET)),
             clock,
             logger,
             pop: Arc::from(pop),
@@ -160,7 +163,19 @@ pub struct Outcome {
     pub upstream_ms: Option<u128>,
     /// spec §19-18: the body of `entry` when it streams (the entry's own body is empty): taken
     /// once, by the request that led the fill (such an outcome is never shareable).
-    pub stream: Mutex<Option<FileBody>>,
+    pub stream: Mutex<Option<LiveBody>>,
+    /// spec §19-19: the fill budget the body took, taken by the leader's response, which
+    /// gives it back once the body is sent.
+    pub held: Mutex<Option<Held>>,
+}
+
+impl Outcome {
+    /// Gives the leader's response the fill budget `held` (nothing when it holds none).
+    fn hand_over(&self, held: Held) {
+        if held.is_some() {
+            *self.held.lock().unwrap_or_else(|e| e.into_inner()) = Some(held);
+        }
+    }
 }
 
 /// Per-request facts the steps share. It owns what it holds (the connection is two addresses

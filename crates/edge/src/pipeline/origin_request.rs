@@ -130,6 +130,7 @@ pub(super) fn origin_request(
         viewer_https: cx.conn.https,
         // Set by the paths that can stream an answer (`fill`, `direct`).
         stream_over: None,
+        budget: None,
     }
 }
 

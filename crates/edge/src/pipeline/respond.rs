@@ -10,7 +10,7 @@ use http_body_util::Either;
 use hyper::header::{self, HeaderName, HeaderValue};
 use hyper::{HeaderMap, Method, Response, StatusCode, Version};
 
-use crate::body::{self, FileBody, ResponseBody};
+use crate::body::{self, LiveBody, ResponseBody};
 use crate::cf_headers;
 use crate::dist::Dist;
 use crate::error::EdgeError;
@@ -27,7 +27,7 @@ pub(super) struct Reply {
     pub(super) headers: HeaderMap,
     pub(super) body: Bytes,
     /// spec §19-18: the body streamed instead (`body` is then empty).
-    pub(super) stream: Option<FileBody>,
+    pub(super) stream: Option<LiveBody>,
     pub(super) result: ResultType,
     /// x-edge-response-result-type (E-8: differs when an error page replaced the result).
     pub(super) response_result: ResultType,
@@ -41,6 +41,16 @@ pub(super) struct Reply {
 }
 
 impl Reply {
+    /// spec §19-19: keeps `held` (the fill budget this reply's body was read under) until the
+    /// body is sent, by sending the body as a [`LiveBody::Held`]; a streamed or empty body
+    /// holds nothing and the budget is given back at once.
+    pub(super) fn hold(&mut self, held: crate::body::Held) {
+        if self.stream.is_none() && !self.body.is_empty() {
+            let body = std::mem::take(&mut self.body);
+            self.stream = Some(LiveBody::Held(Some(body), held));
+        }
+    }
+
     pub(super) fn edge(err: EdgeError, rid: &str) -> Self {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
@@ -179,10 +189,12 @@ pub(super) fn finish(
     }
     let head = parts.method == Method::HEAD;
     let len = match &reply.stream {
-        Some(s) => usize::try_from(s.len()).unwrap_or(usize::MAX),
-        None => reply.body.len(),
+        Some(s) => s.len().map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+        None => Some(reply.body.len()),
     };
-    if reply.status != StatusCode::NOT_MODIFIED {
+    if reply.status != StatusCode::NOT_MODIFIED
+        && let Some(len) = len
+    {
         // A whole entry already carries its length (entry.rs): only a range, an edge page or a
         // changed body needs a new value.
         let current = headers
@@ -193,14 +205,18 @@ pub(super) fn finish(
             headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
         }
     } else {
+        // A 304, or a body streamed from a chunked origin (spec §19-18: sent chunked, as it
+        // came).
         headers.remove(header::CONTENT_LENGTH);
     }
+    let len = len.unwrap_or(0);
     // A streamed body is dropped unread (its file closed) for HEAD and 304.
     let (body, body_len) = if head || reply.status == StatusCode::NOT_MODIFIED {
         (body::full(Bytes::new()), 0)
     } else if let Some(stream) = reply.stream {
         // spec §19-18: the bytes to come, which the log counts as sent (a file that shrinks
-        // while it is sent ends the response early; the record is written before).
+        // while it is sent ends the response early; the record is written before). A chunked
+        // origin body's length is not known then: its record counts the headers only.
         (Either::Right(stream), len)
     } else {
         (body::full(reply.body), len)
