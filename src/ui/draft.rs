@@ -7,10 +7,13 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use cfconsole_model::{DistributionConfig, Finding, Severity, diff};
 use serde::{Deserialize, Serialize};
+
+use crate::ui::secrets::Vault;
 
 /// Edits of one field closer together than this are one undo step.
 pub const COALESCE: Duration = Duration::from_millis(1000);
@@ -217,6 +220,7 @@ impl Draft {
                 .unwrap_or(0),
             base: self.base.clone(),
             draft: self.config.clone(),
+            header_values_in: None,
         }
     }
 }
@@ -287,6 +291,67 @@ pub struct DraftFile {
     pub base: DistributionConfig,
     /// The edited configuration.
     pub draft: DistributionConfig,
+    /// Where the draft's origin custom header values are kept when not in this file (the
+    /// platform's secret store, by name); None when they are in `draft`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_values_in: Option<String>,
+}
+
+/// One origin custom header value of a draft, as the secret store keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct HeaderSecret {
+    origin: String,
+    index: usize,
+    name: String,
+    value: String,
+}
+
+/// The draft's origin custom header values, each with where it belongs.
+fn header_secrets(config: &DistributionConfig) -> Vec<HeaderSecret> {
+    let mut out = Vec::new();
+    for o in config.origins.items() {
+        for (index, h) in o.custom_headers.iter().flat_map(|l| l.items()).enumerate() {
+            if !h.header_value.is_empty() {
+                out.push(HeaderSecret {
+                    origin: o.id.clone(),
+                    index,
+                    name: h.header_name.clone(),
+                    value: h.header_value.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Clears every origin custom header value of `config`.
+fn clear_header_values(config: &mut DistributionConfig) {
+    for o in config.origins.items_mut() {
+        for h in o.custom_headers.iter_mut().flat_map(|l| l.items_mut()) {
+            h.header_value.clear();
+        }
+    }
+}
+
+/// Puts `secrets` back where they belong in `config`; false when one no longer fits (its origin
+/// or header is gone or renamed: the file was changed by hand).
+fn restore_header_values(config: &mut DistributionConfig, secrets: &[HeaderSecret]) -> bool {
+    let mut all = true;
+    for s in secrets {
+        let slot = config
+            .origins
+            .items_mut()
+            .iter_mut()
+            .find(|o| o.id == s.origin)
+            .and_then(|o| o.custom_headers.as_mut())
+            .and_then(|l| l.items_mut().get_mut(s.index))
+            .filter(|h| h.header_name == s.name);
+        match slot {
+            Some(h) => h.header_value = s.value.clone(),
+            None => all = false,
+        }
+    }
+    all
 }
 
 impl DraftFile {
@@ -295,11 +360,7 @@ impl DraftFile {
     /// the backend's configuration, which has them.
     fn for_disk(&self) -> DraftFile {
         let mut out = self.clone();
-        for o in out.base.origins.items_mut() {
-            for h in o.custom_headers.iter_mut().flat_map(|l| l.items_mut()) {
-                h.header_value.clear();
-            }
-        }
+        clear_header_values(&mut out.base);
         out
     }
 }
@@ -309,6 +370,11 @@ impl DraftFile {
 #[derive(Debug, Clone)]
 pub struct DraftStore {
     dir: PathBuf,
+    /// The platform's secret store, when there is one: the drafts' origin header values are
+    /// kept there rather than in their files (see [`crate::ui::secrets`]).
+    vault: Option<Arc<dyn Vault>>,
+    /// The backend's key, part of each secret's attributes.
+    key: String,
 }
 
 impl DraftStore {
@@ -326,7 +392,29 @@ impl DraftStore {
             .collect();
         Self {
             dir: data_dir.join("drafts").join(safe),
+            vault: None,
+            key: key.to_string(),
         }
+    }
+
+    /// The same store keeping origin header values in `vault` (the platform's secret store).
+    pub fn with_vault(mut self, vault: Option<Arc<dyn Vault>>) -> Self {
+        self.vault = vault;
+        self
+    }
+
+    /// The secret store in use, if any.
+    pub fn vault(&self) -> Option<&Arc<dyn Vault>> {
+        self.vault.as_ref()
+    }
+
+    fn attributes<'a>(&'a self, id: &'a str) -> [(&'a str, &'a str); 4] {
+        [
+            ("application", "cfconsole"),
+            ("kind", "draft-origin-header-values"),
+            ("backend", self.key.as_str()),
+            ("distribution", id),
+        ]
     }
 
     /// The folder.
@@ -346,7 +434,24 @@ impl DraftStore {
         let Some(path) = self.path(&file.id) else {
             return Err(format!("{:?} is not a distribution id", file.id));
         };
-        let text = serde_json::to_vec_pretty(&file.for_disk()).map_err(|e| e.to_string())?;
+        let mut disk = file.for_disk();
+        if let Some(vault) = &self.vault {
+            let secrets = header_secrets(&disk.draft);
+            let attributes = self.attributes(&file.id);
+            if secrets.is_empty() {
+                let _ = vault.delete(&attributes);
+            } else {
+                let json = serde_json::to_vec(&secrets).map_err(|e| e.to_string())?;
+                let label = format!("cfconsole draft of {}: origin header values", file.id);
+                // A store that refuses (a locked keyring) leaves the values in the owner-only
+                // file, as where there is no store.
+                if vault.put(&attributes, &label, &json).is_ok() {
+                    clear_header_values(&mut disk.draft);
+                    disk.header_values_in = Some(vault.name().to_string());
+                }
+            }
+        }
+        let text = serde_json::to_vec_pretty(&disk).map_err(|e| e.to_string())?;
         let root = self.dir.parent().unwrap_or(&self.dir);
         cfconsole_control::local::store::write_private_atomic(root, &path, &text)
             .map_err(|e| e.to_string())
@@ -359,9 +464,15 @@ impl DraftStore {
             return Ok(None);
         };
         match cfconsole_control::file::read_bytes(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map(Some)
-                .map_err(|e| format!("the saved draft {} cannot be read: {e}", path.display())),
+            Ok(bytes) => {
+                let mut file: DraftFile = serde_json::from_slice(&bytes).map_err(|e| {
+                    format!("the saved draft {} cannot be read: {e}", path.display())
+                })?;
+                if let Some(place) = file.header_values_in.take() {
+                    self.restore_secrets(&path, &place, &mut file)?;
+                }
+                Ok(Some(file))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(format!(
                 "the saved draft {} cannot be read: {e}",
@@ -370,8 +481,47 @@ impl DraftStore {
         }
     }
 
-    /// Removes the saved draft of `id` (after a publish or a discard).
+    /// Fills `file`'s origin header values from the secret store they were saved in; an error
+    /// (the draft file is kept) when that store cannot give them now.
+    fn restore_secrets(
+        &self,
+        path: &Path,
+        place: &str,
+        file: &mut DraftFile,
+    ) -> Result<(), String> {
+        let kept = |why: String| {
+            format!(
+                "the saved draft {} keeps its origin header values in {place}, which {why}; the \
+                 draft is kept, to be restored when {place} answers",
+                path.display()
+            )
+        };
+        let Some(vault) = &self.vault else {
+            return Err(kept("is not available here".to_string()));
+        };
+        let json = vault
+            .get(&self.attributes(&file.id))
+            .map_err(|e| kept(format!("refused: {e}")))?
+            .ok_or_else(|| kept("no longer has them".to_string()))?;
+        let secrets: Vec<HeaderSecret> = serde_json::from_slice(&json)
+            .map_err(|e| kept(format!("gave back what is not a draft's values ({e})")))?;
+        if !restore_header_values(&mut file.draft, &secrets) {
+            return Err(kept(
+                "has values for origin headers the file no longer has".to_string(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Removes the saved draft of `id` (after a publish or a discard), and its header values
+    /// from the secret store.
     pub fn remove(&self, id: &str) -> Result<(), String> {
+        // Best effort: a value left behind stays in the secret store, never in clear.
+        if let Some(vault) = &self.vault
+            && self.path(id).is_some()
+        {
+            let _ = vault.delete(&self.attributes(id));
+        }
         match self.path(id).map(std::fs::remove_file) {
             Some(Err(e)) if e.kind() != std::io::ErrorKind::NotFound => {
                 Err(format!("the saved draft of {id} cannot be removed: {e}"))
@@ -507,6 +657,99 @@ mod tests {
             assert_eq!(mode(store.dir()), 0o700);
             assert_eq!(mode(store.dir().parent().unwrap()), 0o700);
         }
+    }
+
+    /// A draft of the sample whose first origin's header value was edited to `value`.
+    fn edited_header(value: &str) -> Draft {
+        let mut base = sample();
+        base.origins.items_mut()[0].custom_headers = Some(cfconsole_model::List::new(vec![
+            cfconsole_model::OriginCustomHeader {
+                header_name: "X-Origin-Verify".into(),
+                header_value: "s3cr3t-old".into(),
+            },
+        ]));
+        let mut d = Draft::new("E1SAMPLE000001", base, "ETAG1");
+        d.config.origins.items_mut()[0]
+            .custom_headers
+            .as_mut()
+            .unwrap()
+            .items_mut()[0]
+            .header_value = value.into();
+        d.commit("HeaderValue", Instant::now());
+        d
+    }
+
+    /// Issue #16, item 3: with a secret store, a saved draft's file holds no origin header
+    /// value at all (it says where they are), the store holds them, and the draft comes back
+    /// whole; a discard forgets them in the store too.
+    #[test]
+    fn with_a_secret_store_a_draft_file_holds_no_header_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Arc::new(crate::ui::secrets::MemoryVault::default());
+        let store = DraftStore::new(dir.path(), "local:/tmp/ws").with_vault(Some(vault.clone()));
+        let d = edited_header("s3cr3t-new");
+        store.save(&d.to_file(SystemTime::now())).unwrap();
+        let text = std::fs::read_to_string(store.dir().join("E1SAMPLE000001.json")).unwrap();
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert!(
+            text.contains("\"HeaderValuesIn\": \"the test vault\""),
+            "{text}"
+        );
+        let kept = vault.items.lock().unwrap();
+        assert_eq!(kept.len(), 1);
+        let secret = String::from_utf8(kept.values().next().unwrap().clone()).unwrap();
+        assert!(secret.contains("s3cr3t-new") && secret.contains("X-Origin-Verify"));
+        drop(kept);
+        let back = store.load("E1SAMPLE000001").unwrap().unwrap();
+        assert_eq!(back.header_values_in, None);
+        assert_eq!(
+            Draft::restored(back).config,
+            d.config,
+            "the draft comes back whole"
+        );
+        store.remove("E1SAMPLE000001").unwrap();
+        assert!(
+            vault.items.lock().unwrap().is_empty(),
+            "forgotten on discard"
+        );
+    }
+
+    /// Item 3, where the store fails: a store that refuses when saving (a locked keyring)
+    /// leaves the values in the owner-only file; a draft whose values are in a store that
+    /// cannot give them back now is reported by name and kept, never loaded without them.
+    #[test]
+    fn a_refusing_or_missing_secret_store_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Arc::new(crate::ui::secrets::MemoryVault::default());
+        *vault.refuse.lock().unwrap() = Some("the keyring is locked".into());
+        let store = DraftStore::new(dir.path(), "k").with_vault(Some(vault.clone()));
+        let d = edited_header("s3cr3t-new");
+        store.save(&d.to_file(SystemTime::now())).unwrap();
+        let path = store.dir().join("E1SAMPLE000001.json");
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("s3cr3t-new")
+        );
+        assert_eq!(
+            Draft::restored(store.load("E1SAMPLE000001").unwrap().unwrap()).config,
+            d.config
+        );
+        *vault.refuse.lock().unwrap() = None;
+        store.save(&d.to_file(SystemTime::now())).unwrap();
+        *vault.refuse.lock().unwrap() = Some("the keyring is locked".into());
+        let err = store.load("E1SAMPLE000001").unwrap_err();
+        assert!(
+            err.contains("E1SAMPLE000001.json") && err.contains("the keyring is locked"),
+            "{err}"
+        );
+        let elsewhere = DraftStore::new(dir.path(), "k");
+        let err = elsewhere.load("E1SAMPLE000001").unwrap_err();
+        assert!(
+            err.contains("the test vault, which is not available here"),
+            "{err}"
+        );
+        assert!(path.exists(), "the draft is kept");
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod merge;
 pub mod profiles;
 pub mod remote;
 pub mod saved_state;
+pub mod secrets;
 pub mod state;
 pub mod style;
 pub mod tabs;
@@ -38,6 +39,7 @@ pub const APP_ID: &str = "cfconsole";
 
 /// Opens the window and runs until it is closed.
 pub fn run(mut options: Options, persistence_dir: Option<PathBuf>) -> ExitCode {
+    options.find_secret_store = true;
     if let Some(d) = &persistence_dir
         && let Some(said) = saved_state::set_aside_if_unreadable(&d.join("app.ron"))
     {

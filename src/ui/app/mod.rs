@@ -30,6 +30,7 @@ use super::dialogs::Dialog;
 use super::draft::{Draft, DraftFile, DraftStore};
 use super::files::{FileDialogs, NativeDialogs};
 use super::remote::Remote;
+use super::secrets::Vault;
 use super::state::State;
 use super::tabs::ViewState;
 use super::tabs::invalidations::Invalidations;
@@ -56,6 +57,12 @@ pub struct Options {
     pub plane: Option<Backend>,
     /// Said once in a banner when the window opens (a saved state that was set aside).
     pub notices: Vec<String>,
+    /// Where drafts keep their origin header values instead of their files (tests: a vault in
+    /// memory); None looks for the platform's when `find_secret_store` is set.
+    pub secret_store: Option<Arc<dyn Vault>>,
+    /// Look for the platform's secret store (the Secret Service) when connecting: the window
+    /// does; tests do not, so that they never write to a developer's keyring.
+    pub find_secret_store: bool,
 }
 
 impl Options {
@@ -70,6 +77,8 @@ impl Options {
             report_first_frame: false,
             plane: None,
             notices: Vec::new(),
+            secret_store: None,
+            find_secret_store: false,
         }
     }
 }
@@ -191,7 +200,8 @@ impl ConsoleApp {
         match app.options.plane.take() {
             Some(b) => {
                 app.server.list = Remote::Pending(None);
-                app.spawn("connecting", async move { Msg::Connected(Ok(b)) });
+                let vault = app.options.secret_store.clone();
+                app.spawn("connecting", async move { Msg::Connected(Ok(b), vault) });
             }
             None => {
                 let choice = app.state.backend.clone();

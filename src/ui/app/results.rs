@@ -68,19 +68,20 @@ impl ConsoleApp {
 
     pub(super) fn apply(&mut self, msg: Msg) {
         match msg {
-            Msg::Connected(Ok(b)) => {
+            Msg::Connected(Ok(b), vault) => {
                 self.invalidations.set_plane(Some(b.plane.clone()));
                 // A local workspace's folders named after an origin (the sample's `sample-site/`)
                 // are that origin's default in the Preview tab.
                 self.preview.workspace = b.key.strip_prefix("local:").map(PathBuf::from);
-                self.edits.store = Some(DraftStore::new(&self.options.data_dir, &b.key));
+                self.edits.store =
+                    Some(DraftStore::new(&self.options.data_dir, &b.key).with_vault(vault));
                 self.server.backend = Some(b);
                 self.refresh_list();
                 if let Some(id) = self.state.selected.clone() {
                     self.load(&id);
                 }
             }
-            Msg::Connected(Err(e)) => {
+            Msg::Connected(Err(e), _) => {
                 self.server.list.finish(Err(e.clone()));
                 self.banner_error(e);
             }

@@ -2,6 +2,7 @@
 //! bridge, and its result comes back as a [`Msg`] that `results.rs` applies.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use cfconsole_control::poll::{self, CancelToken, Event, Followed};
@@ -13,13 +14,15 @@ use cfconsole_model::Document;
 use super::ConsoleApp;
 use crate::backend::{self, Backend, BackendChoice};
 use crate::ui::remote::Remote;
+use crate::ui::secrets::Vault;
 use crate::ui::style::plural;
 
 /// Task results. Each is moved once from a task to the UI thread, so the size difference of
 /// the variants costs nothing worth boxing for.
 #[allow(clippy::large_enum_variant)]
 pub(super) enum Msg {
-    Connected(Result<Backend, String>),
+    /// The backend opened, and the secret store the drafts' header values go to (if any).
+    Connected(Result<Backend, String>, Option<Arc<dyn Vault>>),
     List(Result<(Vec<DistributionListItem>, Vec<String>), String>),
     Loaded(String, Result<DistributionRecord, String>),
     Published(String, Result<DistributionRecord, String>),
@@ -84,8 +87,20 @@ impl ConsoleApp {
             }
             _ => {}
         }
+        let given = self.options.secret_store.clone();
+        let find = self.options.find_secret_store;
         self.spawn("connecting", async move {
-            Msg::Connected(backend::open(choice, timings).await)
+            // The platform's secret store, looked for off the window's thread (D-Bus may start
+            // the service).
+            let vault = match given {
+                Some(v) => Some(v),
+                None if find => tokio::task::spawn_blocking(crate::ui::secrets::platform)
+                    .await
+                    .ok()
+                    .flatten(),
+                None => None,
+            };
+            Msg::Connected(backend::open(choice, timings).await, vault)
         });
     }
 
