@@ -1,9 +1,8 @@
 //! Issue #16, item 3, against a real Secret Service: a saved draft keeps its origin custom
 //! header values in the keyring, and its file none of them. `scripts/test` runs this test a
-//! second time inside a D-Bus session of its own with GNOME Keyring unlocked in a scratch home
-//! (`scripts/secret-service-session`, scratch XDG folders), and sets `CFCONSOLE_SECRET_SERVICE=required` there, so
+//! second time inside a D-Bus session of its own with GNOME Keyring unlocked in scratch XDG
+//! folders (`scripts/secret-service-session`), with `CFCONSOLE_SECRET_SERVICE=required`, so
 //! that a missing service fails it; a plain `cargo test` without a session bus skips it.
-
 use std::time::{Instant, SystemTime};
 
 use cfconsole::ui::draft::{Draft, DraftStore};
