@@ -416,6 +416,34 @@ fn get_bytes(
     (status, headers, body)
 }
 
+/// The preview of a distribution whose one origin, `site`, is the folder `site`, with
+/// `--cache-size cache`.
+fn folder_preview(dir: &std::path::Path, site: &std::path::Path, cache: &str) -> Preview {
+    let config = dir.join("dist.json");
+    std::fs::write(
+        &config,
+        r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "site",
+                "DomainName": "bucket.s3.amazonaws.com",
+                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
+                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}"#,
+    )
+    .unwrap();
+    let origin = format!("site={}", site.display());
+    start(
+        &config,
+        &[
+            "--origin",
+            &origin,
+            "--domain",
+            "d123.cloudfront.net",
+            "--cache-size",
+            cache,
+        ],
+    )
+}
+
 /// The resident set of process `pid` in bytes (`VmRSS` of `/proc/<pid>/status`).
 #[cfg(target_os = "linux")]
 fn rss_bytes(pid: u32) -> u64 {
@@ -460,29 +488,7 @@ fn cached_ranges_of_a_large_folder_file_stay_within_the_cache_size() {
         v[7..7 + m.len()].copy_from_slice(&m);
         v
     };
-    let config = dir.path().join("dist.json");
-    std::fs::write(
-        &config,
-        r#"{"ETag": "E1", "DistributionConfig": {
-            "CallerReference": "cli", "Comment": "", "Enabled": true,
-            "Origins": {"Quantity": 1, "Items": [{"Id": "site",
-                "DomainName": "bucket.s3.amazonaws.com",
-                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-            "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
-                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}"#,
-    )
-    .unwrap();
-    let p = start(
-        &config,
-        &[
-            "--origin",
-            &format!("site={}", site.display()),
-            "--domain",
-            "d123.cloudfront.net",
-            "--cache-size",
-            "16MiB",
-        ],
-    );
+    let p = folder_preview(dir.path(), &site, "16MiB");
     let pid = p.child.id();
     let before = rss_bytes(pid);
     let mut peak = before;
@@ -618,29 +624,7 @@ fn whole_gets_of_a_large_folder_file_stream_within_the_cache_size() {
         big.write_all_at(m, *at).unwrap();
     }
     drop(big);
-    let config = dir.path().join("dist.json");
-    std::fs::write(
-        &config,
-        r#"{"ETag": "E1", "DistributionConfig": {
-            "CallerReference": "cli", "Comment": "", "Enabled": true,
-            "Origins": {"Quantity": 1, "Items": [{"Id": "site",
-                "DomainName": "bucket.s3.amazonaws.com",
-                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-            "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
-                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}}"#,
-    )
-    .unwrap();
-    let p = start(
-        &config,
-        &[
-            "--origin",
-            &format!("site={}", site.display()),
-            "--domain",
-            "d123.cloudfront.net",
-            "--cache-size",
-            "16MiB",
-        ],
-    );
+    let p = folder_preview(dir.path(), &site, "16MiB");
     let pid = p.child.id();
     let before = rss_bytes(pid);
     let mut peak = before;
@@ -981,28 +965,7 @@ fn long_ranges_of_a_large_folder_file_stream_within_the_cache_size() {
         pos += 4099 * 97;
     }
     drop(big);
-    let config = dir.path().join("dist.json");
-    std::fs::write(
-        &config,
-        r#"{"CallerReference": "cli", "Comment": "", "Enabled": true,
-            "Origins": {"Quantity": 1, "Items": [{"Id": "site",
-                "DomainName": "bucket.s3.amazonaws.com",
-                "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-            "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
-                "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"}}"#,
-    )
-    .unwrap();
-    let p = start(
-        &config,
-        &[
-            "--origin",
-            &format!("site={}", site.display()),
-            "--domain",
-            "d123.cloudfront.net",
-            "--cache-size",
-            "16MiB",
-        ],
-    );
+    let p = folder_preview(dir.path(), &site, "16MiB");
     let pid = p.child.id();
     let before = rss_bytes(pid);
     let mut check = |when: &str| {

@@ -627,21 +627,7 @@ mod tests {
     fn a_saved_draft_holds_each_header_value_once_and_only_its_owner_reads_it() {
         let dir = tempfile::tempdir().unwrap();
         let store = DraftStore::new(dir.path(), "local:/tmp/ws");
-        let mut base = sample();
-        base.origins.items_mut()[0].custom_headers = Some(cfconsole_model::List::new(vec![
-            cfconsole_model::OriginCustomHeader {
-                header_name: "X-Origin-Verify".into(),
-                header_value: "s3cr3t-old".into(),
-            },
-        ]));
-        let mut d = Draft::new("E1SAMPLE000001", base, "ETAG1");
-        let h = &mut d.config.origins.items_mut()[0]
-            .custom_headers
-            .as_mut()
-            .unwrap()
-            .items_mut()[0];
-        h.header_value = "s3cr3t-new".into();
-        d.commit("HeaderValue", Instant::now());
+        let d = edited_header("s3cr3t-new");
         store.save(&d.to_file(SystemTime::now())).unwrap();
         let path = store.dir().join("E1SAMPLE000001.json");
         let text = std::fs::read_to_string(&path).unwrap();

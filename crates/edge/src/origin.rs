@@ -269,22 +269,13 @@ async fn once(
     let gap = origin.read_timeout;
     let streamed = |prefix, held, body: hyper::body::Incoming, len| {
         let body = BodyExt::boxed(BodyExt::map_err(body, Into::into));
-        Some(LiveBody::Origin(OriginStream::new(
-            prefix, held, body, len, gap,
-        )))
+        LiveBody::Origin(OriginStream::new(prefix, held, body, len, gap))
     };
     if let (Some(limit), Some(n)) = (over, expected)
         && n as u64 > limit
     {
-        return Ok(Fetched {
-            status: parts.status,
-            headers: parts.headers,
-            body: Bytes::new(),
-            complete: true,
-            ttfb,
-            stream: streamed(Vec::new(), Held::none(), body, Some(n as u64)),
-            held: Held::none(),
-        });
+        let stream = streamed(Vec::new(), Held::none(), body, Some(n as u64));
+        return Ok(streaming(parts, ttfb, stream));
     }
     let budget = req.budget.as_deref().filter(|_| req.method != Method::HEAD);
     let collected = match (over, expected) {
@@ -296,15 +287,8 @@ async fn once(
         {
             crate::body::Collecting::Held(c, held) => (c, held),
             crate::body::Collecting::Over(prefix, held) => {
-                return Ok(Fetched {
-                    status: parts.status,
-                    headers: parts.headers,
-                    body: Bytes::new(),
-                    complete: true,
-                    ttfb,
-                    stream: streamed(prefix, held, body, None),
-                    held: Held::none(),
-                });
+                let stream = streamed(prefix, held, body, None);
+                return Ok(streaming(parts, ttfb, stream));
             }
         },
         _ => {
@@ -335,6 +319,19 @@ async fn once(
         stream: None,
         held,
     })
+}
+
+/// spec §19-18: the response whose body `stream` passes on from the origin.
+fn streaming(parts: hyper::http::response::Parts, ttfb: Duration, stream: LiveBody) -> Fetched {
+    Fetched {
+        status: parts.status,
+        headers: parts.headers,
+        body: Bytes::new(),
+        complete: true,
+        ttfb,
+        stream: Some(stream),
+        held: Held::none(),
+    }
 }
 
 /// spec O-4: waits for the response head at most `limit` after the request was sent, or after
