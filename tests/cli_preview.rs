@@ -456,6 +456,52 @@ fn rss_bytes(pid: u32) -> u64 {
     kib * 1024
 }
 
+/// A preview's resident set, checked against `bound` whenever asked, its start and peak kept.
+#[cfg(target_os = "linux")]
+struct RssWatch {
+    pid: u32,
+    bound: u64,
+    start: u64,
+    peak: u64,
+}
+
+#[cfg(target_os = "linux")]
+impl RssWatch {
+    fn new(pid: u32, bound: u64) -> Self {
+        let start = rss_bytes(pid);
+        Self {
+            pid,
+            bound,
+            start,
+            peak: start,
+        }
+    }
+
+    /// Fails, naming `when`, once the RSS is at or over the bound.
+    fn check(&mut self, when: &str) {
+        let rss = rss_bytes(self.pid);
+        self.peak = self.peak.max(rss);
+        assert!(
+            rss < self.bound,
+            "{when}: RSS {} MiB (start {} MiB) over the cache size + 64 MiB ({} MiB)",
+            rss >> 20,
+            self.start >> 20,
+            self.bound >> 20
+        );
+    }
+
+    /// Says the start, peak and present RSS on stderr (seen with --nocapture).
+    fn report(&self, what: &str) {
+        eprintln!(
+            "{what}RSS start {} KiB, peak {} KiB, end {} KiB (bound {} KiB)",
+            self.start >> 10,
+            self.peak >> 10,
+            rss_bytes(self.pid) >> 10,
+            self.bound >> 10
+        );
+    }
+}
+
 /// Issue #16: a cached range of a folder origin's file holds its range, not the file. 300 ranges
 /// of 1 KiB at different offsets of a 300 MB (sparse) file, each cached (spec G-2: the folder
 /// honours ranges, so each 206 is a range entry) and then served again as a hit (G-1), with
@@ -489,9 +535,7 @@ fn cached_ranges_of_a_large_folder_file_stay_within_the_cache_size() {
         v
     };
     let p = folder_preview(dir.path(), &site, "16MiB");
-    let pid = p.child.id();
-    let before = rss_bytes(pid);
-    let mut peak = before;
+    let mut rss = RssWatch::new(p.child.id(), BOUND);
     for pass in ["Miss from cloudfront", "Hit from cloudfront"] {
         for i in 0..RANGES {
             let start = i * STEP;
@@ -509,24 +553,10 @@ fn cached_ranges_of_a_large_folder_file_stay_within_the_cache_size() {
             );
             // Checked after every request: the unfixed preview fails here on the first range,
             // before it can pin hundreds of file copies.
-            let rss = rss_bytes(pid);
-            peak = peak.max(rss);
-            assert!(
-                rss < BOUND,
-                "{pass}, range {i}: RSS {} MiB (start {} MiB) over the 16 MiB cache + 64 MiB",
-                rss >> 20,
-                before >> 20
-            );
+            rss.check(&format!("{pass}, range {i}"));
         }
     }
-    let after = rss_bytes(pid);
-    eprintln!(
-        "RSS start {} KiB, peak {} KiB, end {} KiB (bound {} KiB)",
-        before >> 10,
-        peak >> 10,
-        after >> 10,
-        BOUND >> 10
-    );
+    rss.report("");
     let (status, _, stats) = request(&p.admin, "GET", "/stats", &p.admin, "");
     assert_eq!(status, 200);
     assert!(stats.contains(&format!("\"hits\": {RANGES}")), "{stats}");
@@ -625,19 +655,7 @@ fn whole_gets_of_a_large_folder_file_stream_within_the_cache_size() {
     }
     drop(big);
     let p = folder_preview(dir.path(), &site, "16MiB");
-    let pid = p.child.id();
-    let before = rss_bytes(pid);
-    let mut peak = before;
-    let mut check = |when: &str| {
-        let rss = rss_bytes(pid);
-        peak = peak.max(rss);
-        assert!(
-            rss < BOUND,
-            "{when}: RSS {} MiB (start {} MiB) over the 16 MiB cache + 64 MiB",
-            rss >> 20,
-            before >> 20
-        );
-    };
+    let mut rss = RssWatch::new(p.child.id(), BOUND);
     for n in 0..GETS {
         let mut s = TcpStream::connect(&p.http).expect("connect");
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
@@ -687,7 +705,7 @@ fn whole_gets_of_a_large_folder_file_stream_within_the_cache_size() {
             }
             got += k as u64;
             if got >= next_sample {
-                check(&format!("GET {n}, {} MiB received", got >> 20));
+                rss.check(&format!("GET {n}, {} MiB received", got >> 20));
                 next_sample += 8 << 20;
             }
         }
@@ -697,17 +715,11 @@ fn whole_gets_of_a_large_folder_file_stream_within_the_cache_size() {
             16 * markers.len(),
             "GET {n}: every marker byte checked"
         );
-        check(&format!("after GET {n}"));
+        rss.check(&format!("after GET {n}"));
     }
     std::thread::sleep(Duration::from_millis(200));
-    check("at the end");
-    eprintln!(
-        "RSS start {} KiB, peak {} KiB, end {} KiB (bound {} KiB)",
-        before >> 10,
-        peak >> 10,
-        rss_bytes(pid) >> 10,
-        BOUND >> 10
-    );
+    rss.check("at the end");
+    rss.report("");
     let (status, _, stats) = request(&p.admin, "GET", "/stats", &p.admin, "");
     assert_eq!(status, 200);
     assert!(stats.contains("\"hits\": 0"), "{stats}");
@@ -895,21 +907,10 @@ fn whole_gets_from_an_http_origin_stream_within_the_cache_size() {
             &config,
             &["--domain", "d123.cloudfront.net", "--cache-size", "16MiB"],
         );
-        let pid = p.child.id();
-        let before = rss_bytes(pid);
-        let mut peak = before;
-        let mut check = |when: &str| {
-            let rss = rss_bytes(pid);
-            peak = peak.max(rss);
-            assert!(
-                rss < BOUND,
-                "chunked {chunked}, {when}: RSS {} MiB (start {} MiB) over the cache + 64 MiB",
-                rss >> 20,
-                before >> 20
-            );
-        };
+        let mut rss = RssWatch::new(p.child.id(), BOUND);
         for n in 0..3 {
             let path = format!("/big-{n}.bin");
+            let mut check = |when: &str| rss.check(&format!("chunked {chunked}, {when}"));
             let (head, got) = streamed_get(&p.http, &path, "", &pattern_byte, &mut check);
             assert!(head.starts_with("http/1.1 200"), "{head}");
             assert!(
@@ -923,14 +924,9 @@ fn whole_gets_from_an_http_origin_stream_within_the_cache_size() {
                 );
             }
             assert_eq!(got, LEN, "chunked {chunked}: the whole body");
-            check(&format!("after GET {n}"));
+            rss.check(&format!("chunked {chunked}, after GET {n}"));
         }
-        eprintln!(
-            "chunked {chunked}: RSS start {} KiB, peak {} KiB (bound {} KiB)",
-            before >> 10,
-            peak >> 10,
-            BOUND >> 10
-        );
+        rss.report(&format!("chunked {chunked}: "));
     }
 }
 
@@ -966,17 +962,7 @@ fn long_ranges_of_a_large_folder_file_stream_within_the_cache_size() {
     }
     drop(big);
     let p = folder_preview(dir.path(), &site, "16MiB");
-    let pid = p.child.id();
-    let before = rss_bytes(pid);
-    let mut check = |when: &str| {
-        let rss = rss_bytes(pid);
-        assert!(
-            rss < BOUND,
-            "{when}: RSS {} MiB (start {} MiB) over the 16 MiB cache + 64 MiB",
-            rss >> 20,
-            before >> 20
-        );
-    };
+    let mut rss = RssWatch::new(p.child.id(), BOUND);
     // Only the positions written are markers: the rest of the samples are holes.
     let written = |pos: u64| {
         if pos.is_multiple_of(4099 * 97) {
@@ -988,6 +974,7 @@ fn long_ranges_of_a_large_folder_file_stream_within_the_cache_size() {
     for start_at in [0u64, 4099 * 97 * 300] {
         let expect = move |i: u64| written(start_at + i);
         let range = format!("Range: bytes={start_at}-\r\n");
+        let mut check = |when: &str| rss.check(when);
         let (head, got) = streamed_get(&p.http, "/big.bin", &range, &expect, &mut check);
         assert!(head.starts_with("http/1.1 206"), "{head}");
         assert!(
@@ -998,7 +985,7 @@ fn long_ranges_of_a_large_folder_file_stream_within_the_cache_size() {
             "{head}"
         );
         assert_eq!(got, FILE_LEN - start_at, "the whole span");
-        check(&format!("after bytes={start_at}-"));
+        rss.check(&format!("after bytes={start_at}-"));
     }
 }
 
