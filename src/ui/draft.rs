@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use cfconsole_model::{DistributionConfig, Finding, Severity, diff};
@@ -373,6 +373,9 @@ pub struct DraftStore {
     /// The platform's secret store, when there is one: the drafts' origin header values are
     /// kept there rather than in their files (see [`crate::ui::secrets`]).
     vault: Option<Arc<dyn Vault>>,
+    /// What each draft last left in `vault` (its values as JSON, empty for none), so that an
+    /// autosave whose header values did not change does not call the store again.
+    kept: Arc<Mutex<HashMap<String, Vec<u8>>>>,
     /// The backend's key, part of each secret's attributes.
     key: String,
 }
@@ -393,6 +396,7 @@ impl DraftStore {
         Self {
             dir: data_dir.join("drafts").join(safe),
             vault: None,
+            kept: Arc::default(),
             key: key.to_string(),
         }
     }
@@ -401,11 +405,6 @@ impl DraftStore {
     pub fn with_vault(mut self, vault: Option<Arc<dyn Vault>>) -> Self {
         self.vault = vault;
         self
-    }
-
-    /// The secret store in use, if any.
-    pub fn vault(&self) -> Option<&Arc<dyn Vault>> {
-        self.vault.as_ref()
     }
 
     fn attributes<'a>(&'a self, id: &'a str) -> [(&'a str, &'a str); 4] {
@@ -438,14 +437,23 @@ impl DraftStore {
         if let Some(vault) = &self.vault {
             let secrets = header_secrets(&disk.draft);
             let attributes = self.attributes(&file.id);
+            let json = match secrets.is_empty() {
+                true => Vec::new(),
+                false => serde_json::to_vec(&secrets).map_err(|e| e.to_string())?,
+            };
+            let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+            let unchanged = kept.get(&file.id) == Some(&json);
             if secrets.is_empty() {
-                let _ = vault.delete(&attributes);
+                if !unchanged {
+                    let _ = vault.delete(&attributes);
+                    kept.insert(file.id.clone(), json);
+                }
             } else {
-                let json = serde_json::to_vec(&secrets).map_err(|e| e.to_string())?;
                 let label = format!("cfconsole draft of {}: origin header values", file.id);
                 // A store that refuses (a locked keyring) leaves the values in the owner-only
-                // file, as where there is no store.
-                if vault.put(&attributes, &label, &json).is_ok() {
+                // file, as where there is no store; the next save tries the store again.
+                if unchanged || vault.put(&attributes, &label, &json).is_ok() {
+                    kept.insert(file.id.clone(), json);
                     clear_header_values(&mut disk.draft);
                     disk.header_values_in = Some(vault.name().to_string());
                 }
@@ -521,6 +529,10 @@ impl DraftStore {
             && self.path(id).is_some()
         {
             let _ = vault.delete(&self.attributes(id));
+            self.kept
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(id);
         }
         match self.path(id).map(std::fs::remove_file) {
             Some(Err(e)) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -680,6 +692,12 @@ mod tests {
         assert!(
             text.contains("\"HeaderValuesIn\": \"the test vault\""),
             "{text}"
+        );
+        store.save(&d.to_file(SystemTime::now())).unwrap();
+        assert_eq!(
+            vault.puts.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "an autosave with the same values does not write the store again"
         );
         let kept = vault.items.lock().unwrap();
         assert_eq!(kept.len(), 1);

@@ -113,13 +113,17 @@ impl Vault for SecretService {
 }
 
 /// A vault in memory, for tests: what a real store would keep, and a switch to refuse.
+#[cfg(test)]
 #[derive(Debug, Default)]
 pub struct MemoryVault {
     pub items: std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>,
+    /// How many times `put` was called.
+    pub puts: std::sync::atomic::AtomicUsize,
     /// When set, every call fails with this message (a locked or vanished keyring).
     pub refuse: std::sync::Mutex<Option<String>>,
 }
 
+#[cfg(test)]
 impl MemoryVault {
     fn key(attributes: &[(&str, &str)]) -> String {
         let mut a: Vec<String> = attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -135,12 +139,14 @@ impl MemoryVault {
     }
 }
 
+#[cfg(test)]
 impl Vault for MemoryVault {
     fn name(&self) -> &'static str {
         "the test vault"
     }
 
     fn put(&self, attributes: &[(&str, &str)], _label: &str, secret: &[u8]) -> Result<(), String> {
+        self.puts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.check()?;
         let mut items = self.items.lock().unwrap_or_else(|e| e.into_inner());
         items.insert(Self::key(attributes), secret.to_vec());
