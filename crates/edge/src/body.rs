@@ -553,13 +553,9 @@ impl FillBudget {
         }
     }
 
-    /// The bytes still free (for `/stats` and tests).
+    /// The bytes still free (tests read it).
     pub fn available(&self) -> usize {
         self.permits.available_permits()
-    }
-
-    pub fn limit(&self) -> usize {
-        self.limit
     }
 
     /// Waits until `n` bytes (all of the budget, for a larger body) are free, and holds them.

@@ -94,9 +94,10 @@ pub(super) fn serve_entry_with(
     r
 }
 
-/// spec §19-18: [`serve_entry_with`] for an entry whose body streams from a file (`body`, of
-/// the entry's `Content-Length`): the same conditionals, `If-Range` and range (G-1…G-5),
-/// the range cut from the file rather than from held bytes.
+/// spec §19-18: [`serve_entry_with`] for an entry whose body streams (`body`, from a folder's
+/// file or an origin's connection, of the entry's `Content-Length` when known): the same
+/// conditionals, `If-Range` and range (G-1…G-5), the range cut from the stream rather than
+/// from held bytes.
 pub(super) fn serve_stream(
     e: &Entry,
     body: LiveBody,
