@@ -15,8 +15,12 @@ mod cli;
 /// to the kernel after a short delay (`MADV_DONTNEED`), so resident memory follows live data.
 /// Built without transparent huge pages (`no_thp`): a 2 MiB huge page stays resident while any
 /// of it is in use, which cost ~20 MiB of RSS in the 60 s fill (bench/README.md).
+///
+/// Wrapped in the functions runtime's counting allocator, which keeps a per-thread byte count
+/// that bounds a CloudFront Function's memory (cfconsole-functions, `alloc.rs`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: cfconsole_functions::CountingAlloc<mimalloc::MiMalloc> =
+    cfconsole_functions::CountingAlloc(mimalloc::MiMalloc);
 
 /// A console for Amazon CloudFront: edit, validate, preview and publish distributions.
 #[derive(Debug, Parser)]
@@ -95,7 +99,7 @@ enum Command {
     /// List a distribution's invalidations.
     Invalidations(cli::control::InvalidationsArgs),
     /// Serve a distribution's caching behavior on this machine (the preview edge server).
-    Preview(cli::preview::PreviewArgs),
+    Preview(Box<cli::preview::PreviewArgs>),
 }
 
 fn main() -> ExitCode {
@@ -111,7 +115,7 @@ fn main() -> ExitCode {
         Some(Command::Delete(args)) => cli::control::run_delete(args),
         Some(Command::Invalidate(args)) => cli::control::run_invalidate(args),
         Some(Command::Invalidations(args)) => cli::control::run_invalidations(args),
-        Some(Command::Preview(args)) => cli::preview::run(args),
+        Some(Command::Preview(args)) => cli::preview::run(*args),
         None => open_window(cli.window),
     }
 }

@@ -62,6 +62,124 @@ pub struct PreviewArgs {
     /// origins behind a private CA). Repeatable.
     #[arg(long = "origin-ca", value_name = "FILE")]
     pub origin_ca: Vec<PathBuf>,
+    /// The code of the CloudFront Function NAME (the last part of a FunctionARN). Repeatable.
+    /// Edits to the file reach the running preview.
+    #[arg(long = "function", value_name = "NAME=FILE")]
+    pub functions: Vec<String>,
+    /// The runtime of function NAME (default cloudfront-js-2.0). Repeatable.
+    #[arg(long = "function-runtime", value_name = "NAME=RUNTIME")]
+    pub function_runtimes: Vec<String>,
+    /// The key value store associated with function NAME, in CloudFront's import format
+    /// {"data":[{"key":"k","value":"v"}]}. Repeatable; edits reach the running preview.
+    #[arg(long = "kvs", value_name = "NAME=FILE")]
+    pub kvs: Vec<String>,
+    /// Serve behaviors whose functions have no --function without them (a warning each),
+    /// instead of refusing to start.
+    #[arg(long)]
+    pub skip_functions: bool,
+}
+
+/// Where a preview's functions come from: the `--function`, `--function-runtime` and `--kvs`
+/// flags, read again when a file changes.
+struct FunctionSources {
+    code: Vec<(String, PathBuf)>,
+    runtimes: HashMap<String, cfconsole_functions::Runtime>,
+    kvs: HashMap<String, PathBuf>,
+    skip: bool,
+}
+
+fn split_flag<'a>(flag: &str, v: &'a str, what: &str) -> Result<(&'a str, &'a str), String> {
+    match v.split_once('=') {
+        Some((n, f)) if !n.is_empty() && !f.is_empty() => Ok((n, f)),
+        _ => Err(format!("{flag} {v}: expected NAME={what}")),
+    }
+}
+
+impl FunctionSources {
+    fn from_args(args: &PreviewArgs) -> Result<Self, String> {
+        let mut code = Vec::new();
+        for v in &args.functions {
+            let (n, f) = split_flag("--function", v, "FILE")?;
+            code.push((n.to_owned(), PathBuf::from(f)));
+        }
+        let mut runtimes = HashMap::new();
+        for v in &args.function_runtimes {
+            let (n, r) = split_flag("--function-runtime", v, "RUNTIME")?;
+            let rt = cfconsole_functions::Runtime::parse(r)
+                .map_err(|e| format!("--function-runtime {n}: {e}"))?;
+            runtimes.insert(n.to_owned(), rt);
+        }
+        let mut kvs = HashMap::new();
+        for v in &args.kvs {
+            let (n, f) = split_flag("--kvs", v, "FILE")?;
+            kvs.insert(n.to_owned(), PathBuf::from(f));
+        }
+        for n in runtimes.keys().chain(kvs.keys()) {
+            if !code.iter().any(|(c, _)| c == n) {
+                return Err(format!(
+                    "{n}: a runtime or store is given, but no --function {n}=FILE"
+                ));
+            }
+        }
+        Ok(Self {
+            code,
+            runtimes,
+            kvs,
+            skip: args.skip_functions,
+        })
+    }
+
+    /// The files, and when each last changed (to see an edit).
+    fn stamps(&self) -> Vec<Option<std::time::SystemTime>> {
+        self.code
+            .iter()
+            .map(|(_, p)| p)
+            .chain(self.kvs.values())
+            .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+            .collect()
+    }
+
+    /// Reads and checks every function as CloudFront would on CreateFunction (size, syntax of
+    /// its runtime, `handler`): an error names the flag, the file and the line.
+    fn load(&self) -> Result<cfconsole_edge::functions::FunctionSet, String> {
+        use cfconsole_functions::kvs::{Items, Store};
+        let mut set = cfconsole_edge::functions::FunctionSet {
+            skip_missing: self.skip,
+            ..Default::default()
+        };
+        for (name, path) in &self.code {
+            let code = read_text(path)
+                .map_err(|e| format!("--function {name}={}: cannot read: {e}", path.display()))?;
+            let runtime = self.runtimes.get(name).copied().unwrap_or_default();
+            let function = cfconsole_functions::compile(name, runtime, &code).map_err(|e| {
+                let at = e.line.map(|l| format!(":{l}")).unwrap_or_default();
+                format!(
+                    "--function {name}={}{at}: CloudFront would refuse this code ({}): {}",
+                    path.display(),
+                    e.code,
+                    e.message
+                )
+            })?;
+            let kvs = match self.kvs.get(name) {
+                Some(p) => {
+                    let text = read_text(p)
+                        .map_err(|e| format!("--kvs {name}={}: cannot read: {e}", p.display()))?;
+                    let items = Items::from_import(&text)
+                        .map_err(|e| format!("--kvs {name}={}: {e}", p.display()))?;
+                    let when =
+                        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                    Some(std::sync::Arc::new(Store::new(items, &when)))
+                }
+                None => None,
+            };
+            set.insert(cfconsole_edge::functions::EdgeFunction {
+                name: name.clone(),
+                function,
+                kvs,
+            });
+        }
+        Ok(set)
+    }
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -194,7 +312,22 @@ pub fn run(args: PreviewArgs) -> ExitCode {
             }
         }
     }
+    let sources = match FunctionSources::from_args(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let functions = match sources.load() {
+        Ok(f) => std::sync::Arc::new(f),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut cfg = EdgeConfig::new(doc.config, domain);
+    cfg.functions = Some(functions);
     cfg.origin_ca = origin_ca;
     cfg.policies = policies;
     cfg.overrides = overrides;
@@ -236,7 +369,37 @@ pub fn run(args: PreviewArgs) -> ExitCode {
         }
         let _ = out.flush();
         drop(out);
+        for w in edge.control().function_warnings() {
+            eprintln!("warning: {w}");
+        }
+        let control = edge.control().clone();
+        // Edits to a function's code or store reach the running preview: the files are looked
+        // at twice a second, and a change that loads is swapped in (one that does not is
+        // reported, and the functions in force keep serving).
+        let watcher = tokio::spawn(async move {
+            let mut seen = sources.stamps();
+            let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+            loop {
+                tick.tick().await;
+                let now = sources.stamps();
+                if now == seen {
+                    continue;
+                }
+                seen = now;
+                match sources.load() {
+                    Ok(set) => match control.set_functions(Some(std::sync::Arc::new(set))) {
+                        Ok(()) => eprintln!("functions: reloaded"),
+                        Err(f) => eprintln!(
+                            "error: functions not reloaded: {}",
+                            cfconsole_edge::dist::render_findings(&f)
+                        ),
+                    },
+                    Err(e) => eprintln!("error: functions not reloaded: {e}"),
+                }
+            }
+        });
         wait_for_signal().await;
+        watcher.abort();
         eprintln!("stopping: finishing requests in flight");
         edge.stop().await;
         ExitCode::SUCCESS

@@ -13,7 +13,7 @@ use hyper::header::{HeaderName, HeaderValue};
 
 use cfconsole_model::{
     BehaviorView, CachePolicyCookieBehavior, CachePolicyHeaderBehavior,
-    CachePolicyQueryStringBehavior, CompiledBehaviors, DistributionConfig, Finding,
+    CachePolicyQueryStringBehavior, CompiledBehaviors, DistributionConfig, EventType, Finding,
     GeoRestrictionType, ItemSelection, OriginProtocolPolicy, OriginRequestPolicyCookieBehavior,
     OriginRequestPolicyHeaderBehavior, OriginRequestPolicyQueryStringBehavior, PolicyKind,
     PolicySet, ResponseHeadersPolicyConfig, SslProtocol, ViewerProtocolPolicy,
@@ -147,6 +147,10 @@ pub struct Behavior {
     pub counters: Arc<Counters>,
     /// See [`Behavior::names_cloudfront_header`].
     cloudfront_named: bool,
+    /// spec CF-3: the viewer-request function associated with this behavior.
+    pub viewer_request: Option<Arc<crate::functions::EdgeFunction>>,
+    /// spec CF-6: the viewer-response function.
+    pub viewer_response: Option<Arc<crate::functions::EdgeFunction>>,
 }
 
 impl Behavior {
@@ -229,6 +233,13 @@ pub struct Dist {
     via_headers: [HeaderValue; 3],
     /// The domain for log records (shared, no allocation per request).
     pub domain_arc: Arc<str>,
+    /// spec CF-1: the functions the preview runs (and their limits).
+    pub functions: Option<Arc<crate::functions::FunctionSet>>,
+    /// Associations served without their function (`--skip-functions`), one line each.
+    pub function_warnings: Vec<String>,
+    /// An id for the events functions see (`context.distributionId`): the first label of the
+    /// domain, upper-cased (`d111111abcdef8.cloudfront.net` → `D111111ABCDEF8`).
+    pub distribution_id: String,
 }
 
 /// Options that are not part of the DistributionConfig.
@@ -238,6 +249,9 @@ pub struct Options {
     pub overrides: HashMap<String, Override>,
     /// TLS to origins (public roots plus `--origin-ca`); None: the public roots only.
     pub origin_tls: Option<Arc<rustls::ClientConfig>>,
+    /// spec CF-1: the functions the preview has code for; None serves without any (each
+    /// association a warning).
+    pub functions: Option<Arc<crate::functions::FunctionSet>>,
 }
 
 /// Why a configuration cannot be served.
@@ -635,7 +649,52 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
         response_headers,
         counters: Arc::default(),
         cloudfront_named,
+        viewer_request: None,
+        viewer_response: None,
     })
+}
+
+/// spec CF-1/CF-2: the functions a behavior's FunctionAssociations name, from `functions`. A
+/// function without code is an error naming the ARN and the flag, or with `--skip-functions`
+/// a warning, and the behavior runs without it. With no function set at all (`None`: a caller
+/// that serves without functions) every association is a warning.
+fn attach_functions(
+    b: &mut Behavior,
+    v: &BehaviorView<'_>,
+    functions: Option<&crate::functions::FunctionSet>,
+    errs: &mut Vec<Finding>,
+    warnings: &mut Vec<String>,
+) {
+    let Some(list) = v.function_associations else {
+        return;
+    };
+    for (i, a) in list.items().iter().enumerate() {
+        let field = format!("{}.FunctionAssociations.Items[{i}].FunctionARN", v.path);
+        let name = crate::functions::name_of(&a.function_arn);
+        let found = functions.and_then(|s| s.by_name.get(name));
+        let slot = match a.event_type {
+            EventType::ViewerRequest => &mut b.viewer_request,
+            EventType::ViewerResponse => &mut b.viewer_response,
+            // CloudFront Functions run only on viewer events (the validator refuses others).
+            _ => continue,
+        };
+        match (found, functions) {
+            (Some(f), _) => *slot = Some(Arc::clone(f)),
+            (None, Some(set)) if !set.skip_missing => errs.push(Finding::error(
+                field,
+                "NoSuchFunctionExists",
+                format!(
+                    "no code for function {name} ({}): give it with --function {name}=FILE, or \
+                     serve without it with --skip-functions",
+                    a.function_arn
+                ),
+            )),
+            _ => warnings.push(format!(
+                "{field}: function {name} is not run ({} without its code)",
+                a.event_type.as_str()
+            )),
+        }
+    }
 }
 
 fn fnv(s: &str) -> u64 {
@@ -675,20 +734,27 @@ impl Dist {
             return Err(Invalid(findings));
         }
         let mut errs = Vec::new();
+        let mut function_warnings = Vec::new();
         let mut behaviors = Vec::new();
+        let fset = options.functions.as_deref();
         let ordered = config.cache_behaviors.iter().flat_map(|l| l.iter());
         for (i, b) in ordered.enumerate() {
-            match prepare_behavior(&BehaviorView::ordered(i, b), policies) {
-                Ok(b) => behaviors.push(b),
+            let view = BehaviorView::ordered(i, b);
+            match prepare_behavior(&view, policies) {
+                Ok(mut b) => {
+                    attach_functions(&mut b, &view, fset, &mut errs, &mut function_warnings);
+                    behaviors.push(b)
+                }
                 Err(f) => errs.push(f),
             }
         }
         // The default behavior last: behaviors are matched in this order (P-4/P-5).
-        match prepare_behavior(
-            &BehaviorView::default_behavior(&config.default_cache_behavior),
-            policies,
-        ) {
-            Ok(b) => behaviors.push(b),
+        let view = BehaviorView::default_behavior(&config.default_cache_behavior);
+        match prepare_behavior(&view, policies) {
+            Ok(mut b) => {
+                attach_functions(&mut b, &view, fset, &mut errs, &mut function_warnings);
+                behaviors.push(b)
+            }
             Err(f) => errs.push(f),
         }
         for id in options.overrides.keys() {
@@ -861,6 +927,14 @@ impl Dist {
             }),
             via: format!("{:016x}.cloudfront.net", fnv(&options.domain)),
             domain_arc: Arc::from(options.domain.as_str()),
+            functions: options.functions.clone(),
+            function_warnings,
+            distribution_id: options
+                .domain
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_uppercase(),
             config,
         })
     }
@@ -958,6 +1032,7 @@ pub(crate) mod tests {
                 domain: "d1.cloudfront.net".into(),
                 overrides: HashMap::new(),
                 origin_tls: None,
+                functions: None,
             },
         )
         .unwrap()

@@ -52,6 +52,12 @@ pub enum EdgeError {
     ViewerHungUp,
     /// spec G-5: unsatisfiable range.
     RangeNotSatisfiable,
+    /// spec CF-8: a CloudFront Function threw, ran over its compute budget or memory, or
+    /// returned what CloudFront cannot use (503).
+    FunctionFailed,
+    /// spec CF-9: a function added a header functions may not set, or changed a read-only one
+    /// (502, "fails validation").
+    FunctionInvalidHeader,
 }
 
 impl EdgeError {
@@ -81,6 +87,8 @@ impl EdgeError {
             | EdgeError::MalformedBody
             | EdgeError::ViewerHungUp => StatusCode::BAD_REQUEST,
             EdgeError::RangeNotSatisfiable => StatusCode::RANGE_NOT_SATISFIABLE,
+            EdgeError::FunctionFailed => StatusCode::SERVICE_UNAVAILABLE,
+            EdgeError::FunctionInvalidHeader => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -110,6 +118,8 @@ impl EdgeError {
             EdgeError::MalformedBody => "InvalidRequest",
             EdgeError::ViewerHungUp => "ClientHungUpRequest",
             EdgeError::RangeNotSatisfiable => "Error",
+            EdgeError::FunctionFailed => "FunctionExecutionError",
+            EdgeError::FunctionInvalidHeader => "FunctionValidationError",
         }
     }
 
@@ -170,6 +180,14 @@ impl EdgeError {
                 "Bad request. The connection closed before the request body was complete."
             }
             EdgeError::RangeNotSatisfiable => "The requested range is not satisfiable.",
+            EdgeError::FunctionFailed => {
+                "The CloudFront function associated with the CloudFront distribution failed \
+                 (it threw, ran over its compute budget or memory, or returned a result that is \
+                 not valid)."
+            }
+            EdgeError::FunctionInvalidHeader => {
+                "The CloudFront function returned a header that functions may not add or change."
+            }
         }
     }
 

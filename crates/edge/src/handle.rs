@@ -272,6 +272,48 @@ impl EdgeHandle {
         self.swap(doc.config)
     }
 
+    /// spec CF-1: replaces the functions (code or store items edited) and re-resolves the
+    /// config in force with them, so an edit reaches the running preview at once. Refused
+    /// (nothing changed) when the config cannot be served with them.
+    pub fn set_functions(
+        &self,
+        functions: Option<Arc<crate::functions::FunctionSet>>,
+    ) -> Result<(), Vec<Finding>> {
+        let config = self.shared.dist().config.clone();
+        let previous = {
+            let mut o = self.options.write().unwrap_or_else(|e| e.into_inner());
+            std::mem::replace(&mut o.functions, functions)
+        };
+        let result = self.swap(config);
+        if result.is_err() {
+            self.options
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .functions = previous;
+        }
+        result
+    }
+
+    /// The function associations served without their function (see [`Dist`]).
+    pub fn function_warnings(&self) -> Vec<String> {
+        self.shared.dist().function_warnings.clone()
+    }
+
+    /// spec CF-3/CF-6: the function runs of the request the tester sent with `x-cfconsole-trace:
+    /// KEY` (taken: a second call answers nothing).
+    pub fn take_function_runs(&self, key: &str) -> Vec<crate::functions::Run> {
+        let dist = self.shared.dist();
+        match &dist.functions {
+            Some(f) => f
+                .trace
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(key)
+                .unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+
     /// Custom policies handed over by the app (control plane); applies to the next swap.
     pub fn set_policies(&self, policies: PolicySet) {
         *self.policies.write().unwrap_or_else(|e| e.into_inner()) = policies;

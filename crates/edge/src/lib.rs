@@ -38,6 +38,7 @@ pub mod dist;
 pub mod error;
 pub mod error_rules;
 pub mod folder;
+pub mod functions;
 pub mod handle;
 pub mod headers;
 pub mod ja3;

@@ -9,16 +9,22 @@ pub enum ResultType {
     Miss,
     Error,
     Redirect,
+    /// spec CF-5: a viewer-request function answered the viewer itself.
+    FunctionGeneratedResponse,
+    /// spec CF-8/CF-9: a function failed the request.
+    FunctionExecutionError,
 }
 
 impl ResultType {
     /// Every result type.
-    pub const ALL: [ResultType; 5] = [
+    pub const ALL: [ResultType; 7] = [
         ResultType::Hit,
         ResultType::RefreshHit,
         ResultType::Miss,
         ResultType::Error,
         ResultType::Redirect,
+        ResultType::FunctionGeneratedResponse,
+        ResultType::FunctionExecutionError,
     ];
 
     /// The result type whose [`ResultType::as_str`] is `s` (the first word of an `X-Cache`
@@ -34,6 +40,8 @@ impl ResultType {
             ResultType::Miss => "Miss",
             ResultType::Error => "Error",
             ResultType::Redirect => "Redirect",
+            ResultType::FunctionGeneratedResponse => "FunctionGeneratedResponse",
+            ResultType::FunctionExecutionError => "FunctionExecutionError",
         }
     }
 
@@ -45,6 +53,8 @@ impl ResultType {
             ResultType::Miss => "Miss from cloudfront",
             ResultType::Error => "Error from cloudfront",
             ResultType::Redirect => "Redirect from cloudfront",
+            ResultType::FunctionGeneratedResponse => "FunctionGeneratedResponse from cloudfront",
+            ResultType::FunctionExecutionError => "FunctionExecutionError from cloudfront",
         }
     }
 
@@ -54,7 +64,10 @@ impl ResultType {
             ResultType::Hit => "cdn-cache-hit",
             ResultType::RefreshHit => "cdn-cache-refresh",
             ResultType::Miss => "cdn-cache-miss",
-            ResultType::Error | ResultType::Redirect => "cdn-cache-miss",
+            ResultType::Error
+            | ResultType::Redirect
+            | ResultType::FunctionGeneratedResponse
+            | ResultType::FunctionExecutionError => "cdn-cache-miss",
         }
     }
 }

@@ -716,7 +716,14 @@ pub fn ttl_decision(
                     "revalidated with the origin, which answered 304, so the cached copy was \
                      served (RefreshHit, spec R-2), {state}; {why}"
                 ),
-                Some(ResultType::Miss | ResultType::Error | ResultType::Redirect) | None => {
+                Some(
+                    ResultType::Miss
+                    | ResultType::Error
+                    | ResultType::Redirect
+                    | ResultType::FunctionGeneratedResponse
+                    | ResultType::FunctionExecutionError,
+                )
+                | None => {
                     if e.error {
                         format!("error response cached (TTL {} s, {state}): {why}", e.ttl)
                     } else {

@@ -64,6 +64,9 @@ pub struct EdgeConfig {
     /// Viewer connections (HTTP and HTTPS together) open at once (default
     /// [`DEFAULT_MAX_CONNECTIONS`]); at the limit the listeners stop accepting until one closes.
     pub max_connections: usize,
+    /// spec CF-1: the CloudFront Functions to run; None serves without them (each association
+    /// a warning in [`Edge::function_warnings`]).
+    pub functions: Option<Arc<crate::functions::FunctionSet>>,
 }
 
 /// Default [`EdgeConfig::idle_timeout`]: 5 s. CloudFront closes idle viewer connections, but
@@ -102,6 +105,7 @@ impl EdgeConfig {
             origin_ca: Vec::new(),
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            functions: None,
         }
     }
 }
@@ -151,6 +155,7 @@ impl Edge {
             domain: cfg.domain.clone(),
             overrides: cfg.overrides.clone(),
             origin_tls: Some(origin_tls),
+            functions: cfg.functions.clone(),
         };
         let dist = Dist::prepare(cfg.config.clone(), &cfg.policies, &options)
             .map_err(|e| StartError::Invalid(e.0))?;

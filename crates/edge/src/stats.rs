@@ -43,8 +43,10 @@ impl Counters {
             ResultType::Hit => &self.hits,
             ResultType::RefreshHit => &self.refresh_hits,
             ResultType::Miss => &self.misses,
-            ResultType::Redirect => &self.redirects,
-            ResultType::Error => &self.errors,
+            // A function's own answer counts with the edge's other answers (redirects); its
+            // failure with the errors.
+            ResultType::Redirect | ResultType::FunctionGeneratedResponse => &self.redirects,
+            ResultType::Error | ResultType::FunctionExecutionError => &self.errors,
         };
         c.fetch_add(1, Ordering::Relaxed);
     }
@@ -86,7 +88,7 @@ mod tests {
                 s.redirects,
                 s.bytes
             ),
-            (5, 1, 1, 1, 1, 1, 10)
+            (7, 1, 1, 1, 2, 2, 21)
         );
     }
 }

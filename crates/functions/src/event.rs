@@ -5,7 +5,7 @@
 //! the event each is an object keyed by name (headers lower-case) whose entry is `{"value"}`
 //! for one value and `{"value", "multiValue": [{"value"}, ...]}` for several, `value` being
 //! the first. Reading a function's result is strict: what CloudFront would refuse is an
-//! [`InvalidResult`] naming the field, and the request gets CloudFront's 503 (spec F-8).
+//! [`InvalidResult`] naming the field, and the request gets CloudFront's 503 (spec CF-8).
 
 use serde_json::{Map, Value, json};
 
@@ -258,7 +258,7 @@ impl Event {
     }
 }
 
-/// Reads what a function returned for `event_type` (spec F-4, F-6).
+/// Reads what a function returned for `event_type` (spec CF-4, CF-6).
 pub fn read_output(
     event_type: EventType,
     original: &Event,

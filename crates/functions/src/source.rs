@@ -185,7 +185,7 @@ fn line_of(code: &str, words: &[&str]) -> Option<u32> {
 }
 
 /// Checks code as CloudFront does on CreateFunction and UpdateFunction: at most 10 KB, a
-/// script its runtime's language accepts, and a `handler` function (spec F-1, F-2).
+/// script its runtime's language accepts, and a `handler` function (spec CF-1, CF-2).
 pub fn check(code: &str, runtime: Runtime) -> Result<(), CodeError> {
     if code.len() > MAX_CODE_BYTES {
         return Err(CodeError {

@@ -224,6 +224,11 @@ where
     let (mut parts, body) = req.into_parts();
     // RFC 9112 §3.2/§3.2.2 (§19-14): one Host, which the target's authority replaces.
     let refused = viewer_host(&mut parts).err();
+    // The request tester's key for the function runs it wants to see; never sent on.
+    let trace = match dist.functions {
+        Some(_) => parts.headers.remove(crate::functions::TRACE_HEADER),
+        None => None,
+    };
     // Borrowed from the request head: nothing is copied to read them.
     let host = parts
         .headers
@@ -253,6 +258,7 @@ where
         now,
         rid: &rid,
         refused,
+        trace: trace.as_ref().and_then(|v| v.to_str().ok()),
     };
     let (reply, body_len) = process(&shared, &dist, head, body).await;
     finish(
@@ -266,6 +272,7 @@ where
         started,
         now,
         rid,
+        trace.as_ref().and_then(|v| v.to_str().ok()),
     )
 }
 
@@ -287,6 +294,8 @@ struct RequestHead<'a> {
     rid: &'a HeaderValue,
     /// Why the request's host cannot be judged ([`viewer_host`]): answered before anything.
     refused: Option<EdgeError>,
+    /// The request tester's key for the function runs ([`crate::functions::TRACE_HEADER`]).
+    trace: Option<&'a str>,
 }
 
 /// The steps of spec §1 for one request, top to bottom: the reply, and how many body bytes the
@@ -311,6 +320,7 @@ where
         now,
         rid: rid_value,
         refused,
+        trace,
     } = head;
     let rid = rid_value.to_str().unwrap_or_default();
     if let Some(e) = refused {
@@ -384,6 +394,39 @@ where
     if !behavior.allows(&parts.method) {
         return (tag(Reply::edge(EdgeError::MethodNotAllowed, rid)), 0);
     }
+    // spec CF-3: the viewer-request function, before the cache: what follows (cache key,
+    // origin request) sees the request it returns; the behavior stays the one chosen.
+    let mut path = path;
+    let mut changed_headers = None;
+    let mut changed_query = None;
+    if let (Some(f), Some(set)) = (&behavior.viewer_request, &dist.functions) {
+        use crate::functions::{self as fx, ViewerRequestOutcome};
+        let request = fx::request_of(
+            parts.method.as_str(),
+            &path,
+            parts.uri.query(),
+            &parts.headers,
+        );
+        let facts = function_facts(dist, conn, rid);
+        match fx::viewer_request(set, f, &facts, request, &parts.headers, trace) {
+            ViewerRequestOutcome::Continue(c) => {
+                path = c.path;
+                changed_query = Some(c.query);
+                changed_headers = Some(c.headers);
+            }
+            ViewerRequestOutcome::Respond(r) => {
+                return (tag(Reply::generated(r, rid)), 0);
+            }
+            ViewerRequestOutcome::Fail(e) => {
+                return (tag(Reply::function_failed(e, rid)), 0);
+            }
+        }
+    }
+    let received_headers = changed_headers.as_ref().unwrap_or(&parts.headers);
+    let received_query = match &changed_query {
+        Some(q) => q.as_deref(),
+        None => parts.uri.query(),
+    };
     // The body is read only now that the request goes to an origin: a request refused above
     // (§1.1, H-11/H-12, S-9, V-1/V-2, M-4) costs no more than its head, however large the body
     // it declares (hyper closes the connection after answering when a body is left unread), and
@@ -435,10 +478,10 @@ where
             conn,
             version: parts.version,
             country: country.as_deref(),
-            received: &parts.headers,
+            received: received_headers,
             facts,
         },
-        parts.uri.query(),
+        received_query,
     );
     let cx = Ctx {
         conn: conn.clone(),
@@ -462,6 +505,16 @@ where
     // (an origin answering early may still be reading the rest).
     let body_len = received.load(Ordering::Relaxed) as usize;
     (tag(reply), body_len)
+}
+
+/// What a function's event says of the distribution and the viewer (spec CF-7).
+fn function_facts<'a>(dist: &'a Dist, conn: &Conn, rid: &'a str) -> crate::functions::Facts<'a> {
+    crate::functions::Facts {
+        distribution_id: &dist.distribution_id,
+        domain: &dist.domain,
+        request_id: rid,
+        viewer_ip: conn.peer.ip().to_string(),
+    }
 }
 
 /// spec §19-18: the length above which a whole object from a folder origin is streamed rather

@@ -70,6 +70,45 @@ impl Reply {
         }
     }
 
+    /// spec CF-5: the response a viewer-request function generated, as it is (CF-9: with a
+    /// header functions may not set, a 502 instead).
+    pub(super) fn generated(r: cfconsole_functions::event::Response, rid: &str) -> Self {
+        let headers = match crate::functions::generated_headers(&r) {
+            Ok(h) => h,
+            Err(e) => return Reply::function_failed(e, rid),
+        };
+        let status = match StatusCode::from_u16(r.status) {
+            Ok(s) => s,
+            Err(_) => return Reply::function_failed(crate::functions::Failure::Execution, rid),
+        };
+        Reply {
+            status,
+            headers,
+            body: r.body.map(|b| Bytes::from(b.0)).unwrap_or_default(),
+            stream: None,
+            result: ResultType::FunctionGeneratedResponse,
+            response_result: ResultType::FunctionGeneratedResponse,
+            detail: "FunctionGeneratedResponse",
+            edge: true,
+            behavior: None,
+            age: None,
+            range: None,
+            upstream_ms: None,
+        }
+    }
+
+    /// spec CF-8 (503) / CF-9 (502): the request a function failed.
+    pub(super) fn function_failed(f: crate::functions::Failure, rid: &str) -> Self {
+        let err = match f {
+            crate::functions::Failure::Execution => EdgeError::FunctionFailed,
+            crate::functions::Failure::InvalidHeader => EdgeError::FunctionInvalidHeader,
+        };
+        let mut r = Reply::edge(err, rid);
+        r.result = ResultType::FunctionExecutionError;
+        r.response_result = ResultType::FunctionExecutionError;
+        r
+    }
+
     pub(super) fn from_entry(e: &Entry, result: ResultType, detail: &'static str) -> Self {
         Reply {
             status: e.status,
@@ -102,6 +141,7 @@ pub(super) fn finish(
     started: Instant,
     now: SystemTime,
     rid: HeaderValue,
+    trace: Option<&str>,
 ) -> Response<ResponseBody> {
     let behavior = reply.behavior.and_then(|i| dist.behaviors.get(i));
     let mut headers = std::mem::take(&mut reply.headers);
@@ -170,6 +210,47 @@ pub(super) fn finish(
             upstream_ms: reply.upstream_ms,
         };
         hdr::apply_policy(p, &mut headers, &cx);
+    }
+    // spec CF-6: the viewer-response function, on every response from the cache or the origin
+    // below 400, before CloudFront's own headers (which functions neither see nor set).
+    if let Some(b) = behavior
+        && let (Some(f), Some(set)) = (&b.viewer_response, &dist.functions)
+        && !reply.edge
+        && reply.status.as_u16() < 400
+    {
+        let request = crate::functions::request_of(
+            parts.method.as_str(),
+            parts.uri.path(),
+            parts.uri.query(),
+            &parts.headers,
+        );
+        let facts = super::function_facts(dist, conn, rid.to_str().unwrap_or_default());
+        let status = reply.status.as_u16();
+        let ran =
+            crate::functions::viewer_response(set, f, &facts, request, status, &headers, trace);
+        match ran.and_then(|(s, h)| {
+            StatusCode::from_u16(s)
+                .map(|s| (s, h))
+                .map_err(|_| crate::functions::Failure::Execution)
+        }) {
+            Ok((s, h)) => {
+                reply.status = s;
+                headers = h;
+            }
+            Err(e) => {
+                let failed = Reply::function_failed(e, rid.to_str().unwrap_or_default());
+                headers = failed.headers;
+                headers.insert(header::SERVER, HeaderValue::from_static("CloudFront"));
+                reply.status = failed.status;
+                reply.body = failed.body;
+                reply.stream = None;
+                reply.result = failed.result;
+                reply.response_result = failed.response_result;
+                reply.detail = failed.detail;
+                reply.age = None;
+                reply.range = None;
+            }
+        }
     }
     // X-1, X-3 (after the policy: X-8 says a policy cannot touch them).
     headers.insert(
