@@ -1,0 +1,1 @@
+function handler(event) { event.request.uri = event.request.uri.replace(/^\/r\//, '/'); return event.request; }
