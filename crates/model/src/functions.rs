@@ -179,7 +179,8 @@ mod tests {
         };
         let none: Edit = |_| {};
         // (edit, functions, expected (path, code) findings)
-        let table: Vec<(Edit, Vec<KnownFunction>, Vec<(&str, &str)>)> = vec![
+        type Case = (Edit, Vec<KnownFunction>, Vec<(&'static str, &'static str)>);
+        let table: Vec<Case> = vec![
             (none, vec![known("rewrite", true)], vec![]),
             (
                 none,
