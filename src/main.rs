@@ -15,8 +15,11 @@ mod cli;
 /// to the kernel after a short delay (`MADV_DONTNEED`), so resident memory follows live data.
 /// Built without transparent huge pages (`no_thp`): a 2 MiB huge page stays resident while any
 /// of it is in use, which cost ~20 MiB of RSS in the 60 s fill (bench/README.md).
+/// Wrapped in [`cfconsole_functions::CountingAlloc`], which counts each thread's bytes in use:
+/// how a CloudFront function run here (`functions test`) is held to its memory bound.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: cfconsole_functions::CountingAlloc<mimalloc::MiMalloc> =
+    cfconsole_functions::CountingAlloc(mimalloc::MiMalloc);
 
 /// A console for Amazon CloudFront: edit, validate, preview and publish distributions.
 #[derive(Debug, Parser)]
@@ -94,6 +97,10 @@ enum Command {
     Invalidate(cli::control::InvalidateArgs),
     /// List a distribution's invalidations.
     Invalidations(cli::control::InvalidationsArgs),
+    /// CloudFront Functions: list, get, create, update, publish, test, delete.
+    Functions(cli::functions::FunctionsArgs),
+    /// Key value stores and their items: list, create, get, put, delete, import, export.
+    Kvs(cli::functions::KvsArgs),
     /// Serve a distribution's caching behavior on this machine (the preview edge server).
     Preview(cli::preview::PreviewArgs),
 }
@@ -111,6 +118,8 @@ fn main() -> ExitCode {
         Some(Command::Delete(args)) => cli::control::run_delete(args),
         Some(Command::Invalidate(args)) => cli::control::run_invalidate(args),
         Some(Command::Invalidations(args)) => cli::control::run_invalidations(args),
+        Some(Command::Functions(args)) => cli::functions::run_functions(args),
+        Some(Command::Kvs(args)) => cli::functions::run_kvs(args),
         Some(Command::Preview(args)) => cli::preview::run(args),
         None => open_window(cli.window),
     }

@@ -20,7 +20,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 /// Opens the backend the flags name (the local workspace when they name none), as the window
 /// does: the same flags, the same opening.
-async fn open(args: &BackendArgs) -> Result<Arc<dyn ControlPlane>, ControlError> {
+pub(crate) async fn open(args: &BackendArgs) -> Result<Arc<dyn ControlPlane>, ControlError> {
     let choice = args
         .choice()
         .map_err(ControlError::Other)?
@@ -93,7 +93,7 @@ pub struct InvalidationsArgs {
 }
 
 /// Why a command failed: a control-plane error, or findings that refused it before any call.
-enum Failure {
+pub(crate) enum Failure {
     Control(ControlError),
     Refused(Vec<String>),
 }
@@ -105,7 +105,7 @@ impl From<ControlError> for Failure {
 }
 
 /// Runs a command on a current-thread runtime; Ctrl-C cancels waits through `cancel`.
-fn run<F, Fut>(f: F) -> ExitCode
+pub(crate) fn run<F, Fut>(f: F) -> ExitCode
 where
     F: FnOnce(CancelToken) -> Fut,
     Fut: Future<Output = Result<(), Failure>>,
