@@ -266,3 +266,73 @@ fn bad_input_says_what_is_wrong() {
         "{e}"
     );
 }
+
+#[test]
+fn publish_refuses_a_distribution_whose_function_is_missing_or_unpublished() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let got = ok(cfconsole(&ws, &["get", "E1SAMPLE000001"]));
+    let mut doc: Value = json(&got);
+    doc["DistributionConfig"]["DefaultCacheBehavior"]["FunctionAssociations"] = serde_json::json!({
+        "Quantity": 1,
+        "Items": [{"FunctionARN": "arn:aws:cloudfront::000000000000:function/rewrite",
+                   "EventType": "viewer-request"}]
+    });
+    let file = dir.path().join("dist.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    let file = file.display().to_string();
+    let publish = || cfconsole(&ws, &["publish", &file, "--id", "E1SAMPLE000001"]);
+    let e = failed(publish());
+    assert!(
+        e.contains("no function named \"rewrite\"") && e.contains("NoSuchFunctionExists"),
+        "{e}"
+    );
+    let code = dir.path().join("f.js");
+    std::fs::write(&code, "function handler(event) { return event.request; }\n").unwrap();
+    let created = ok(cfconsole(
+        &ws,
+        &[
+            "functions",
+            "create",
+            "rewrite",
+            "--code",
+            &code.display().to_string(),
+        ],
+    ));
+    let e = failed(publish());
+    assert!(
+        e.contains("rewrite has never been published to LIVE"),
+        "{e}"
+    );
+    let etag = json(&created)["ETag"].as_str().unwrap().to_string();
+    ok(cfconsole(
+        &ws,
+        &["functions", "publish", "rewrite", "--if-match", &etag],
+    ));
+    ok(publish());
+    let live = json(&ok(cfconsole(
+        &ws,
+        &[
+            "functions",
+            "get",
+            "rewrite",
+            "--describe",
+            "--stage",
+            "LIVE",
+        ],
+    )));
+    assert_eq!(live["FunctionSummary"]["Status"], "DEPLOYED");
+    let dev = json(&ok(cfconsole(
+        &ws,
+        &["functions", "get", "rewrite", "--describe"],
+    )));
+    let dev_etag = dev["ETag"].as_str().unwrap();
+    let e = failed(cfconsole(
+        &ws,
+        &["functions", "delete", "rewrite", "--if-match", dev_etag],
+    ));
+    assert!(
+        e.contains("FunctionInUse") && e.contains("E1SAMPLE000001"),
+        "{e}"
+    );
+}
