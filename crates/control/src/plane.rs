@@ -278,6 +278,7 @@ pub trait ControlPlane: Send + Sync {
     ) -> Result<PolicyRecord>;
 
     /// Every function (all pages) at `stage`, or at DEVELOPMENT and LIVE both when `None`.
+    /// ListFunctions carries no ETags: from AWS, `etag` is empty (describe gives it).
     async fn list_functions(&self, stage: Option<Stage>) -> Result<Vec<FunctionRecord>>;
     /// One function at one stage, with that stage's ETag.
     async fn describe_function(&self, name: &str, stage: Stage) -> Result<FunctionRecord>;

@@ -14,6 +14,7 @@
 //! publish gives both stages new ones (DEVELOPMENT's status changes too). A store is `READY`
 //! at once: there is nothing to provision.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -271,13 +272,24 @@ impl LocalWorkspace {
     }
 
     fn function_record(&self, f: &StoredFunction, stage: Stage) -> Result<FunctionRecord> {
+        let used = || Ok(!self.distributions_using(&f.name, false)?.is_empty());
+        Self::record_with(f, stage, used)
+    }
+
+    /// The record of `f` at `stage`; `used` says whether a distribution associates it, asked
+    /// only when the status depends on it.
+    fn record_with(
+        f: &StoredFunction,
+        stage: Stage,
+        used: impl FnOnce() -> Result<bool>,
+    ) -> Result<FunctionRecord> {
         let s = stage_of(f, stage)?;
         let status = if f.live.is_none() || (stage == Stage::Development && f.unpublished) {
             "UNPUBLISHED"
-        } else if self.distributions_using(&f.name, false)?.is_empty() {
-            "UNASSOCIATED"
-        } else {
+        } else if used()? {
             "DEPLOYED"
+        } else {
+            "UNASSOCIATED"
         };
         Ok(FunctionRecord {
             name: f.name.clone(),
@@ -343,15 +355,30 @@ impl LocalWorkspace {
         Ok(())
     }
 
+    /// The names every readable distribution's cache behaviors associate, read once.
+    fn used_function_names(&self) -> Result<HashSet<String>> {
+        let mut used = HashSet::new();
+        for id in self.all_ids()? {
+            let Ok(d) = self.read(&id) else { continue };
+            for b in BehaviorView::all(&d.distribution.distribution_config) {
+                for a in b.function_associations.iter().flat_map(|l| l.iter()) {
+                    used.insert(function_name(&a.function_arn).to_string());
+                }
+            }
+        }
+        Ok(used)
+    }
+
     pub(super) fn list_functions_local(&self, stage: Option<Stage>) -> Result<Vec<FunctionRecord>> {
         let _g = self.read_guard();
+        let used = self.used_function_names()?;
         let mut out = Vec::new();
         for name in Self::names_in(&self.functions_dir()) {
             let f = self.read_function(&name)?;
             for st in [Stage::Development, Stage::Live] {
                 let wanted = stage.is_none_or(|s| s == st);
                 if wanted && (st == Stage::Development || f.live.is_some()) {
-                    out.push(self.function_record(&f, st)?);
+                    out.push(Self::record_with(&f, st, || Ok(used.contains(&f.name)))?);
                 }
             }
         }

@@ -727,6 +727,13 @@ async fn a_function_in_use_is_deployed_and_cannot_be_deleted() {
     let d = ws.create_distribution(c).await.unwrap();
     let now = ws.describe_function("rewrite", Stage::Live).await.unwrap();
     assert_eq!(now.status, "DEPLOYED");
+    let listed = ws.list_functions(None).await.unwrap();
+    let statuses: Vec<&str> = listed.iter().map(|f| f.status.as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["DEPLOYED", "DEPLOYED"],
+        "both stages, the list as describe"
+    );
     let dev = ws
         .describe_function("rewrite", Stage::Development)
         .await
