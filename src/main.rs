@@ -16,8 +16,9 @@ mod cli;
 /// Built without transparent huge pages (`no_thp`): a 2 MiB huge page stays resident while any
 /// of it is in use, which cost ~20 MiB of RSS in the 60 s fill (bench/README.md).
 ///
-/// Wrapped in the functions runtime's counting allocator, which keeps a per-thread byte count
-/// that bounds a CloudFront Function's memory (cfconsole-functions, `alloc.rs`).
+/// Wrapped in [`cfconsole_functions::CountingAlloc`], which counts each thread's bytes in use:
+/// how a CloudFront function run here (the preview, `functions test`) is held to its memory
+/// bound.
 #[global_allocator]
 static GLOBAL: cfconsole_functions::CountingAlloc<mimalloc::MiMalloc> =
     cfconsole_functions::CountingAlloc(mimalloc::MiMalloc);
@@ -98,6 +99,10 @@ enum Command {
     Invalidate(cli::control::InvalidateArgs),
     /// List a distribution's invalidations.
     Invalidations(cli::control::InvalidationsArgs),
+    /// CloudFront Functions: list, get, create, update, publish, test, delete.
+    Functions(cli::functions::FunctionsArgs),
+    /// Key value stores and their items: list, create, get, put, delete, import, export.
+    Kvs(cli::functions::KvsArgs),
     /// Serve a distribution's caching behavior on this machine (the preview edge server).
     Preview(Box<cli::preview::PreviewArgs>),
 }
@@ -115,6 +120,8 @@ fn main() -> ExitCode {
         Some(Command::Delete(args)) => cli::control::run_delete(args),
         Some(Command::Invalidate(args)) => cli::control::run_invalidate(args),
         Some(Command::Invalidations(args)) => cli::control::run_invalidations(args),
+        Some(Command::Functions(args)) => cli::functions::run_functions(args),
+        Some(Command::Kvs(args)) => cli::functions::run_kvs(args),
         Some(Command::Preview(args)) => cli::preview::run(*args),
         None => open_window(cli.window),
     }

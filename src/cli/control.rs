@@ -20,7 +20,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 /// Opens the backend the flags name (the local workspace when they name none), as the window
 /// does: the same flags, the same opening.
-async fn open(args: &BackendArgs) -> Result<Arc<dyn ControlPlane>, ControlError> {
+pub(crate) async fn open(args: &BackendArgs) -> Result<Arc<dyn ControlPlane>, ControlError> {
     let choice = args
         .choice()
         .map_err(ControlError::Other)?
@@ -93,7 +93,7 @@ pub struct InvalidationsArgs {
 }
 
 /// Why a command failed: a control-plane error, or findings that refused it before any call.
-enum Failure {
+pub(crate) enum Failure {
     Control(ControlError),
     Refused(Vec<String>),
 }
@@ -105,7 +105,7 @@ impl From<ControlError> for Failure {
 }
 
 /// Runs a command on a current-thread runtime; Ctrl-C cancels waits through `cancel`.
-fn run<F, Fut>(f: F) -> ExitCode
+pub(crate) fn run<F, Fut>(f: F) -> ExitCode
 where
     F: FnOnce(CancelToken) -> Fut,
     Fut: Future<Output = Result<(), Failure>>,
@@ -281,6 +281,7 @@ pub fn run_publish(args: PublishArgs) -> ExitCode {
             )]));
         }
         let plane = open(&args.backend).await?;
+        check_functions(plane.as_ref(), &file, &doc.config).await?;
         let rec = match id {
             Some(id) => {
                 let etag = doc.etag.clone().ok_or_else(|| {
@@ -308,6 +309,43 @@ pub fn run_publish(args: PublishArgs) -> ExitCode {
         );
         Ok(())
     })
+}
+
+/// Refuses a configuration whose FunctionAssociations name a function the account does not
+/// have, or has never published (CloudFront's `NoSuchFunctionExists` and
+/// `InvalidFunctionAssociation`), before it is sent. Only asked when the configuration has
+/// associations, so a backend that serves no functions is never asked.
+async fn check_functions(
+    plane: &dyn ControlPlane,
+    file: &str,
+    config: &cfconsole_model::DistributionConfig,
+) -> Result<(), Failure> {
+    let uses = cfconsole_model::BehaviorView::all(config).iter().any(|b| {
+        b.function_associations
+            .is_some_and(|l| !l.items().is_empty())
+    });
+    if !uses {
+        return Ok(());
+    }
+    let mut known: Vec<cfconsole_model::KnownFunction> = Vec::new();
+    for f in plane.list_functions(None).await? {
+        let live = f.stage == cfconsole_control::Stage::Live;
+        match known.iter_mut().find(|k| k.name == f.name) {
+            Some(k) => k.live |= live,
+            None => known.push(cfconsole_model::KnownFunction {
+                name: f.name,
+                arn: f.arn,
+                live,
+            }),
+        }
+    }
+    let findings = cfconsole_model::check_function_associations(config, &known);
+    if findings.is_empty() {
+        return Ok(());
+    }
+    let mut lines: Vec<String> = findings.iter().map(|f| format!("{file}: {f}")).collect();
+    lines.push(format!("{file}: not published: fix the errors above first"));
+    Err(Failure::Refused(lines))
 }
 
 /// `cfconsole delete ID`: disable, wait for Deployed, delete; each step shown.

@@ -1,6 +1,7 @@
 //! The headless subcommands, one module per area.
 
 pub mod control;
+pub mod functions;
 pub mod inspect;
 pub mod model;
 pub mod preview;

@@ -6,6 +6,7 @@
 pub mod aws;
 pub mod error;
 pub mod file;
+pub mod functions;
 pub mod local;
 pub mod plane;
 pub mod poll;
@@ -13,6 +14,7 @@ pub mod queue;
 
 pub use aws::{Aws, AwsOptions};
 pub use error::{ControlError, Result};
+pub use functions::{FunctionRecord, FunctionTest, KvsItems, KvsRecord, Stage};
 pub use local::{Clock, LocalWorkspace, ManualClock, SystemClock, Timings};
 pub use plane::{
     ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,

@@ -9,7 +9,11 @@ use cfconsole_model::{
     PolicySet, ResponseHeadersPolicy, ResponseHeadersPolicyConfig,
 };
 
+use cfconsole_functions::kvs::Items;
+use cfconsole_functions::{Event, Runtime};
+
 use crate::error::Result;
+use crate::functions::{FunctionRecord, FunctionTest, KvsItems, KvsRecord, Stage};
 
 /// One line of the distribution list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -272,6 +276,84 @@ pub trait ControlPlane: Send + Sync {
         config: PolicyConfig,
         if_match: &str,
     ) -> Result<PolicyRecord>;
+
+    /// Every function (all pages) at `stage`, or at DEVELOPMENT and LIVE both when `None`.
+    /// ListFunctions carries no ETags: from AWS, `etag` is empty (describe gives it).
+    async fn list_functions(&self, stage: Option<Stage>) -> Result<Vec<FunctionRecord>>;
+    /// One function at one stage, with that stage's ETag.
+    async fn describe_function(&self, name: &str, stage: Stage) -> Result<FunctionRecord>;
+    /// A function's code at one stage, and that stage's ETag.
+    async fn get_function_code(&self, name: &str, stage: Stage) -> Result<(String, String)>;
+    /// Creates a function in DEVELOPMENT (`UNPUBLISHED`); the code is checked as CloudFront
+    /// checks it (size, syntax under `runtime`, a `handler`).
+    async fn create_function(
+        &self,
+        name: &str,
+        comment: &str,
+        runtime: Runtime,
+        kvs_arn: Option<String>,
+        code: String,
+    ) -> Result<FunctionRecord>;
+    /// Replaces DEVELOPMENT's code and configuration; `if_match` is its ETag. LIVE is
+    /// untouched until the next publish.
+    async fn update_function(
+        &self,
+        name: &str,
+        if_match: &str,
+        comment: &str,
+        runtime: Runtime,
+        kvs_arn: Option<String>,
+        code: String,
+    ) -> Result<FunctionRecord>;
+    /// Copies DEVELOPMENT to LIVE; `if_match` is DEVELOPMENT's ETag. Answers the LIVE record.
+    async fn publish_function(&self, name: &str, if_match: &str) -> Result<FunctionRecord>;
+    /// Runs the function's code at `stage` on `event` (TestFunction); `if_match` is that
+    /// stage's ETag.
+    async fn test_function(
+        &self,
+        name: &str,
+        if_match: &str,
+        stage: Stage,
+        event: Event,
+    ) -> Result<FunctionTest>;
+    /// Deletes a function no cache behavior uses (`FunctionInUse` otherwise); `if_match` is
+    /// DEVELOPMENT's ETag.
+    async fn delete_function(&self, name: &str, if_match: &str) -> Result<()>;
+
+    /// Every key value store (all pages).
+    async fn list_kvs(&self) -> Result<Vec<KvsRecord>>;
+    /// One store by name, with its control-plane ETag.
+    async fn describe_kvs(&self, name: &str) -> Result<KvsRecord>;
+    /// Creates a store, holding `import` when given (CloudFront's import at creation).
+    async fn create_kvs(
+        &self,
+        name: &str,
+        comment: &str,
+        import: Option<Items>,
+    ) -> Result<KvsRecord>;
+    /// Changes a store's comment (the only thing UpdateKeyValueStore changes).
+    async fn update_kvs(&self, name: &str, if_match: &str, comment: &str) -> Result<KvsRecord>;
+    /// Deletes a store no function is associated with (`CannotDeleteEntityWhileInUse`).
+    async fn delete_kvs(&self, name: &str, if_match: &str) -> Result<()>;
+
+    /// Every item of the store `arn` (all pages), with the data-plane ETag.
+    async fn kvs_items(&self, arn: &str) -> Result<KvsItems>;
+    /// One key's value, `None` when the store has no such key.
+    async fn kvs_get(&self, arn: &str, key: &str) -> Result<Option<String>>;
+    /// Puts one item; `if_match` is the data-plane ETag. Answers the new data-plane ETag.
+    async fn kvs_put(&self, arn: &str, if_match: &str, key: &str, value: &str) -> Result<String>;
+    /// Deletes one key; `if_match` is the data-plane ETag. Answers the new one.
+    async fn kvs_delete(&self, arn: &str, if_match: &str, key: &str) -> Result<String>;
+    /// One UpdateKeys request (at most 50 keys, 3 MB; see
+    /// [`update_batches`](crate::functions::update_batches)): all of it or nothing. Answers
+    /// the new data-plane ETag.
+    async fn kvs_update(
+        &self,
+        arn: &str,
+        if_match: &str,
+        puts: Vec<(String, String)>,
+        deletes: Vec<String>,
+    ) -> Result<String>;
 
     /// Every invalidation of a distribution, following the pages.
     async fn list_all_invalidations(

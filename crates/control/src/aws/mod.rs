@@ -4,6 +4,7 @@
 //! and errors become [`ControlError`] variants a person can act on.
 
 pub mod convert;
+mod functions;
 
 use async_trait::async_trait;
 use aws_config::BehaviorVersion;
@@ -14,9 +15,12 @@ use aws_sdk_cloudfront::types::{
     CachePolicyType, OriginRequestPolicyType, ResponseHeadersPolicyType,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use cfconsole_functions::kvs::Items;
+use cfconsole_functions::{Event, Runtime};
 use cfconsole_model::{DistributionConfig, Invalidation, InvalidationBatch, InvalidationSummary};
 
 use crate::error::{ControlError, Result};
+use crate::functions::{FunctionRecord, FunctionTest, KvsItems, KvsRecord, Stage};
 use crate::plane::{
     ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
     PolicyKind, PolicyRecord, Tag, check_tags,
@@ -38,6 +42,8 @@ pub struct AwsOptions {
 #[derive(Debug, Clone)]
 pub struct Aws {
     client: Client,
+    /// The key value stores' data plane (`cloudfront-keyvaluestore`), from the same config.
+    kvs: aws_sdk_cloudfrontkeyvaluestore::Client,
     profile: String,
     region: String,
     endpoint: String,
@@ -78,21 +84,34 @@ impl Aws {
             .unwrap_or_else(|| "default".into());
         Self {
             client: Client::new(&shared),
+            kvs: aws_sdk_cloudfrontkeyvaluestore::Client::new(&shared),
             profile,
             region,
             endpoint,
         }
     }
 
-    /// Wraps an existing client (tests: a moto server or `aws-smithy-mocks`).
+    /// Wraps an existing client (tests: a moto server or `aws-smithy-mocks`). The data-plane
+    /// client gets only the region (a client's config does not give its credentials back):
+    /// give a configured one with [`Self::with_kvs_client`] to reach stores' items.
     pub fn from_client(client: Client) -> Self {
         let conf = client.config();
+        let kvs = aws_sdk_cloudfrontkeyvaluestore::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(conf.region().cloned());
         Self {
+            kvs: aws_sdk_cloudfrontkeyvaluestore::Client::from_conf(kvs.build()),
             region: conf.region().map(|r| r.to_string()).unwrap_or_default(),
             endpoint: "the configured endpoint".into(),
             profile: "(explicit configuration)".into(),
             client,
         }
+    }
+
+    /// Replaces the key value stores' data-plane client (tests: a mock).
+    pub fn with_kvs_client(mut self, kvs: aws_sdk_cloudfrontkeyvaluestore::Client) -> Self {
+        self.kvs = kvs;
+        self
     }
 
     /// The SDK client, for what the trait does not cover.
@@ -786,5 +805,111 @@ impl ControlPlane for Aws {
                 response_headers_policy_config
             ),
         }
+    }
+
+    async fn list_functions(&self, stage: Option<Stage>) -> Result<Vec<FunctionRecord>> {
+        self.list_functions_aws(stage).await
+    }
+
+    async fn describe_function(&self, name: &str, stage: Stage) -> Result<FunctionRecord> {
+        self.describe_function_aws(name, stage).await
+    }
+
+    async fn get_function_code(&self, name: &str, stage: Stage) -> Result<(String, String)> {
+        self.function_code_aws(name, stage).await
+    }
+
+    async fn create_function(
+        &self,
+        name: &str,
+        comment: &str,
+        runtime: Runtime,
+        kvs_arn: Option<String>,
+        code: String,
+    ) -> Result<FunctionRecord> {
+        self.create_function_aws(name, comment, runtime, kvs_arn, code)
+            .await
+    }
+
+    async fn update_function(
+        &self,
+        name: &str,
+        if_match: &str,
+        comment: &str,
+        runtime: Runtime,
+        kvs_arn: Option<String>,
+        code: String,
+    ) -> Result<FunctionRecord> {
+        self.update_function_aws(name, if_match, comment, runtime, kvs_arn, code)
+            .await
+    }
+
+    async fn publish_function(&self, name: &str, if_match: &str) -> Result<FunctionRecord> {
+        self.publish_function_aws(name, if_match).await
+    }
+
+    async fn test_function(
+        &self,
+        name: &str,
+        if_match: &str,
+        stage: Stage,
+        event: Event,
+    ) -> Result<FunctionTest> {
+        self.test_function_aws(name, if_match, stage, &event).await
+    }
+
+    async fn delete_function(&self, name: &str, if_match: &str) -> Result<()> {
+        self.delete_function_aws(name, if_match).await
+    }
+
+    async fn list_kvs(&self) -> Result<Vec<KvsRecord>> {
+        self.list_kvs_aws().await
+    }
+
+    async fn describe_kvs(&self, name: &str) -> Result<KvsRecord> {
+        self.describe_kvs_aws(name).await
+    }
+
+    async fn create_kvs(
+        &self,
+        name: &str,
+        comment: &str,
+        import: Option<Items>,
+    ) -> Result<KvsRecord> {
+        self.create_kvs_aws(name, comment, import).await
+    }
+
+    async fn update_kvs(&self, name: &str, if_match: &str, comment: &str) -> Result<KvsRecord> {
+        self.update_kvs_aws(name, if_match, comment).await
+    }
+
+    async fn delete_kvs(&self, name: &str, if_match: &str) -> Result<()> {
+        self.delete_kvs_aws(name, if_match).await
+    }
+
+    async fn kvs_items(&self, arn: &str) -> Result<KvsItems> {
+        self.kvs_items_aws(arn).await
+    }
+
+    async fn kvs_get(&self, arn: &str, key: &str) -> Result<Option<String>> {
+        self.kvs_get_aws(arn, key).await
+    }
+
+    async fn kvs_put(&self, arn: &str, if_match: &str, key: &str, value: &str) -> Result<String> {
+        self.kvs_put_aws(arn, if_match, key, value).await
+    }
+
+    async fn kvs_delete(&self, arn: &str, if_match: &str, key: &str) -> Result<String> {
+        self.kvs_delete_aws(arn, if_match, key).await
+    }
+
+    async fn kvs_update(
+        &self,
+        arn: &str,
+        if_match: &str,
+        puts: Vec<(String, String)>,
+        deletes: Vec<String>,
+    ) -> Result<String> {
+        self.kvs_update_aws(arn, if_match, puts, deletes).await
     }
 }

@@ -17,9 +17,12 @@
 //!   policies/cache-policy/<id>.json         (get-cache-policy shape)
 //!   policies/origin-request-policy/<id>.json
 //!   policies/response-headers-policy/<id>.json
+//!   functions/<name>.json                    (both stages; see `functions`)
+//!   key-value-stores/<name>.json             (the store and its items)
 //!   sample-site/                             (the seed's origin)
 //! ```
 
+mod functions;
 pub mod store;
 
 use std::collections::hash_map::RandomState;
@@ -33,6 +36,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use aws_smithy_types::DateTime;
 use aws_smithy_types::date_time::Format;
+use cfconsole_functions::kvs::Items;
+use cfconsole_functions::{Event, Runtime};
 use cfconsole_model::invalidation::{
     MAX_INDIVIDUAL_IN_PROGRESS, MAX_WILDCARD_IN_PROGRESS, PathCounts,
 };
@@ -45,6 +50,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{ControlError, Result};
+use crate::functions::{FunctionRecord, FunctionTest, KvsItems, KvsRecord, Stage};
 use crate::plane::{
     ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
     PolicyKind, PolicyRecord, Tag, Unreadable, check_tags, is_deployed,
@@ -186,6 +192,8 @@ impl LocalWorkspace {
                     ws.seed()?;
                 }
                 store::remove_stale_temps(&dists, STALE_TEMP_AGE);
+                store::remove_stale_temps(&ws.root.join("functions"), STALE_TEMP_AGE);
+                store::remove_stale_temps(&ws.root.join("key-value-stores"), STALE_TEMP_AGE);
                 for kind in PolicyKind::ALL {
                     store::remove_stale_temps(&ws.policy_dir(kind), STALE_TEMP_AGE);
                 }
@@ -984,6 +992,110 @@ impl ControlPlane for LocalWorkspace {
         };
         self.write_policy(&rec)?;
         Ok(rec)
+    }
+
+    async fn list_functions(&self, stage: Option<Stage>) -> Result<Vec<FunctionRecord>> {
+        self.list_functions_local(stage)
+    }
+
+    async fn describe_function(&self, name: &str, stage: Stage) -> Result<FunctionRecord> {
+        self.describe_function_local(name, stage)
+    }
+
+    async fn get_function_code(&self, name: &str, stage: Stage) -> Result<(String, String)> {
+        self.function_code_local(name, stage)
+    }
+
+    async fn create_function(
+        &self,
+        name: &str,
+        comment: &str,
+        runtime: Runtime,
+        kvs_arn: Option<String>,
+        code: String,
+    ) -> Result<FunctionRecord> {
+        self.create_function_local(name, comment, runtime, kvs_arn, code)
+    }
+
+    async fn update_function(
+        &self,
+        name: &str,
+        if_match: &str,
+        comment: &str,
+        runtime: Runtime,
+        kvs_arn: Option<String>,
+        code: String,
+    ) -> Result<FunctionRecord> {
+        self.update_function_local(name, if_match, comment, runtime, kvs_arn, code)
+    }
+
+    async fn publish_function(&self, name: &str, if_match: &str) -> Result<FunctionRecord> {
+        self.publish_function_local(name, if_match)
+    }
+
+    async fn test_function(
+        &self,
+        name: &str,
+        if_match: &str,
+        stage: Stage,
+        event: Event,
+    ) -> Result<FunctionTest> {
+        self.test_function_local(name, if_match, stage, &event)
+    }
+
+    async fn delete_function(&self, name: &str, if_match: &str) -> Result<()> {
+        self.delete_function_local(name, if_match)
+    }
+
+    async fn list_kvs(&self) -> Result<Vec<KvsRecord>> {
+        self.list_kvs_local()
+    }
+
+    async fn describe_kvs(&self, name: &str) -> Result<KvsRecord> {
+        self.describe_kvs_local(name)
+    }
+
+    async fn create_kvs(
+        &self,
+        name: &str,
+        comment: &str,
+        import: Option<Items>,
+    ) -> Result<KvsRecord> {
+        self.create_kvs_local(name, comment, import)
+    }
+
+    async fn update_kvs(&self, name: &str, if_match: &str, comment: &str) -> Result<KvsRecord> {
+        self.update_kvs_local(name, if_match, comment)
+    }
+
+    async fn delete_kvs(&self, name: &str, if_match: &str) -> Result<()> {
+        self.delete_kvs_local(name, if_match)
+    }
+
+    async fn kvs_items(&self, arn: &str) -> Result<KvsItems> {
+        self.kvs_items_local(arn)
+    }
+
+    async fn kvs_get(&self, arn: &str, key: &str) -> Result<Option<String>> {
+        self.kvs_get_local(arn, key)
+    }
+
+    async fn kvs_put(&self, arn: &str, if_match: &str, key: &str, value: &str) -> Result<String> {
+        self.kvs_update_local(arn, if_match, &[(key.into(), value.into())], &[])
+    }
+
+    async fn kvs_delete(&self, arn: &str, if_match: &str, key: &str) -> Result<String> {
+        self.kvs_update_local(arn, if_match, &[], &[key.into()])
+    }
+
+    async fn kvs_update(
+        &self,
+        arn: &str,
+        if_match: &str,
+        puts: Vec<(String, String)>,
+        deletes: Vec<String>,
+    ) -> Result<String> {
+        self.kvs_update_local(arn, if_match, &puts, &deletes)
     }
 }
 

@@ -494,3 +494,393 @@ async fn the_workspace_holds_the_distribution_quota_and_refuses_one_more() {
     );
     assert!(err.to_string().contains("500"), "{err}");
 }
+
+// --- CloudFront Functions and key value stores ---
+
+const ADD_HEADER: &str = r#"function handler(event) {
+    var request = event.request;
+    request.headers['x-test'] = { value: 'yes' };
+    return request;
+}"#;
+
+const KVS_REDIRECT: &str = r#"import cf from 'cloudfront';
+const kvs = cf.kvs();
+async function handler(event) {
+    const request = event.request;
+    let target;
+    try {
+        target = await kvs.get(request.uri);
+    } catch (err) {
+        console.log(`no redirect for ${request.uri}`);
+        return request;
+    }
+    return {
+        statusCode: 301,
+        statusDescription: 'Moved Permanently',
+        headers: { location: { value: target } },
+    };
+}"#;
+
+fn fn_event(uri: &str) -> cfconsole_functions::Event {
+    cfconsole_functions::Event::from_json(&serde_json::json!({
+        "request": {"method": "GET", "uri": uri, "headers": {"host": {"value": "example.com"}}}
+    }))
+    .unwrap()
+}
+
+fn code(e: ControlError) -> String {
+    match e {
+        ControlError::Rejected { code, .. } => code,
+        other => format!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_function_is_created_tested_published_and_deleted() {
+    let (_d, _c, ws) = workspace();
+    let js1 = cfconsole_functions::Runtime::Js1;
+    let f = ws
+        .create_function("add-header", "adds x-test", js1, None, ADD_HEADER.into())
+        .await
+        .unwrap();
+    assert_eq!(
+        (f.stage, f.status.as_str()),
+        (Stage::Development, "UNPUBLISHED")
+    );
+    assert_eq!(
+        f.arn,
+        "arn:aws:cloudfront::000000000000:function/add-header"
+    );
+    // LIVE does not exist before the first publish.
+    let e = ws.describe_function("add-header", Stage::Live).await;
+    assert!(matches!(e, Err(ControlError::NotFound { .. })), "{e:?}");
+
+    let t = ws
+        .test_function("add-header", &f.etag, Stage::Development, fn_event("/"))
+        .await
+        .unwrap();
+    assert_eq!(t.error, None);
+    let out: serde_json::Value = serde_json::from_str(&t.output).unwrap();
+    assert_eq!(out["request"]["headers"]["x-test"]["value"], "yes", "{out}");
+    assert!(t.compute_utilization <= 100);
+
+    let live = ws.publish_function("add-header", &f.etag).await.unwrap();
+    assert_eq!(
+        (live.stage, live.status.as_str()),
+        (Stage::Live, "UNASSOCIATED")
+    );
+    let dev = ws
+        .describe_function("add-header", Stage::Development)
+        .await
+        .unwrap();
+    assert_eq!(dev.status, "UNASSOCIATED", "DEVELOPMENT equals LIVE now");
+    assert_ne!(dev.etag, f.etag, "publishing changes DEVELOPMENT's ETag");
+    let e = ws
+        .publish_function("add-header", &f.etag)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ControlError::PreconditionFailed { .. }), "{e}");
+
+    // An update changes DEVELOPMENT only.
+    let changed = ADD_HEADER.replace("'yes'", "'no'");
+    let upd = ws
+        .update_function("add-header", &dev.etag, "v2", js1, None, changed.clone())
+        .await
+        .unwrap();
+    assert_eq!(upd.status, "UNPUBLISHED");
+    let (live_code, live_etag) = ws
+        .get_function_code("add-header", Stage::Live)
+        .await
+        .unwrap();
+    assert_eq!(live_code, ADD_HEADER);
+    assert_eq!(live_etag, live.etag);
+    let (dev_code, _) = ws
+        .get_function_code("add-header", Stage::Development)
+        .await
+        .unwrap();
+    assert_eq!(dev_code, changed);
+    let t = ws
+        .test_function("add-header", &live.etag, Stage::Live, fn_event("/"))
+        .await
+        .unwrap();
+    assert!(
+        t.output.contains(r#""value":"yes""#),
+        "LIVE runs the published code"
+    );
+    let stale = ws
+        .update_function("add-header", &dev.etag, "v3", js1, None, changed)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(stale, ControlError::PreconditionFailed { .. }),
+        "{stale}"
+    );
+
+    // A second workspace on the same folder sees it all.
+    let again = LocalWorkspace::open(ws.root()).unwrap();
+    let all = again.list_functions(None).await.unwrap();
+    assert_eq!(all.len(), 2, "both stages are listed: {all:?}");
+    assert_eq!(
+        again.list_functions(Some(Stage::Live)).await.unwrap().len(),
+        1
+    );
+
+    let e = ws
+        .delete_function("add-header", &dev.etag)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ControlError::PreconditionFailed { .. }), "{e}");
+    ws.delete_function("add-header", &upd.etag).await.unwrap();
+    assert!(ws.list_functions(None).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn create_checks_names_code_duplicates_and_the_store() {
+    let (_d, _c, ws) = workspace();
+    let js2 = cfconsole_functions::Runtime::Js2;
+    async fn mk(ws: &LocalWorkspace, name: &str, code: &str) -> Result<FunctionRecord> {
+        let js2 = cfconsole_functions::Runtime::Js2;
+        ws.create_function(name, "", js2, None, code.into()).await
+    }
+    assert_eq!(
+        code(mk(&ws, "bad name", ADD_HEADER).await.unwrap_err()),
+        "InvalidArgument"
+    );
+    assert_eq!(
+        code(mk(&ws, "../x", ADD_HEADER).await.unwrap_err()),
+        "InvalidArgument"
+    );
+    let e = mk(
+        &ws,
+        "syntax",
+        "function handler(event) {\n  return event.request\n}}",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(code(e), "InvalidArgument");
+    let e = mk(
+        &ws,
+        "syntax",
+        "function handler(e) {\n  return e.request;\n}}",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("line 3"),
+        "the error names the line: {e}"
+    );
+    let big = format!("{ADD_HEADER}\n//{}", "x".repeat(11_000));
+    assert_eq!(
+        code(mk(&ws, "big", &big).await.unwrap_err()),
+        "FunctionSizeLimitExceeded"
+    );
+    mk(&ws, "one", ADD_HEADER).await.unwrap();
+    assert_eq!(
+        code(mk(&ws, "one", ADD_HEADER).await.unwrap_err()),
+        "FunctionAlreadyExists"
+    );
+    let e = ws
+        .create_function("kv", "", js2, Some("arn:nope".into()), KVS_REDIRECT.into())
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("no key value store has ARN arn:nope"),
+        "{e}"
+    );
+    let store = ws.create_kvs("redirects", "", None).await.unwrap();
+    let e = ws
+        .create_function(
+            "kv1",
+            "",
+            cfconsole_functions::Runtime::Js1,
+            Some(store.arn.clone()),
+            ADD_HEADER.into(),
+        )
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("cloudfront-js-2.0"), "{e}");
+    for i in 1..100 {
+        mk(&ws, &format!("f{i}"), ADD_HEADER).await.unwrap();
+    }
+    assert_eq!(
+        code(mk(&ws, "f100", ADD_HEADER).await.unwrap_err()),
+        "TooManyFunctions"
+    );
+}
+
+#[tokio::test]
+async fn a_function_in_use_is_deployed_and_cannot_be_deleted() {
+    let (_d, _c, ws) = workspace();
+    let js2 = cfconsole_functions::Runtime::Js2;
+    let f = ws
+        .create_function("rewrite", "", js2, None, ADD_HEADER.into())
+        .await
+        .unwrap();
+    let live = ws.publish_function("rewrite", &f.etag).await.unwrap();
+    let mut c = config("uses-fn");
+    c.default_cache_behavior.function_associations =
+        Some(List::new(vec![cfconsole_model::FunctionAssociation {
+            function_arn: live.arn.clone(),
+            event_type: cfconsole_model::EventType::ViewerRequest,
+        }]));
+    let d = ws.create_distribution(c).await.unwrap();
+    let now = ws.describe_function("rewrite", Stage::Live).await.unwrap();
+    assert_eq!(now.status, "DEPLOYED");
+    let listed = ws.list_functions(None).await.unwrap();
+    let statuses: Vec<&str> = listed.iter().map(|f| f.status.as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["DEPLOYED", "DEPLOYED"],
+        "both stages, the list as describe"
+    );
+    let dev = ws
+        .describe_function("rewrite", Stage::Development)
+        .await
+        .unwrap();
+    let e = ws.delete_function("rewrite", &dev.etag).await.unwrap_err();
+    assert_eq!(code(e), "FunctionInUse");
+    let e = ws.delete_function("rewrite", &dev.etag).await.unwrap_err();
+    assert!(
+        e.to_string().contains(&d.distribution.id),
+        "names the user: {e}"
+    );
+}
+
+#[tokio::test]
+async fn stores_are_created_updated_and_refused_delete_while_in_use() {
+    let (_d, _c, ws) = workspace();
+    let import = cfconsole_functions::kvs::Items::from_import(
+        r#"{"data":[{"key":"/old","value":"/new"},{"key":"/a","value":"/b"}]}"#,
+    )
+    .unwrap();
+    let s = ws
+        .create_kvs("redirects", "old paths", Some(import))
+        .await
+        .unwrap();
+    assert_eq!(s.status, "READY");
+    let id = s.arn.rsplit('/').next().unwrap();
+    assert_eq!(id, s.id);
+    assert_eq!(id.len(), 36, "{id}");
+    assert!(
+        s.arn
+            .starts_with("arn:aws:cloudfront::000000000000:key-value-store/")
+    );
+    let e = ws.create_kvs("redirects", "", None).await.unwrap_err();
+    assert_eq!(code(e), "EntityAlreadyExists");
+    let e = ws
+        .create_kvs("long", &"c".repeat(129), None)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("at most 128"), "{e}");
+
+    let u = ws
+        .update_kvs("redirects", &s.etag, "renamed")
+        .await
+        .unwrap();
+    assert_ne!(u.etag, s.etag);
+    let e = ws
+        .update_kvs("redirects", &s.etag, "again")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ControlError::PreconditionFailed { .. }), "{e}");
+    let again = LocalWorkspace::open(ws.root()).unwrap();
+    assert_eq!(again.list_kvs().await.unwrap()[0].comment, "renamed");
+
+    // A function reads its store in a test.
+    let js2 = cfconsole_functions::Runtime::Js2;
+    let f = ws
+        .create_function("redir", "", js2, Some(s.arn.clone()), KVS_REDIRECT.into())
+        .await
+        .unwrap();
+    assert_eq!(f.kvs_arn.as_deref(), Some(s.arn.as_str()));
+    let t = ws
+        .test_function("redir", &f.etag, Stage::Development, fn_event("/old"))
+        .await
+        .unwrap();
+    assert!(t.output.contains(r#""statusCode":301"#), "{t:?}");
+    assert!(t.output.contains("/new"), "{t:?}");
+    let t = ws
+        .test_function("redir", &f.etag, Stage::Development, fn_event("/other"))
+        .await
+        .unwrap();
+    assert_eq!(t.logs, vec!["no redirect for /other".to_string()]);
+
+    let e = ws.delete_kvs("redirects", &u.etag).await.unwrap_err();
+    assert_eq!(code(e), "CannotDeleteEntityWhileInUse");
+    ws.delete_function("redir", &f.etag).await.unwrap();
+    ws.delete_kvs("redirects", &u.etag).await.unwrap();
+    assert!(ws.list_kvs().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn items_are_written_with_the_data_plane_etag_all_or_nothing() {
+    let (_d, _c, ws) = workspace();
+    let s = ws.create_kvs("kv", "", None).await.unwrap();
+    let first = ws.kvs_items(&s.arn).await.unwrap();
+    assert!(first.items.is_empty());
+    assert_ne!(first.etag, s.etag, "the data plane has its own ETag");
+    let e = ws.kvs_put(&s.arn, &s.etag, "k", "v").await.unwrap_err();
+    assert!(matches!(e, ControlError::PreconditionFailed { .. }), "{e}");
+    let e1 = ws.kvs_put(&s.arn, &first.etag, "k", "v").await.unwrap();
+    assert_eq!(ws.kvs_get(&s.arn, "k").await.unwrap().as_deref(), Some("v"));
+    assert_eq!(ws.kvs_get(&s.arn, "nope").await.unwrap(), None);
+    let stale = ws.kvs_put(&s.arn, &first.etag, "k", "w").await.unwrap_err();
+    assert!(
+        matches!(stale, ControlError::PreconditionFailed { .. }),
+        "{stale}"
+    );
+
+    // All or nothing: one bad value refuses the whole request.
+    let bad = vec![
+        ("a".to_string(), "1".to_string()),
+        ("b".into(), "x".repeat(2000)),
+    ];
+    let e = ws
+        .kvs_update(&s.arn, &e1, bad, vec!["k".into()])
+        .await
+        .unwrap_err();
+    assert_eq!(code(e), "ValidationException");
+    assert_eq!(ws.kvs_get(&s.arn, "k").await.unwrap().as_deref(), Some("v"));
+    assert_eq!(ws.kvs_get(&s.arn, "a").await.unwrap(), None);
+    let too_many: Vec<(String, String)> = (0..51).map(|i| (format!("k{i}"), "v".into())).collect();
+    let e = ws
+        .kvs_update(&s.arn, &e1, too_many, vec![])
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("at most 50"), "{e}");
+
+    let e2 = ws
+        .kvs_update(
+            &s.arn,
+            &e1,
+            vec![("a".into(), "1".into())],
+            vec!["k".into()],
+        )
+        .await
+        .unwrap();
+    let e3 = ws.kvs_delete(&s.arn, &e2, "a").await.unwrap();
+    let now = ws.kvs_items(&s.arn).await.unwrap();
+    assert!(now.items.is_empty());
+    assert_eq!(now.etag, e3);
+    let e = ws
+        .kvs_items("arn:aws:cloudfront::000000000000:key-value-store/x")
+        .await;
+    assert!(matches!(e, Err(ControlError::NotFound { .. })), "{e:?}");
+}
+
+#[tokio::test]
+async fn a_damaged_function_file_is_named() {
+    let (_d, _c, ws) = workspace();
+    let js2 = cfconsole_functions::Runtime::Js2;
+    ws.create_function("f", "", js2, None, ADD_HEADER.into())
+        .await
+        .unwrap();
+    fs::write(ws.root().join("functions/f.json"), "{\"Name\": \"f\"").unwrap();
+    let e = ws
+        .describe_function("f", Stage::Development)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ControlError::CorruptFile { .. }), "{e}");
+    assert!(e.to_string().contains("functions/f.json"), "{e}");
+}
