@@ -1,0 +1,167 @@
+//! The Key value stores page: the account's stores; the open store's item table (search, add,
+//! edit, delete), import and export in CloudFront's format through native file dialogs, and
+//! its size against the 5 MB quota. Writes send the data-plane ETag; a stale one is refused
+//! by the backend and the table is read again.
+
+use cfconsole_functions::kvs::MAX_STORE_BYTES;
+use eframe::egui::{self, RichText, Ui};
+
+use super::functions::{Action, Functions};
+use crate::ui::remote::Remote;
+use crate::ui::style::ERROR;
+
+impl Functions {
+    /// The stores list (left panel).
+    pub fn stores_ui(&mut self, ui: &mut Ui) {
+        let mut actions = Vec::new();
+        ui.label(RichText::new("Create key value store").strong());
+        let v = &mut self.store_view;
+        let l = ui.label("Store name");
+        ui.text_edit_singleline(&mut v.new_store).labelled_by(l.id);
+        let l = ui.label("Store description");
+        ui.text_edit_singleline(&mut v.new_comment).labelled_by(l.id);
+        let name_error = (!v.new_store.is_empty())
+            .then(|| cfconsole_model::check_store_name(v.new_store.trim()).err())
+            .flatten();
+        if let Some(m) = &name_error {
+            ui.colored_label(ERROR, m);
+        }
+        if ui
+            .add_enabled(
+                !v.new_store.trim().is_empty() && name_error.is_none(),
+                egui::Button::new("Create store"),
+            )
+            .clicked()
+        {
+            actions.push(Action::CreateStore);
+        }
+        ui.separator();
+        if let Remote::Failed { error, .. } = &self.stores {
+            ui.colored_label(ERROR, format!("Error: {error}"));
+        }
+        if let Some(list) = self.stores.value() {
+            if list.is_empty() {
+                ui.label(RichText::new("No key value stores yet.").weak());
+            }
+            for s in list {
+                let open = self.store_view.open.as_deref() == Some(&s.name);
+                let text = format!("{}\n{} · {}", s.name, s.status, s.modified);
+                if ui.selectable_label(open, text).clicked() {
+                    actions.push(Action::OpenStore(s.name.clone()));
+                }
+            }
+        }
+        for a in actions {
+            self.act(a);
+        }
+    }
+
+    /// The open store (central panel).
+    pub fn store_ui(&mut self, ui: &mut Ui) {
+        let mut actions = Vec::new();
+        let Some(name) = self.store_view.open.clone() else {
+            ui.heading("Key value stores");
+            ui.label(
+                "A key value store holds data a CloudFront Function reads at the edge (redirect \
+                 maps, feature flags). Pick a store on the left, or create one.",
+            );
+            return;
+        };
+        let record = self
+            .stores
+            .value()
+            .and_then(|l| l.iter().find(|s| s.name == name))
+            .cloned();
+        ui.heading(format!("Key value store {name}"));
+        if let Some(r) = &record {
+            ui.label(RichText::new(&r.arn).monospace());
+            if !r.comment.is_empty() {
+                ui.label(&r.comment);
+            }
+        }
+        let items = self.open_items().cloned();
+        let Some(items) = items else {
+            ui.spinner();
+            return;
+        };
+        let size = items.items.size();
+        ui.add(
+            egui::ProgressBar::new(size as f32 / MAX_STORE_BYTES as f32).text(format!(
+                "{} keys, {size} of {MAX_STORE_BYTES} bytes (5 MB)",
+                items.items.len()
+            )),
+        );
+        ui.horizontal(|ui| {
+            if ui.button("Import pairs").clicked() {
+                actions.push(Action::ImportItems);
+            }
+            if ui.button("Export pairs").clicked() {
+                actions.push(Action::ExportItems);
+            }
+            if ui.button("Delete store").clicked() {
+                actions.push(Action::DeleteStore(name.clone()));
+            }
+        });
+        ui.separator();
+        let v = &mut self.store_view;
+        ui.horizontal(|ui| {
+            let l = ui.label("New key");
+            ui.text_edit_singleline(&mut v.new_key).labelled_by(l.id);
+            let l = ui.label("New value");
+            ui.text_edit_singleline(&mut v.new_value).labelled_by(l.id);
+            if ui
+                .add_enabled(!v.new_key.is_empty(), egui::Button::new("Add pair"))
+                .clicked()
+            {
+                actions.push(Action::PutItem(v.new_key.clone(), v.new_value.clone()));
+            }
+        });
+        let l = ui.label("Search keys");
+        ui.text_edit_singleline(&mut v.filter).labelled_by(l.id);
+        let needle = v.filter.to_lowercase();
+        egui::ScrollArea::vertical()
+            .id_salt("store items")
+            .show(ui, |ui| {
+                egui::Grid::new("items").num_columns(3).striped(true).show(ui, |ui| {
+                    ui.label(RichText::new("Key").strong());
+                    ui.label(RichText::new("Value").strong());
+                    ui.label("");
+                    ui.end_row();
+                    for (k, val) in items.items.iter() {
+                        if !needle.is_empty() && !k.to_lowercase().contains(&needle) {
+                            continue;
+                        }
+                        let kl = ui.label(RichText::new(k).monospace());
+                        match &mut v.editing {
+                            Some((ek, text)) if ek == k => {
+                                ui.text_edit_singleline(text).labelled_by(kl.id);
+                                ui.horizontal(|ui| {
+                                    if ui.button(format!("Save {k}")).clicked() {
+                                        actions.push(Action::PutItem(k.to_string(), text.clone()));
+                                    }
+                                    if ui.button("Cancel").clicked() {
+                                        v.editing = None;
+                                    }
+                                });
+                            }
+                            _ => {
+                                ui.label(RichText::new(val).monospace()).labelled_by(kl.id);
+                                ui.horizontal(|ui| {
+                                    if ui.button(format!("Edit {k}")).clicked() {
+                                        v.editing = Some((k.to_string(), val.to_string()));
+                                    }
+                                    if ui.button(format!("Delete {k}")).clicked() {
+                                        actions.push(Action::DeleteItem(k.to_string()));
+                                    }
+                                });
+                            }
+                        }
+                        ui.end_row();
+                    }
+                });
+            });
+        for a in actions {
+            self.act(a);
+        }
+    }
+}
