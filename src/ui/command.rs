@@ -72,6 +72,8 @@ pub enum Command {
     PreviewSend,
     /// Preview tab: invalidate the objects selected in its cache browser.
     PreviewInvalidateSelected,
+    /// Open a CloudFront Function on the Functions page (the Behaviors tab's "Open function").
+    OpenFunction(String),
     /// Create or update a custom policy.
     SavePolicy(Option<(String, String)>, Box<PolicyConfig>),
 }

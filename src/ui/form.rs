@@ -28,6 +28,8 @@ pub struct FormCtx<'a> {
     pub revealed: &'a mut HashSet<String>,
     /// The commands for the app (open a dialog, run a task).
     pub commands: &'a mut Commands,
+    /// The account's CloudFront Functions, `(name, ARN)`, for the Behaviors tab's picker.
+    pub functions: &'a [(String, String)],
 }
 
 impl FormCtx<'_> {

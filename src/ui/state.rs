@@ -22,6 +22,34 @@ pub struct State {
     pub recent_workspaces: Vec<PathBuf>,
     /// AWS profiles used before, newest first.
     pub recent_profiles: Vec<String>,
+    /// The page of the left-hand navigation last open.
+    pub page: Page,
+}
+
+/// The pages of the left-hand navigation, as in the CloudFront console.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Page {
+    /// The distributions and the open one's tabs (policies are a tab of it).
+    #[default]
+    Distributions,
+    /// CloudFront Functions.
+    Functions,
+    /// Key value stores.
+    KeyValueStores,
+}
+
+impl Page {
+    /// Every page, in the navigation's order.
+    pub const ALL: [Page; 3] = [Page::Distributions, Page::Functions, Page::KeyValueStores];
+
+    /// The page's name in the navigation.
+    pub fn label(self) -> &'static str {
+        match self {
+            Page::Distributions => "Distributions",
+            Page::Functions => "Functions",
+            Page::KeyValueStores => "Key value stores",
+        }
+    }
 }
 
 /// The tabs of an open distribution, in the console's order.

@@ -47,9 +47,25 @@ fn result() -> impl Strategy<Value = Value> {
     ];
     leaf.prop_recursive(3, 24, 5, |inner| {
         let key = prop::sample::select(vec![
-            "statusCode", "statusDescription", "headers", "cookies", "body", "uri",
-            "querystring", "method", "value", "multiValue", "data", "encoding", "location",
-            "x-amz-cf-id", "host", "set-cookie", "attributes", "bad name", "content-type",
+            "statusCode",
+            "statusDescription",
+            "headers",
+            "cookies",
+            "body",
+            "uri",
+            "querystring",
+            "method",
+            "value",
+            "multiValue",
+            "data",
+            "encoding",
+            "location",
+            "x-amz-cf-id",
+            "host",
+            "set-cookie",
+            "attributes",
+            "bad name",
+            "content-type",
         ]);
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),

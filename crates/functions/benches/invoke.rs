@@ -44,7 +44,8 @@ const INDEX: &str = "function handler(event) {\n  var r = event.request;\n  \
     else if (!r.uri.includes('.')) { r.uri += '/index.html'; }\n  return r;\n}";
 
 const KVS: &str = "import cf from 'cloudfront';\nconst kvs = cf.kvs();\n\
-    async function handler(event) {\n  try {\n    const to = await kvs.get(event.request.uri);\n    \
+    async function handler(event) {\n  try {\n    \
+    const to = await kvs.get(event.request.uri);\n    \
     return { statusCode: 301, headers: { location: { value: to } } };\n  } \
     catch (e) { return event.request; }\n}";
 
@@ -53,14 +54,16 @@ const SECURITY: &str = "function handler(event) {\n  var h = event.response.head
     h['x-content-type-options'] = { value: 'nosniff' };\n  \
     h['x-frame-options'] = { value: 'DENY' };\n  return event.response;\n}";
 
-const QUERY: &str = "function handler(event) {\n  const r = event.request, q = r.querystring, o = {};\n  \
+const QUERY: &str = "function handler(event) {\n  \
+    const r = event.request, q = r.querystring, o = {};\n  \
     Object.keys(q).sort().forEach((k) => { if (!k.startsWith('utm_')) \
     o[k.toLowerCase()] = { value: q[k].value.toLowerCase() }; });\n  \
     r.querystring = o;\n  return r;\n}";
 
 const JWT: &str = "const crypto = require('crypto');\n\
     function handler(event) {\n  const t = event.request.querystring.jwt.value.split('.');\n  \
-    const sig = crypto.createHmac('sha256', 'secret').update(t[0] + '.' + t[1]).digest('base64url');\n  \
+    const sig = crypto.createHmac('sha256', 'secret')\n    \
+    .update(t[0] + '.' + t[1]).digest('base64url');\n  \
     if (sig !== t[2]) { return { statusCode: 401 }; }\n  \
     const p = JSON.parse(Buffer.from(t[1], 'base64url').toString());\n  \
     event.request.headers['x-user'] = { value: p.sub };\n  return event.request;\n}";

@@ -23,22 +23,20 @@ use std::future::Future;
 use std::path::Path;
 use std::pin::pin;
 use std::rc::Rc;
-use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll, Waker};
 
 use boa_engine::context::HostHooks;
-use boa_engine::object::builtins::{JsArray, JsPromise};
+use boa_engine::object::builtins::JsPromise;
 use boa_engine::property::Attribute;
 use boa_engine::realm::Realm;
 use boa_engine::vm::RuntimeLimits;
 use boa_engine::{
-    Context, JsError, JsNativeError, JsResult, JsString, JsValue, NativeFunction, Script, Source,
-    js_string,
+    Context, JsError, JsNativeError, JsResult, JsString, JsValue, Script, Source, js_string,
 };
 use serde_json::Value;
 
 use crate::event::{self, Event, Output};
-use crate::kvs::Items;
+use crate::host::{CALL, KvsView};
 use crate::runtime::Runtime;
 use crate::{modules, source};
 
@@ -64,9 +62,6 @@ impl Default for Limits {
 const SLICE: u32 = 50;
 /// The file name a function's code has in error positions.
 pub(crate) const FILE: &str = "function.js";
-/// Function logs are cut at 10 KB (Developer Guide, *Restrictions on CloudFront Functions*).
-pub const MAX_LOG_BYTES: usize = 10 * 1024;
-
 /// Why a function failed a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -103,14 +98,6 @@ pub struct Invocation {
     pub cost: u64,
 }
 
-/// A store as the running function sees it.
-#[derive(Clone, Debug, Default)]
-pub struct KvsView {
-    pub items: Arc<Items>,
-    pub created: String,
-    pub modified: String,
-}
-
 struct Instance {
     ctx: Context,
     call: Script,
@@ -118,15 +105,6 @@ struct Instance {
 
 thread_local! {
     static INSTANCES: RefCell<HashMap<u64, Instance>> = RefCell::new(HashMap::new());
-    pub(crate) static CALL: RefCell<CallState> = RefCell::new(CallState::default());
-}
-
-/// What natives read and write during a call on this thread.
-#[derive(Default)]
-pub(crate) struct CallState {
-    pub logs: Vec<String>,
-    pub log_bytes: usize,
-    pub kvs: Option<KvsView>,
 }
 
 /// The host hooks: no code compiled from strings (`eval`, `Function`), bounded buffers.
@@ -448,19 +426,4 @@ fn settle(v: JsValue, ctx: &mut Context) -> Result<JsValue, FunctionError> {
             line: None,
         }),
     }
-}
-
-/// Registers a native function as a global.
-pub(crate) fn native(
-    ctx: &mut Context,
-    name: &str,
-    len: usize,
-    f: fn(&JsValue, &[JsValue], &mut Context) -> JsResult<JsValue>,
-) -> JsResult<()> {
-    ctx.register_global_callable(JsString::from(name), len, NativeFunction::from_fn_ptr(f))
-}
-
-/// A JS array of numbers from bytes.
-pub(crate) fn bytes_value(bytes: &[u8], ctx: &mut Context) -> JsValue {
-    JsArray::from_iter(bytes.iter().map(|b| JsValue::from(*b)), ctx).into()
 }

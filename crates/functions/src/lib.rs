@@ -17,18 +17,32 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub mod alloc;
 mod engine;
 pub mod event;
+mod host;
 pub mod kvs;
 mod modules;
 pub mod runtime;
 pub mod source;
 
 pub use alloc::CountingAlloc;
-pub use engine::{ErrorKind, FunctionError, Invocation, KvsView, Limits, MAX_LOG_BYTES};
+pub use engine::{ErrorKind, FunctionError, Invocation, Limits};
 pub use event::{Event, EventType, Output};
+pub use host::{KvsView, MAX_LOG_BYTES};
 pub use runtime::Runtime;
-pub use source::{CodeError, MAX_CODE_BYTES, check};
+pub use source::{CodeError, MAX_CODE_BYTES};
 
 static IDS: AtomicU64 = AtomicU64::new(1);
+
+/// Checks code as CloudFront does on CreateFunction and UpdateFunction: at most 10 KB, a
+/// script its runtime's language accepts, and a `handler` function, found by running the
+/// code's top level in a fresh context under the budget (spec CF-1, CF-2).
+pub fn check(code: &str, runtime: Runtime) -> Result<(), CodeError> {
+    source::check_syntax(code, runtime)?;
+    engine::check_setup(runtime, code).map_err(|e| CodeError {
+        code: "InvalidArgument",
+        message: e.message,
+        line: e.line,
+    })
+}
 
 /// A function whose code passed [`check`]: cheap to clone, shared by every thread that runs
 /// it (each sets up its own instance on first use).

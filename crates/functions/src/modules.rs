@@ -12,7 +12,7 @@ use boa_engine::{Context, JsNativeError, JsResult, JsValue, Source, js_string};
 use hmac::{KeyInit, Mac};
 use sha2::Digest;
 
-use crate::engine::{CALL, MAX_LOG_BYTES, bytes_value, native};
+use crate::host::{CALL, MAX_LOG_BYTES, bytes_value, native};
 use crate::runtime::Runtime;
 
 const PRELUDE: &str = include_str!("prelude.js");

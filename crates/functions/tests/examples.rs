@@ -205,7 +205,8 @@ async function handler(event) {
     const hasNot = await kvs.exists('nope');
     let missing = 'no error';
     try { await kvs.get('nope'); } catch (e) { missing = 'error'; }
-    event.request.headers['x-cfg'] = { value: `${cfg.mode}:${raw.length}:${has}:${hasNot}:${missing}` };
+    const v = `${cfg.mode}:${raw.length}:${has}:${hasNot}:${missing}`;
+    event.request.headers['x-cfg'] = { value: v };
     return event.request;
 }"#;
     let kvs = store(&[("config", r#"{"mode":"beta"}"#)]);
@@ -222,7 +223,8 @@ fn security_headers_on_the_viewer_response() {
 function handler(event) {
     var response = event.response;
     var headers = response.headers;
-    headers['strict-transport-security'] = { value: 'max-age=63072000; includeSubdomains; preload' };
+    headers['strict-transport-security'] = {
+        value: 'max-age=63072000; includeSubdomains; preload' };
     headers['x-content-type-options'] = { value: 'nosniff' };
     headers['x-frame-options'] = { value: 'DENY' };
     headers['referrer-policy'] = { value: 'same-origin' };
@@ -316,17 +318,20 @@ const querystring = require('querystring');
 const KEY = 'LzdWGpAToQ1DqYuzHxE6YOqi7G3X2yvNBot9mCXfx5k';
 
 function deny(reason) {
-    return { statusCode: 401, statusDescription: 'Unauthorized', headers: { 'x-reason': { value: reason } } };
+    return { statusCode: 401, statusDescription: 'Unauthorized',
+             headers: { 'x-reason': { value: reason } } };
 }
 
 function handler(event) {
     const request = event.request;
-    const params = querystring.parse(request.querystring.jwt ? 'jwt=' + request.querystring.jwt.value : '');
+    const jwt = request.querystring.jwt;
+    const params = querystring.parse(jwt ? 'jwt=' + jwt.value : '');
     const token = params.jwt;
     if (!token) return deny('no token');
     const parts = token.split('.');
     if (parts.length !== 3) return deny('malformed');
-    const expected = crypto.createHmac('sha256', KEY).update(parts[0] + '.' + parts[1]).digest('base64url');
+    const expected = crypto.createHmac('sha256', KEY)
+        .update(parts[0] + '.' + parts[1]).digest('base64url');
     if (expected !== parts[2]) return deny('bad signature');
     const payload = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
     if (payload.exp && Date.now() / 1000 > payload.exp) return deny('expired');
@@ -380,7 +385,8 @@ function handler(event) {
     h['x-md5'] = { value: crypto.createHash('md5').update('abc').digest('hex') };
     h['x-sha1'] = { value: crypto.createHash('sha1').update('abc').digest('base64') };
     h['x-sha256'] = { value: crypto.createHash('sha256').update('a').update('bc').digest('hex') };
-    h['x-hmac'] = { value: crypto.createHmac('sha256', 'key').update('The quick brown fox jumps over the lazy dog').digest('hex') };
+    const fox = 'The quick brown fox jumps over the lazy dog';
+    h['x-hmac'] = { value: crypto.createHmac('sha256', 'key').update(fox).digest('hex') };
     h['x-buf'] = { value: String(crypto.createHash('sha256').update('abc').digest().length) };
     return event.request;
 }"#;
@@ -406,7 +412,8 @@ const qs = require('querystring');
 function handler(event) {
     const p = qs.parse('name=value&abc=xyz&abc=123&sp=a+b%20c&flag');
     event.request.headers['x-parsed'] = { value: JSON.stringify(p) };
-    event.request.headers['x-str'] = { value: qs.stringify({ name: 'v w', abc: ['xyz', '123'], anotherName: '' }) };
+    const s = qs.stringify({ name: 'v w', abc: ['xyz', '123'], anotherName: '' });
+    event.request.headers['x-str'] = { value: s };
     return event.request;
 }"#;
     let inv = run(Runtime::Js2, code, &event(request("/")), None);
@@ -495,7 +502,11 @@ fn endless_allocation_hits_the_memory_bound() {
 
 #[test]
 fn a_huge_buffer_is_refused() {
-    let code = "function handler(event) {\n  var b = new ArrayBuffer(1 << 30);\n  return event.request;\n}";
+    let code = concat!(
+        "function handler(event) {\n",
+        "  var b = new ArrayBuffer(1 << 30);\n",
+        "  return event.request;\n}"
+    );
     let inv = run(Runtime::Js2, code, &event(request("/")), None);
     assert_eq!(inv.output.unwrap_err().kind, ErrorKind::Exception);
 }

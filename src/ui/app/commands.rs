@@ -301,6 +301,11 @@ impl ConsoleApp {
             Command::PreviewChooseFolder(origin) => self.preview.choose_folder(origin),
             Command::PreviewSend => self.preview.send_test(),
             Command::PreviewInvalidateSelected => self.preview.invalidate_selected(),
+            Command::OpenFunction(name) => {
+                self.state.page = crate::ui::state::Page::Functions;
+                self.functions
+                    .act(crate::ui::tabs::functions::Action::Open(name));
+            }
             Command::SavePolicy(existing, config) => {
                 let Some(plane) = self.plane() else { return };
                 self.spawn("saving a policy", async move {

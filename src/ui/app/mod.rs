@@ -31,8 +31,10 @@ use super::draft::{Draft, DraftFile, DraftStore};
 use super::files::{FileDialogs, NativeDialogs};
 use super::remote::Remote;
 use super::secrets::Vault;
+use super::state::Page;
 use super::state::State;
 use super::tabs::ViewState;
+use super::tabs::functions::Functions;
 use super::tabs::invalidations::Invalidations;
 use super::tabs::preview::Preview;
 use super::task::{Jobs, Tasks};
@@ -158,6 +160,8 @@ pub struct ConsoleApp {
     pub invalidations: Invalidations,
     /// The Preview tab and its edge server.
     pub preview: Preview,
+    /// The Functions and Key value stores pages.
+    pub functions: Functions,
     started: Option<Instant>,
     first_frame_reported: bool,
     fonts_installed: bool,
@@ -174,6 +178,7 @@ impl ConsoleApp {
         let jobs = Jobs::default();
         let invalidations = Invalidations::new(rt.clone(), jobs.clone(), options.schedule);
         let preview = Preview::new(rt.clone(), jobs.clone(), options.dialogs.clone());
+        let functions = Functions::new(rt.clone(), jobs.clone(), options.dialogs.clone());
         let mut app = Self {
             state,
             options,
@@ -189,6 +194,7 @@ impl ConsoleApp {
             },
             invalidations,
             preview,
+            functions,
             started: None,
             first_frame_reported: false,
             fonts_installed: false,
@@ -240,6 +246,41 @@ impl ConsoleApp {
         self.edits.drafts.get_mut(&id)
     }
 
+    /// The left-hand navigation: Distributions, Functions, Key value stores.
+    fn navigation(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(4.0);
+        ui.horizontal_wrapped(|ui| {
+            for p in Page::ALL {
+                if ui
+                    .selectable_label(self.state.page == p, p.label())
+                    .clicked()
+                {
+                    self.state.page = p;
+                }
+            }
+        });
+        ui.separator();
+    }
+
+    /// The configurations the window has (drafts first, else as loaded), by distribution.
+    fn loaded_configs(&self) -> Vec<(String, cfconsole_model::DistributionConfig)> {
+        let mut out: Vec<(String, cfconsole_model::DistributionConfig)> = self
+            .edits
+            .drafts
+            .values()
+            .map(|d| (d.id.clone(), d.config.clone()))
+            .collect();
+        for (id, r) in &self.server.records {
+            if !self.edits.drafts.contains_key(id)
+                && let Some(r) = r.value()
+            {
+                out.push((id.clone(), r.distribution.distribution_config.clone()));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
     fn plane(&self) -> Option<Arc<dyn ControlPlane>> {
         self.server.backend.as_ref().map(|b| b.plane.clone())
     }
@@ -278,12 +319,29 @@ impl ConsoleApp {
             .resizable(true)
             .default_size(300.0)
             .min_size(220.0)
-            .show(ui, |ui| self.distribution_list(ui));
-        egui::CentralPanel::default().show(ui, |ui| self.editor(ui));
+            .show(ui, |ui| {
+                self.navigation(ui);
+                match self.state.page {
+                    Page::Distributions => self.distribution_list(ui),
+                    Page::Functions => self.functions.list_ui(ui),
+                    Page::KeyValueStores => self.functions.stores_ui(ui),
+                }
+            });
+        egui::CentralPanel::default().show(ui, |ui| match self.state.page {
+            Page::Distributions => self.editor(ui),
+            Page::Functions => {
+                let configs = self.loaded_configs();
+                let refs: Vec<(String, &cfconsole_model::DistributionConfig)> =
+                    configs.iter().map(|(i, c)| (i.clone(), c)).collect();
+                self.functions.editor_ui(ui, &refs);
+            }
+            Page::KeyValueStores => self.functions.store_ui(ui),
+        });
         self.dialogs(&ctx);
 
         // Edits made during this frame become one undo step each.
         self.run_commands();
+        self.functions.run();
 
         if !self.first_frame_reported {
             self.first_frame_reported = true;

@@ -36,6 +36,20 @@ impl ConsoleApp {
             self.invalidations.open_distribution(&id);
         }
         self.invalidations.tick(ctx);
+        self.functions.tick();
+        for n in std::mem::take(&mut self.functions.notices) {
+            self.notice(n);
+        }
+        for e in std::mem::take(&mut self.functions.errors) {
+            self.banner_error(e);
+        }
+        // The preview runs the account's functions, and follows every change to them.
+        if self.functions.preview_generation != self.preview.functions_generation {
+            self.preview.set_functions(
+                self.functions.preview_set.clone(),
+                self.functions.preview_generation,
+            );
+        }
         let draft = self
             .state
             .selected
@@ -70,6 +84,7 @@ impl ConsoleApp {
         match msg {
             Msg::Connected(Ok(b), vault) => {
                 self.invalidations.set_plane(Some(b.plane.clone()));
+                self.functions.set_plane(Some(b.plane.clone()));
                 // A local workspace's folders named after an origin (the sample's `sample-site/`)
                 // are that origin's default in the Preview tab.
                 self.preview.workspace = b.key.strip_prefix("local:").map(PathBuf::from);

@@ -62,6 +62,7 @@ impl ConsoleApp {
         }
         self.server.backend = None;
         self.invalidations.set_plane(None);
+        self.functions.set_plane(None);
         self.preview.stop();
         self.server.list = Remote::Pending(None);
         self.server.records.clear();

@@ -16,6 +16,7 @@ use cfconsole_model::{
 use eframe::egui::{self, RichText, Ui};
 
 use super::ViewState;
+use crate::ui::command::Command;
 use crate::ui::form::{self, FormCtx};
 use crate::ui::remote::Remote;
 use crate::ui::style::WARNING;
@@ -787,17 +788,46 @@ fn associations(
                 &event_words,
             );
             form.track(&format!("{p}.EventType"), &r);
+            // Picked by name from the account's functions; the ARN stays editable for a
+            // function of another account or not created yet.
+            let name = cfconsole_control::functions::function_name(&f.function_arn).to_string();
+            let lf = ui.label(format!("Function {}", k + 1));
+            let mut picked = None;
+            egui::ComboBox::from_id_salt(format!("{p}.pick"))
+                .selected_text(if name.is_empty() {
+                    "choose"
+                } else {
+                    name.as_str()
+                })
+                .show_ui(ui, |ui| {
+                    for (n, arn) in form.functions {
+                        if ui.selectable_label(*arn == f.function_arn, n).clicked() {
+                            picked = Some(arn.clone());
+                        }
+                    }
+                })
+                .response
+                .labelled_by(lf.id);
+            if let Some(arn) = picked {
+                f.function_arn = arn;
+                form.mark(format!("{p}.FunctionARN"));
+            }
             let la = ui.label("ARN");
             let r = ui
                 .add(
                     egui::TextEdit::singleline(&mut f.function_arn)
-                        .desired_width(380.0)
+                        .desired_width(300.0)
                         .font(egui::TextStyle::Monospace)
                         .id_salt(&p),
                 )
                 .labelled_by(la.id);
             form.track(&format!("{p}.FunctionARN"), &r);
             form.maybe_focus(&format!("{p}.FunctionARN"), &r);
+            if form.functions.iter().any(|(n, _)| *n == name)
+                && ui.button(format!("Open function {name}")).clicked()
+            {
+                form.commands.push(Command::OpenFunction(name.clone()));
+            }
             if ui.button(format!("Remove function {}", k + 1)).clicked() {
                 remove = Some(k);
             }

@@ -518,7 +518,8 @@ impl Functions {
             Msg::Opened(_, Ok(o)) => self.editor = Some(Editor::from(o)),
             Msg::Opened(name, Err(e)) => self.errors.push(format!("Function {name}: {e}")),
             Msg::Saved(Ok((rec, code))) => {
-                self.notices.push(format!("Function {} saved (DEVELOPMENT)", rec.name));
+                self.notices
+                    .push(format!("Function {} saved (DEVELOPMENT)", rec.name));
                 if let Some(e) = self.editor.as_mut().filter(|e| e.name == rec.name) {
                     e.is_new = false;
                     e.saved = code;
@@ -557,10 +558,7 @@ impl Functions {
             },
             Msg::Stores(r) => self.stores.finish(r),
             Msg::Items(arn, r) => {
-                self.items
-                    .entry(arn)
-                    .or_insert(Remote::Idle)
-                    .finish(r);
+                self.items.entry(arn).or_insert(Remote::Idle).finish(r);
             }
             Msg::Written(arn, r) => {
                 match r {
@@ -571,7 +569,8 @@ impl Functions {
             }
             Msg::StoreCreated(r) => match r {
                 Ok(s) => {
-                    self.notices.push(format!("Key value store {} created", s.name));
+                    self.notices
+                        .push(format!("Key value store {} created", s.name));
                     self.store_view.open = Some(s.name);
                     self.store_view.new_store.clear();
                     self.store_view.new_comment.clear();
@@ -659,7 +658,7 @@ impl Functions {
                     self.errors.push(format!("Not saved: {c}"));
                     return;
                 }
-                if let Err(m) = cfconsole_model::check_function_name(&e.name) {
+                if let Err(m) = cfconsole_model::functions::check_name("function", &e.name) {
                     self.errors.push(format!("Not saved: {m}"));
                     return;
                 }
@@ -787,9 +786,7 @@ impl Functions {
                 let dialogs = self.dialogs.clone();
                 self.spawn("importing items", async move {
                     let filters: &[(&str, &[&str])] = &[("JSON", &["json"])];
-                    let Some(path) = dialogs
-                        .open_file("Import key value pairs", filters)
-                        .await
+                    let Some(path) = dialogs.open_file("Import key value pairs", filters).await
                     else {
                         return Msg::Written(arn, Err("import cancelled".into()));
                     };
@@ -1065,15 +1062,18 @@ fn editor_form(
         .show(ui, |ui| {
             let l = ui.label("Function name");
             if e.is_new {
-                ui.add(egui::TextEdit::singleline(&mut e.name).hint_text("letters, digits, - and _"))
-                    .labelled_by(l.id);
+                ui.add(
+                    egui::TextEdit::singleline(&mut e.name).hint_text("letters, digits, - and _"),
+                )
+                .labelled_by(l.id);
             } else {
-                ui.label(RichText::new(&e.name).monospace()).labelled_by(l.id);
+                ui.label(RichText::new(&e.name).monospace())
+                    .labelled_by(l.id);
             }
             ui.end_row();
             if e.is_new
                 && !e.name.is_empty()
-                && let Err(m) = cfconsole_model::check_function_name(&e.name)
+                && let Err(m) = cfconsole_model::functions::check_name("function", &e.name)
             {
                 ui.label("");
                 ui.colored_label(ERROR, m);
@@ -1120,13 +1120,20 @@ fn editor_form(
         let can_save = e.check.is_ok() && e.is_edited() && !e.name.is_empty();
         let label = if e.is_new { "Create" } else { "Save changes" };
         if ui.add_enabled(can_save, egui::Button::new(label)).clicked() {
-            actions.push(if e.is_new { Action::Create } else { Action::Save });
+            actions.push(if e.is_new {
+                Action::Create
+            } else {
+                Action::Save
+            });
         }
         if !e.is_new {
             let can_publish = !e.is_edited() && e.live.as_deref() != Some(e.saved.as_str());
             if ui
                 .add_enabled(can_publish, egui::Button::new("Publish"))
-                .on_disabled_hover_text("Save first; a function whose LIVE code is its saved code has nothing to publish")
+                .on_disabled_hover_text(
+                    "Save first; a function whose LIVE code is its saved code has nothing to \
+                     publish",
+                )
                 .clicked()
             {
                 actions.push(Action::ConfirmPublish);
@@ -1147,9 +1154,7 @@ fn editor_form(
         let arn_of = |name: &str| format!("function/{name}");
         let found = uses(&arn_of(&e.name), &e.name, configs);
         if found.is_empty() {
-            ui.label(
-                RichText::new("No loaded distribution associates this function.").weak(),
-            );
+            ui.label(RichText::new("No loaded distribution associates this function.").weak());
         }
         for (id, path, ev) in found {
             ui.label(format!("{id} · behavior {path} · {ev}"));
@@ -1202,7 +1207,10 @@ fn code_editor(ui: &mut Ui, e: &mut Editor) {
                     numbers.append(
                         &format!("{n:>3}\n"),
                         0.0,
-                        egui::TextFormat::simple(egui::TextStyle::Monospace.resolve(ui.style()), color),
+                        egui::TextFormat::simple(
+                            egui::TextStyle::Monospace.resolve(ui.style()),
+                            color,
+                        ),
                     );
                 }
                 ui.label(numbers);
@@ -1220,16 +1228,18 @@ fn code_editor(ui: &mut Ui, e: &mut Editor) {
 
 fn test_panel(ui: &mut Ui, e: &mut Editor, actions: &mut Vec<Action>) {
     ui.label(RichText::new("Test function").strong());
-    ui.label(
-        RichText::new("Runs the saved DEVELOPMENT code on this event (TestFunction).").weak(),
-    );
+    ui.label(RichText::new("Runs the saved DEVELOPMENT code on this event (TestFunction).").weak());
     let t = &mut e.test;
     egui::Grid::new("test event").num_columns(2).show(ui, |ui| {
         let l = ui.label("Event type");
         egui::ComboBox::from_id_salt("test event type")
             .selected_text(t.event_type.as_str())
             .show_ui(ui, |ui| {
-                ui.selectable_value(&mut t.event_type, EventType::ViewerRequest, "viewer-request");
+                ui.selectable_value(
+                    &mut t.event_type,
+                    EventType::ViewerRequest,
+                    "viewer-request",
+                );
                 ui.selectable_value(
                     &mut t.event_type,
                     EventType::ViewerResponse,
@@ -1296,7 +1306,11 @@ fn test_panel(ui: &mut Ui, e: &mut Editor, actions: &mut Vec<Action>) {
         };
         let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
         ui.label(RichText::new(format!("Function output ({kind}): what changed")).strong());
-        diff_view(ui, &line_diff(&pretty(&before), &pretty(&after)), "test diff");
+        diff_view(
+            ui,
+            &line_diff(&pretty(&before), &pretty(&after)),
+            "test diff",
+        );
     }
 }
 
@@ -1370,7 +1384,10 @@ mod tests {
                 ("b".to_string(), vec![String::new()])
             ]
         );
-        assert_eq!(e.request.headers[0], ("host".into(), vec!["example.com".into()]));
+        assert_eq!(
+            e.request.headers[0],
+            ("host".into(), vec!["example.com".into()])
+        );
         assert_eq!(e.request.cookies.len(), 2);
         assert!(e.response.is_none());
     }

@@ -3,6 +3,7 @@
 
 pub mod behaviors;
 pub mod error_pages;
+pub mod functions;
 pub mod general;
 pub mod invalidations;
 pub mod logging;
@@ -10,6 +11,7 @@ pub mod origins;
 pub mod policies;
 pub mod preview;
 pub mod security;
+pub mod stores;
 pub mod tags;
 
 use std::collections::HashMap;

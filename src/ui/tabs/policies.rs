@@ -282,6 +282,7 @@ fn editor(
         edited: None,
         revealed: &mut revealed,
         commands,
+        functions: &[],
     };
     let title = match (&editing.0, &editing.1) {
         (Some(_), p) => format!("Edit {}", p.name()),

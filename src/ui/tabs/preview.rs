@@ -388,6 +388,10 @@ pub struct Preview {
     cache_read: Option<Instant>,
     /// Cache keys selected in the browser.
     pub selected: BTreeSet<String>,
+    /// The account's CloudFront Functions the preview runs (spec CF-1), as the Functions page
+    /// made them last, and that version's number.
+    pub functions: Option<Arc<cfconsole_edge::functions::FunctionSet>>,
+    pub functions_generation: u64,
     /// A notice for the tab (last invalidation).
     pub notice: Option<String>,
     generation: u64,
@@ -416,6 +420,8 @@ impl Preview {
             cache: Vec::new(),
             cache_read: None,
             selected: BTreeSet::new(),
+            functions: None,
+            functions_generation: 0,
             notice: None,
             generation: 0,
             watched: Arc::default(),
@@ -456,6 +462,7 @@ impl Preview {
         let generation = self.generation;
         let mut cfg = EdgeConfig::new(config.clone(), domain.to_string());
         cfg.policies = policies;
+        cfg.functions = self.functions.clone();
         cfg.overrides = overrides;
         // Loopback only (secure by default), HTTP and HTTPS with a generated certificate.
         cfg.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
@@ -478,6 +485,30 @@ impl Preview {
                 };
                 Msg::Started(dist, generation, r)
             });
+    }
+
+    /// The account's functions changed (code saved or published, a store's items edited):
+    /// the running preview swaps them in at once (spec CF-1). When the draft cannot be served
+    /// with them (an association naming a function the account lacks) the tab says why and the
+    /// functions in force keep serving.
+    pub fn set_functions(
+        &mut self,
+        functions: Option<Arc<cfconsole_edge::functions::FunctionSet>>,
+        generation: u64,
+    ) {
+        self.functions = functions.clone();
+        self.functions_generation = generation;
+        if let Some(run) = &self.running {
+            match run.control.set_functions(functions) {
+                Ok(()) => self.error = None,
+                Err(f) => {
+                    self.error = Some(format!(
+                        "The functions could not be swapped in: {}",
+                        cfconsole_edge::dist::render_findings(&f)
+                    ))
+                }
+            }
+        }
     }
 
     /// Stops the preview (requests in flight finish).

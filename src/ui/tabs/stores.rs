@@ -19,9 +19,12 @@ impl Functions {
         let l = ui.label("Store name");
         ui.text_edit_singleline(&mut v.new_store).labelled_by(l.id);
         let l = ui.label("Store description");
-        ui.text_edit_singleline(&mut v.new_comment).labelled_by(l.id);
+        ui.text_edit_singleline(&mut v.new_comment)
+            .labelled_by(l.id);
         let name_error = (!v.new_store.is_empty())
-            .then(|| cfconsole_model::check_store_name(v.new_store.trim()).err())
+            .then(|| {
+                cfconsole_model::functions::check_name("key value store", v.new_store.trim()).err()
+            })
             .flatten();
         if let Some(m) = &name_error {
             ui.colored_label(ERROR, m);
@@ -122,43 +125,50 @@ impl Functions {
         egui::ScrollArea::vertical()
             .id_salt("store items")
             .show(ui, |ui| {
-                egui::Grid::new("items").num_columns(3).striped(true).show(ui, |ui| {
-                    ui.label(RichText::new("Key").strong());
-                    ui.label(RichText::new("Value").strong());
-                    ui.label("");
-                    ui.end_row();
-                    for (k, val) in items.items.iter() {
-                        if !needle.is_empty() && !k.to_lowercase().contains(&needle) {
-                            continue;
-                        }
-                        let kl = ui.label(RichText::new(k).monospace());
-                        match &mut v.editing {
-                            Some((ek, text)) if ek == k => {
-                                ui.text_edit_singleline(text).labelled_by(kl.id);
-                                ui.horizontal(|ui| {
-                                    if ui.button(format!("Save {k}")).clicked() {
-                                        actions.push(Action::PutItem(k.to_string(), text.clone()));
-                                    }
-                                    if ui.button("Cancel").clicked() {
+                egui::Grid::new("items")
+                    .num_columns(3)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        ui.label(RichText::new("Key").strong());
+                        ui.label(RichText::new("Value").strong());
+                        ui.label("");
+                        ui.end_row();
+                        for (k, val) in items.items.iter() {
+                            if !needle.is_empty() && !k.to_lowercase().contains(&needle) {
+                                continue;
+                            }
+                            let kl = ui.label(RichText::new(k).monospace());
+                            let editing_this = v.editing.as_ref().is_some_and(|(ek, _)| ek == k);
+                            match &mut v.editing {
+                                Some((_, text)) if editing_this => {
+                                    ui.text_edit_singleline(text).labelled_by(kl.id);
+                                    let text = text.clone();
+                                    let mut cancel = false;
+                                    ui.horizontal(|ui| {
+                                        if ui.button(format!("Save {k}")).clicked() {
+                                            actions.push(Action::PutItem(k.to_string(), text));
+                                        }
+                                        cancel = ui.button("Cancel").clicked();
+                                    });
+                                    if cancel {
                                         v.editing = None;
                                     }
-                                });
+                                }
+                                _ => {
+                                    ui.label(RichText::new(val).monospace()).labelled_by(kl.id);
+                                    ui.horizontal(|ui| {
+                                        if ui.button(format!("Edit {k}")).clicked() {
+                                            v.editing = Some((k.to_string(), val.to_string()));
+                                        }
+                                        if ui.button(format!("Delete {k}")).clicked() {
+                                            actions.push(Action::DeleteItem(k.to_string()));
+                                        }
+                                    });
+                                }
                             }
-                            _ => {
-                                ui.label(RichText::new(val).monospace()).labelled_by(kl.id);
-                                ui.horizontal(|ui| {
-                                    if ui.button(format!("Edit {k}")).clicked() {
-                                        v.editing = Some((k.to_string(), val.to_string()));
-                                    }
-                                    if ui.button(format!("Delete {k}")).clicked() {
-                                        actions.push(Action::DeleteItem(k.to_string()));
-                                    }
-                                });
-                            }
+                            ui.end_row();
                         }
-                        ui.end_row();
-                    }
-                });
+                    });
             });
         for a in actions {
             self.act(a);
