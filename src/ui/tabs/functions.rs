@@ -556,7 +556,19 @@ impl Functions {
                 }
                 Err(e) => self.errors.push(format!("Test failed: {e}")),
             },
-            Msg::Stores(r) => self.stores.finish(r),
+            Msg::Stores(r) => {
+                self.stores.finish(r);
+                // A store opened before the list knew it (just created): read its items now.
+                if let Some(arn) = self
+                    .store_view
+                    .open
+                    .clone()
+                    .and_then(|n| self.store_arn(&n))
+                    && !self.items.contains_key(&arn)
+                {
+                    self.load_items(&arn);
+                }
+            }
             Msg::Items(arn, r) => {
                 self.items.entry(arn).or_insert(Remote::Idle).finish(r);
             }

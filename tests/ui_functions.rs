@@ -1,0 +1,181 @@
+//! The Functions and Key value stores pages, driven by accessible label in egui_kittest on a
+//! local workspace: create a function, see a syntax error at its line, fix it, test it, publish
+//! it, associate it in the Behaviors tab and see the running preview serve its rewrite; edit a
+//! store's items and see the function use them in the preview.
+
+mod ui_support;
+
+use egui_kittest::kittest::{NodeT, Queryable};
+use ui_support::{Console, SAMPLE};
+
+fn response(c: &Console) -> Option<(u16, String)> {
+    let t = c.app().preview.trial.as_ref()?;
+    match t.response.as_ref()? {
+        Ok(r) => Some((r.status, String::from_utf8_lossy(&r.body).into_owned())),
+        Err(e) => Some((0, format!("error: {e}"))),
+    }
+}
+
+/// Sends the Preview tab's request for `path`: its status and body.
+fn send(c: &mut Console, path: &str) -> (u16, String) {
+    c.app_mut().preview.trial = None;
+    c.set_text("Request path", path);
+    c.click("Send request");
+    c.wait(|c| response(c).is_some());
+    response(c).unwrap()
+}
+
+const CODE: &str = "import cf from 'cloudfront';
+const kvs = cf.kvs();
+async function handler(event) {
+  const r = event.request;
+  if (r.uri === '/home') {
+    r.uri = '/index.html';
+    return r;
+  }
+  try {
+    r.uri = await kvs.get(r.uri);
+  } catch (e) {}
+  return r;
+}";
+
+#[test]
+fn a_function_is_written_tested_published_associated_and_run_by_the_preview() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+
+    // A store first, with one redirect.
+    c.click("Key value stores");
+    c.set_text("Store name", "redirects");
+    c.click("Create store");
+    c.wait(|c| c.h.query_by_label("Add pair").is_some());
+    c.set_text("New key", "/old");
+    c.set_text("New value", "/index.html");
+    c.click("Add pair");
+    c.wait(|c| c.h.query_by_label("Edit /old").is_some());
+    c.snapshot("key_value_stores");
+
+    // A function: a syntax error shows at its line, and the fix passes.
+    c.click("Functions");
+    c.click("Create function");
+    c.set_text("Function name", "rewrite");
+    c.set_text(
+        "Function code",
+        "function handler(event) {\n  var x = ;\n  return x;\n}",
+    );
+    assert!(
+        c.h.query_by_label_contains("line 2: syntax error")
+            .is_some(),
+        "the error at its line: {}",
+        c.tree()
+    );
+    c.set_text("Function code", CODE);
+    assert!(
+        c.h.query_by_label("The code passes CloudFront's checks.")
+            .is_some(),
+        "{:?}",
+        c.app().functions.editor.as_ref().map(|e| e.check.clone())
+    );
+    c.choose("Key value store", "redirects");
+    c.click("Create");
+    c.wait(|c| {
+        c.app()
+            .functions
+            .editor
+            .as_ref()
+            .is_some_and(|e| !e.is_new && !e.is_edited())
+    });
+
+    // Test it with an event.
+    c.set_text("URL path", "/home");
+    c.click("Test");
+    c.wait(|c| {
+        c.app()
+            .functions
+            .editor
+            .as_ref()
+            .is_some_and(|e| e.result.is_some())
+    });
+    let out = c
+        .app()
+        .functions
+        .editor
+        .as_ref()
+        .unwrap()
+        .result
+        .clone()
+        .unwrap()
+        .1;
+    assert!(out.error.is_none(), "{out:?}");
+    assert!(out.output.contains("\"/index.html\""), "{}", out.output);
+    assert!(c.h.query_by_label_contains("Compute utilization").is_some());
+    c.snapshot("functions");
+
+    // Publish, after the diff.
+    c.click("Publish");
+    assert!(
+        c.h.query_by_label_contains("+ async function handler(event) {")
+            .is_some()
+    );
+    c.click("Publish to LIVE");
+    c.wait(|c| c.app().functions.live.contains_key("rewrite"));
+
+    // Associate it in the Behaviors tab, by name.
+    c.click("Distributions");
+    c.wait_for_draft(SAMPLE);
+    c.tab("Behaviors");
+    c.h.get_all_by_label_contains("* -> sample-site")
+        .find(|n| {
+            n.accesskit_node()
+                .label()
+                .is_some_and(|l| l.starts_with("* -> "))
+        })
+        .expect("the default behavior's card")
+        .click();
+    c.steps(3);
+    c.click("Add CloudFront Function");
+    // The card is below the fold: the keyboard's way into the combo box.
+    c.click("Function 1");
+    c.click("rewrite");
+    assert!(c.h.query_by_label("Open function rewrite").is_some());
+    let arn = c
+        .draft()
+        .config
+        .default_cache_behavior
+        .function_associations
+        .clone();
+    assert!(
+        format!("{arn:?}").contains(":function/rewrite"),
+        "the ARN is the function's: {arn:?}"
+    );
+
+    // The running preview serves the rewrite, and follows the store's edits.
+    c.tab("Preview");
+    let site = c.workspace().join("workspace").join("sample-site");
+    c.dialogs.answer(&site);
+    c.click("sample-site: a local folder");
+    c.click("Choose folder for sample-site");
+    c.wait(|c| c.app().functions.preview_set.is_some());
+    c.click("Start preview");
+    c.wait(|c| c.app().preview.running.is_some());
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    let missing = std::fs::read_to_string(site.join("404.html")).unwrap();
+    assert_eq!(send(&mut c, "/home"), (200, index.clone()), "the rewrite");
+    assert_eq!(
+        send(&mut c, "/old"),
+        (200, index.clone()),
+        "the store's redirect"
+    );
+
+    c.click("Key value stores");
+    // The store is still the open one.
+    c.wait(|c| c.h.query_by_label("Edit /old").is_some());
+    c.click("Edit /old");
+    c.set_text("/old", "/404.html");
+    c.click("Save /old");
+    let before = c.app().functions.preview_generation;
+    c.wait(|c| c.app().functions.preview_generation > before);
+    c.click("Distributions");
+    c.tab("Preview");
+    assert_eq!(send(&mut c, "/old"), (200, missing), "the edited item");
+}
