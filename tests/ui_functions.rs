@@ -5,6 +5,7 @@
 
 mod ui_support;
 
+use eframe::egui;
 use egui_kittest::kittest::{NodeT, Queryable};
 use ui_support::{Console, SAMPLE};
 
@@ -53,6 +54,8 @@ fn a_function_is_written_tested_published_associated_and_run_by_the_preview() {
     c.set_text("New value", "/index.html");
     c.click("Add pair");
     c.wait(|c| c.h.query_by_label("Edit /old").is_some());
+    // No text field keeps the focus (its caret blinks).
+    c.h.key_press(egui::Key::Escape);
     c.snapshot("key_value_stores");
 
     // A function: a syntax error shows at its line, and the fix passes.
@@ -109,6 +112,7 @@ fn a_function_is_written_tested_published_associated_and_run_by_the_preview() {
     assert!(out.error.is_none(), "{out:?}");
     assert!(out.output.contains("\"/index.html\""), "{}", out.output);
     assert!(c.h.query_by_label_contains("Compute utilization").is_some());
+    c.h.key_press(egui::Key::Escape);
     c.snapshot("functions");
 
     // Publish, after the diff.
@@ -161,6 +165,19 @@ fn a_function_is_written_tested_published_associated_and_run_by_the_preview() {
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     let missing = std::fs::read_to_string(site.join("404.html")).unwrap();
     assert_eq!(send(&mut c, "/home"), (200, index.clone()), "the rewrite");
+    // The tester says which function ran and what it changed.
+    let runs = c.app().preview.trial.as_ref().unwrap().functions.clone();
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(
+        (runs[0].function.as_str(), runs[0].event_type),
+        ("rewrite", "viewer-request")
+    );
+    assert!(
+        c.h.query_by_label_contains("+   \"uri\": \"/index.html\"")
+            .is_some(),
+        "the diff: {}",
+        c.tree()
+    );
     assert_eq!(
         send(&mut c, "/old"),
         (200, index.clone()),
@@ -168,12 +185,12 @@ fn a_function_is_written_tested_published_associated_and_run_by_the_preview() {
     );
 
     c.click("Key value stores");
-    // The store is still the open one.
+    c.click("redirects");
     c.wait(|c| c.h.query_by_label("Edit /old").is_some());
     c.click("Edit /old");
     c.set_text("/old", "/404.html");
-    c.click("Save /old");
     let before = c.app().functions.preview_generation;
+    c.click("Save /old");
     c.wait(|c| c.app().functions.preview_generation > before);
     c.click("Distributions");
     c.tab("Preview");

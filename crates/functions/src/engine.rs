@@ -104,7 +104,12 @@ struct Instance {
 }
 
 thread_local! {
-    static INSTANCES: RefCell<HashMap<u64, Instance>> = RefCell::new(HashMap::new());
+    /// Never dropped when the thread ends: boa's collector lives in a thread-local of its own,
+    /// which may be torn down first, and a context dropped after it frees memory twice. The
+    /// instances a thread holds at its end are left to the process's end instead (threads of
+    /// the preview's runtime live as long as it does).
+    static INSTANCES: std::mem::ManuallyDrop<RefCell<HashMap<u64, Instance>>> =
+        std::mem::ManuallyDrop::new(RefCell::new(HashMap::new()));
 }
 
 /// The host hooks: no code compiled from strings (`eval`, `Function`), bounded buffers.

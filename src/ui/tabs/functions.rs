@@ -1058,16 +1058,19 @@ fn editor_form(
         ui.heading("Create function");
     } else {
         ui.heading(format!("Function {}", e.name));
-        ui.label(format!(
-            "Status {} · DEVELOPMENT ETag {} · {}",
-            e.status,
-            e.etag,
-            if live_names.contains(&e.name) {
-                "published to LIVE"
-            } else {
-                "never published"
-            }
-        ));
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "Status {} · {}",
+                e.status,
+                if live_names.contains(&e.name) {
+                    "published to LIVE"
+                } else {
+                    "never published"
+                }
+            ));
+            // Monospace: an ETag always takes the same room (snapshots mask it).
+            ui.label(RichText::new(format!("DEVELOPMENT ETag {}", e.etag)).monospace());
+        });
     }
     egui::Grid::new("function fields")
         .num_columns(2)

@@ -297,6 +297,8 @@ pub struct Trial {
     pub response: Option<Result<ProbeResponse, String>>,
     /// What the cache did with it, and why.
     pub ttl: Option<String>,
+    /// spec CF-3/CF-6: the CloudFront Functions that ran on it, in order.
+    pub functions: Vec<cfconsole_edge::functions::Run>,
 }
 
 /// A running preview.
@@ -574,6 +576,7 @@ impl Preview {
                     {
                         if let (Ok(resp), Some(run)) = (&r, &self.running) {
                             t.ttl = Some(probe::ttl_decision(&run.control, &t.explanation, resp));
+                            t.functions = run.control.take_function_runs(&format!("trial-{id}"));
                         }
                         t.response = Some(r);
                         self.cache_read = None;
@@ -911,7 +914,7 @@ impl Preview {
 
     /// Sends the request tester's request to the running preview over a real socket.
     pub fn send_test(&mut self) {
-        if let (Ok(req), Some(run)) = (self.tester.request(), self.running.as_ref())
+        if let (Ok(mut req), Some(run)) = (self.tester.request(), self.running.as_ref())
             && let Some(edge) = run.edge.as_ref()
         {
             let explanation = run.control.explain(&req);
@@ -920,8 +923,14 @@ impl Preview {
                 explanation,
                 response: None,
                 ttl: None,
+                functions: Vec::new(),
             });
             let id = self.trial_id;
+            // The functions' runs on this request are kept under this key for the tester.
+            req.headers.push((
+                cfconsole_edge::functions::TRACE_HEADER.to_string(),
+                format!("trial-{id}"),
+            ));
             let fut = probe::prepare(edge, &req).map(|p| p.send(Duration::from_secs(30)));
             let fut = async move {
                 match fut {
@@ -936,6 +945,23 @@ impl Preview {
     }
 
     fn trial_view(&mut self, ui: &mut Ui) {
+        if let Some(t) = &self.trial
+            && t.functions.is_empty()
+            && self.running.as_ref().is_some_and(|r| {
+                r.config
+                    .default_cache_behavior
+                    .function_associations
+                    .is_some()
+            })
+        {
+            ui.label(
+                RichText::new(
+                    "The cache key and TTL below are the request's before its viewer-request \
+                     function (which runs before the cache).",
+                )
+                .weak(),
+            );
+        }
         let Some(trial) = &self.trial else {
             return;
         };
@@ -1002,6 +1028,7 @@ impl Preview {
                     if let Some(ttl) = &trial.ttl {
                         ui.label(format!("Cache decision: {ttl}"));
                     }
+                    function_runs(ui, &trial.functions);
                     egui::CollapsingHeader::new("Response headers")
                         .id_salt("tester-headers")
                         .show(ui, |ui| {
@@ -1433,5 +1460,47 @@ mod tests {
         assert!(c.points.is_empty());
         c.sample(&[snap(10, 2)], t0 + Duration::from_millis(1000));
         assert_eq!(c.points.back().map(|p| (p.1, p.2)), Some((10, 2)));
+    }
+}
+
+/// The functions that ran on the tester's request: what each changed (a diff of the event's
+/// request or response), its console output, compute utilization and error at its line.
+fn function_runs(ui: &mut Ui, runs: &[cfconsole_edge::functions::Run]) {
+    for r in runs {
+        ui.separator();
+        ui.label(
+            RichText::new(format!(
+                "Function {} ({}): compute utilization {}",
+                r.function, r.event_type, r.compute_utilization
+            ))
+            .strong(),
+        );
+        if let Some(e) = &r.error {
+            let at = r
+                .error_line
+                .map(|l| format!(" at line {l}"))
+                .unwrap_or_default();
+            ui.colored_label(ERROR, format!("Error{at}: {e}"));
+        }
+        for l in &r.logs {
+            ui.label(RichText::new(format!("console: {l}")).monospace());
+        }
+        if let Some(after) = &r.after {
+            let pretty =
+                |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
+            let diff = super::functions::line_diff(&pretty(&r.before), &pretty(after));
+            let changed: Vec<_> = diff.iter().filter(|(s, _)| *s != ' ').collect();
+            if changed.is_empty() {
+                ui.label("It changed nothing.");
+            }
+            for (sign, line) in changed {
+                let text = RichText::new(format!("{sign} {line}")).monospace();
+                if *sign == '+' {
+                    ui.colored_label(OK, text);
+                } else {
+                    ui.colored_label(ERROR, text);
+                }
+            }
+        }
     }
 }

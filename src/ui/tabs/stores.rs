@@ -48,8 +48,11 @@ impl Functions {
             }
             for s in list {
                 let open = self.store_view.open.as_deref() == Some(&s.name);
-                let text = format!("{}\n{} · {}", s.name, s.status, s.modified);
-                if ui.selectable_label(open, text).clicked() {
+                if ui
+                    .selectable_label(open, &s.name)
+                    .on_hover_text(format!("{} · last modified {}", s.status, s.modified))
+                    .clicked()
+                {
                     actions.push(Action::OpenStore(s.name.clone()));
                 }
             }
