@@ -1362,6 +1362,48 @@ pub fn policy_set(records: &Policies) -> PolicySet {
     set
 }
 
+/// The functions that ran on the tester's request: what each changed (a diff of the event's
+/// request or response), its console output, compute utilization and error at its line.
+fn function_runs(ui: &mut Ui, runs: &[cfconsole_edge::functions::Run]) {
+    for r in runs {
+        ui.separator();
+        ui.label(
+            RichText::new(format!(
+                "Function {} ({}): compute utilization {}",
+                r.function, r.event_type, r.compute_utilization
+            ))
+            .strong(),
+        );
+        if let Some(e) = &r.error {
+            let at = r
+                .error_line
+                .map(|l| format!(" at line {l}"))
+                .unwrap_or_default();
+            ui.colored_label(ERROR, format!("Error{at}: {e}"));
+        }
+        for l in &r.logs {
+            ui.label(RichText::new(format!("console: {l}")).monospace());
+        }
+        if let Some(after) = &r.after {
+            let pretty =
+                |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
+            let diff = super::functions::line_diff(&pretty(&r.before), &pretty(after));
+            let changed: Vec<_> = diff.iter().filter(|(s, _)| *s != ' ').collect();
+            if changed.is_empty() {
+                ui.label("It changed nothing.");
+            }
+            for (sign, line) in changed {
+                let text = RichText::new(format!("{sign} {line}")).monospace();
+                if *sign == '+' {
+                    ui.colored_label(OK, text);
+                } else {
+                    ui.colored_label(ERROR, text);
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1460,47 +1502,5 @@ mod tests {
         assert!(c.points.is_empty());
         c.sample(&[snap(10, 2)], t0 + Duration::from_millis(1000));
         assert_eq!(c.points.back().map(|p| (p.1, p.2)), Some((10, 2)));
-    }
-}
-
-/// The functions that ran on the tester's request: what each changed (a diff of the event's
-/// request or response), its console output, compute utilization and error at its line.
-fn function_runs(ui: &mut Ui, runs: &[cfconsole_edge::functions::Run]) {
-    for r in runs {
-        ui.separator();
-        ui.label(
-            RichText::new(format!(
-                "Function {} ({}): compute utilization {}",
-                r.function, r.event_type, r.compute_utilization
-            ))
-            .strong(),
-        );
-        if let Some(e) = &r.error {
-            let at = r
-                .error_line
-                .map(|l| format!(" at line {l}"))
-                .unwrap_or_default();
-            ui.colored_label(ERROR, format!("Error{at}: {e}"));
-        }
-        for l in &r.logs {
-            ui.label(RichText::new(format!("console: {l}")).monospace());
-        }
-        if let Some(after) = &r.after {
-            let pretty =
-                |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default();
-            let diff = super::functions::line_diff(&pretty(&r.before), &pretty(after));
-            let changed: Vec<_> = diff.iter().filter(|(s, _)| *s != ' ').collect();
-            if changed.is_empty() {
-                ui.label("It changed nothing.");
-            }
-            for (sign, line) in changed {
-                let text = RichText::new(format!("{sign} {line}")).monospace();
-                if *sign == '+' {
-                    ui.colored_label(OK, text);
-                } else {
-                    ui.colored_label(ERROR, text);
-                }
-            }
-        }
     }
 }
