@@ -10,8 +10,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cfconsole::backend::BackendChoice;
-use cfconsole::ui::state::State;
-use cfconsole::ui::state::Tab;
+use cfconsole::ui::state::{Page, State, Tab};
+use cfconsole::ui::tabs::functions::Action;
 use cfconsole::ui::{ConsoleApp, Options};
 use cfconsole_control::poll::Schedule;
 use cfconsole_control::{ControlPlane, LocalWorkspace, SystemClock, Timings};
@@ -197,6 +197,70 @@ fn main() {
             ms(times[FRAMES * 9 / 10])
         );
     }
+
+    // The Functions page at the account's quota of 100 functions, one open with code near the
+    // 10 KB quota; the Key value stores page with a store of 2,000 items open.
+    let code = {
+        let mut c = String::from("function handler(event) {\n  var r = event.request;\n");
+        while c.len() < 9_500 {
+            c.push_str("  if (r.uri === '/a/b/c/d') { r.uri = '/index.html'; } // a rule\n");
+        }
+        c.push_str("  return r;\n}\n");
+        c
+    };
+    let items = cfconsole_functions::kvs::Items::from_pairs(
+        (0..2000).map(|i| (format!("/old/path/{i}"), format!("/new/path/{i}"))),
+    )
+    .expect("items");
+    let store = rt
+        .block_on(plane.create_kvs("redirects", "", Some(items)))
+        .expect("store");
+    for i in 0..100 {
+        rt.block_on(plane.create_function(
+            &format!("function-{i:03}"),
+            "",
+            cfconsole_functions::Runtime::Js2,
+            (i == 0).then(|| store.arn.clone()),
+            code.clone(),
+        ))
+        .expect("function");
+    }
+    {
+        let app = h.state_mut();
+        app.functions.refresh();
+        app.functions.act(Action::Open("function-000".into()));
+        app.functions.act(Action::OpenStore("redirects".into()));
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !(h.state().functions.editor.is_some()
+        && h.state().functions.open_items().is_some()
+        && h.state().jobs().next().is_none())
+    {
+        assert!(Instant::now() < deadline, "the functions did not load");
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    for page in [Page::Functions, Page::KeyValueStores] {
+        h.state_mut().state.page = page;
+        for _ in 0..20 {
+            h.step();
+        }
+        let mut times: Vec<Duration> = (0..FRAMES)
+            .map(|_| {
+                let t = Instant::now();
+                h.step();
+                t.elapsed()
+            })
+            .collect();
+        times.sort();
+        println!(
+            "{:<12} median {:>7.3} ms   p90 {:>7.3} ms",
+            page.label(),
+            ms(times[FRAMES / 2]),
+            ms(times[FRAMES * 9 / 10])
+        );
+    }
+    h.state_mut().state.page = Page::Distributions;
 
     // Idle: nothing in flight, nothing animating: egui must not be asked for another frame.
     while h.state().jobs().next().is_some() {

@@ -125,53 +125,64 @@ impl Functions {
         let l = ui.label("Search keys");
         ui.text_edit_singleline(&mut v.filter).labelled_by(l.id);
         let needle = v.filter.to_lowercase();
+        // Every row has the same height, so only the rows in view are laid out: a store at its
+        // 5 MB quota costs the same frame as one with ten items.
+        let rows: Vec<(&str, &str)> = items
+            .items
+            .iter()
+            .filter(|(k, _)| needle.is_empty() || k.to_lowercase().contains(&needle))
+            .collect();
+        ui.horizontal(|ui| {
+            ui.add_sized(
+                [240.0, 18.0],
+                egui::Label::new(RichText::new("Key").strong()),
+            );
+            ui.add_sized(
+                [300.0, 18.0],
+                egui::Label::new(RichText::new("Value").strong()),
+            );
+        });
+        let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
         egui::ScrollArea::vertical()
             .id_salt("store items")
-            .show(ui, |ui| {
-                egui::Grid::new("items")
-                    .num_columns(3)
-                    .striped(true)
-                    .show(ui, |ui| {
-                        ui.label(RichText::new("Key").strong());
-                        ui.label(RichText::new("Value").strong());
-                        ui.label("");
-                        ui.end_row();
-                        for (k, val) in items.items.iter() {
-                            if !needle.is_empty() && !k.to_lowercase().contains(&needle) {
-                                continue;
-                            }
-                            let kl = ui.label(RichText::new(k).monospace());
-                            let editing_this = v.editing.as_ref().is_some_and(|(ek, _)| ek == k);
-                            match &mut v.editing {
-                                Some((_, text)) if editing_this => {
-                                    ui.text_edit_singleline(text).labelled_by(kl.id);
-                                    let text = text.clone();
-                                    let mut cancel = false;
-                                    ui.horizontal(|ui| {
-                                        if ui.button(format!("Save {k}")).clicked() {
-                                            actions.push(Action::PutItem(k.to_string(), text));
-                                        }
-                                        cancel = ui.button("Cancel").clicked();
-                                    });
-                                    if cancel {
-                                        v.editing = None;
-                                    }
+            .auto_shrink([false, false])
+            .show_rows(ui, row_height, rows.len(), |ui, range| {
+                for (k, val) in &rows[range] {
+                    let (k, val) = (*k, *val);
+                    ui.horizontal(|ui| {
+                        let kl = ui.add_sized(
+                            [240.0, 18.0],
+                            egui::Label::new(RichText::new(k).monospace()).truncate(),
+                        );
+                        let editing_this = v.editing.as_ref().is_some_and(|(ek, _)| ek == k);
+                        match &mut v.editing {
+                            Some((_, text)) if editing_this => {
+                                ui.add_sized([300.0, 18.0], egui::TextEdit::singleline(text))
+                                    .labelled_by(kl.id);
+                                let text = text.clone();
+                                if ui.button(format!("Save {k}")).clicked() {
+                                    actions.push(Action::PutItem(k.to_string(), text));
                                 }
-                                _ => {
-                                    ui.label(RichText::new(val).monospace()).labelled_by(kl.id);
-                                    ui.horizontal(|ui| {
-                                        if ui.button(format!("Edit {k}")).clicked() {
-                                            v.editing = Some((k.to_string(), val.to_string()));
-                                        }
-                                        if ui.button(format!("Delete {k}")).clicked() {
-                                            actions.push(Action::DeleteItem(k.to_string()));
-                                        }
-                                    });
+                                if ui.button("Cancel").clicked() {
+                                    v.editing = None;
                                 }
                             }
-                            ui.end_row();
+                            _ => {
+                                ui.add_sized(
+                                    [300.0, 18.0],
+                                    egui::Label::new(RichText::new(val).monospace()).truncate(),
+                                )
+                                .labelled_by(kl.id);
+                                if ui.button(format!("Edit {k}")).clicked() {
+                                    v.editing = Some((k.to_string(), val.to_string()));
+                                }
+                                if ui.button(format!("Delete {k}")).clicked() {
+                                    actions.push(Action::DeleteItem(k.to_string()));
+                                }
+                            }
                         }
                     });
+                }
             });
         for a in actions {
             self.act(a);
