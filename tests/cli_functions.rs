@@ -93,7 +93,17 @@ fn start(config: &Path, site: &Path, extra: &[String]) -> Preview {
 
 /// Runs a preview that must refuse to start: its exit code and stderr.
 fn refused(config: &Path, site: &Path, extra: &[String]) -> (Option<i32>, String) {
-    let out = spawn(config, site, extra).wait_with_output().unwrap();
+    let mut child = spawn(config, site, extra);
+    // A start that is not refused serves until killed: give up after 20 s and say so.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the preview started instead of refusing {extra:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stderr).into_owned(),

@@ -53,7 +53,7 @@ pub struct FunctionSet {
     /// `--skip-functions`: serve a behavior whose function has no code without it.
     pub skip_missing: bool,
     pub limits: Limits,
-    /// The runs the request tester asked to see (see [`Trace`]).
+    /// The runs the request tester asked to see, by the key it sent in [`TRACE_HEADER`].
     pub trace: Mutex<HashMap<String, Vec<Run>>>,
 }
 

@@ -65,7 +65,7 @@ pub struct EdgeConfig {
     /// [`DEFAULT_MAX_CONNECTIONS`]); at the limit the listeners stop accepting until one closes.
     pub max_connections: usize,
     /// spec CF-1: the CloudFront Functions to run; None serves without them (each association
-    /// a warning in [`Edge::function_warnings`]).
+    /// a warning in [`EdgeHandle::function_warnings`](crate::EdgeHandle::function_warnings)).
     pub functions: Option<Arc<crate::functions::FunctionSet>>,
 }
 

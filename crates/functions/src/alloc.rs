@@ -1,4 +1,4 @@
-//! The counting allocator that bounds a function's memory (see [`crate::limits`]).
+//! The counting allocator that bounds a function's memory (see [`crate::Limits`]).
 //!
 //! boa has no heap limit, so the runtime measures what a function allocates itself: this wrapper
 //! keeps, per thread, the bytes allocated less the bytes freed, and the engine reads the count

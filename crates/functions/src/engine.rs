@@ -90,7 +90,7 @@ pub struct FunctionError {
 #[derive(Clone, Debug)]
 pub struct Invocation {
     pub output: Result<Output, FunctionError>,
-    /// `console.log` lines, at most [`MAX_LOG_BYTES`] in all.
+    /// `console.log` lines, at most [`MAX_LOG_BYTES`](crate::MAX_LOG_BYTES) in all.
     pub logs: Vec<String>,
     /// 0-100 (over 100 only when the call was cut), as TestFunction's ComputeUtilization.
     pub compute_utilization: u32,

@@ -1,7 +1,7 @@
 //! CloudFront Functions for cfconsole: the runtime the preview edge and the console's Test
 //! panel share.
 //!
-//! - [`source::check`]: what CloudFront checks of code on CreateFunction and UpdateFunction.
+//! - [`check`]: what CloudFront checks of code on CreateFunction and UpdateFunction.
 //! - [`compile`] → [`Function`], and [`Function::invoke`]: a call with an [`event::Event`],
 //!   bounded by [`Limits`], answering an [`Invocation`] (the result, console output, compute
 //!   utilization, the error at its line).
