@@ -193,6 +193,20 @@ impl ConsoleApp {
             self.notice("Nothing to publish: the draft is the same as what is deployed");
             return;
         }
+        // CloudFront refuses an association with a function the account lacks or never
+        // published: said here, before anything is sent (once the functions are known).
+        if let Some(known) = self.functions.known() {
+            let refused: Vec<String> =
+                cfconsole_model::check_function_associations(&draft.config, &known)
+                    .into_iter()
+                    .filter(|f| f.is_error())
+                    .map(|f| f.to_string())
+                    .collect();
+            if !refused.is_empty() {
+                self.banner_error(format!("Not published: {}", refused.join("; ")));
+                return;
+            }
+        }
         let (id, config, etag) = (draft.id.clone(), draft.config.clone(), draft.etag.clone());
         self.chrome.dialog = None;
         self.spawn(format!("publishing {id}"), async move {

@@ -385,6 +385,20 @@ impl Functions {
         self.pending.push(a);
     }
 
+    /// The account's functions as publish checks associations against; None until listed.
+    pub fn known(&self) -> Option<Vec<cfconsole_model::KnownFunction>> {
+        let list = self.list.value()?;
+        Some(
+            list.iter()
+                .map(|f| cfconsole_model::KnownFunction {
+                    name: f.name.clone(),
+                    arn: f.arn.clone(),
+                    live: self.live.contains_key(&f.name),
+                })
+                .collect(),
+        )
+    }
+
     /// The account's functions, by name and ARN (the Behaviors tab's picker).
     pub fn choices(&self) -> Vec<(String, String)> {
         self.list
