@@ -27,7 +27,6 @@ use std::task::{Context as TaskContext, Poll, Waker};
 
 use boa_engine::context::HostHooks;
 use boa_engine::object::builtins::JsPromise;
-use boa_engine::property::Attribute;
 use boa_engine::realm::Realm;
 use boa_engine::vm::RuntimeLimits;
 use boa_engine::{
@@ -357,18 +356,13 @@ fn call(
     cost: &mut u64,
 ) -> Result<Output, FunctionError> {
     let ctx = &mut inst.ctx;
-    let json = event.to_json();
-    let value = JsValue::from_json(&json, ctx).map_err(|e| FunctionError {
+    let value = crate::build::event(event, ctx).map_err(|e| FunctionError {
         kind: ErrorKind::Setup,
         message: format!("the event could not be built: {e}"),
         line: None,
     })?;
-    ctx.register_global_property(js_string!("__cf_event"), value.clone(), Attribute::all())
-        .or_else(|_| {
-            ctx.global_object()
-                .set(js_string!("__cf_event"), value, false, ctx)
-                .map(drop)
-        })
+    ctx.global_object()
+        .set(js_string!("__cf_event"), value, false, ctx)
         .map_err(|e| FunctionError {
             kind: ErrorKind::Setup,
             message: e.to_string(),

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub mod alloc;
+mod build;
 mod engine;
 pub mod event;
 mod host;
