@@ -1,4 +1,5 @@
-//! The runtime's cost per invocation for five representative functions (an index rewrite, a
+//! The runtime's cost per invocation for five representative functions (and the floor, a
+//! handler that returns the request as it came) (an index rewrite, a
 //! redirect from a key value store, security headers on the response, query-string
 //! normalisation and a JWT check with `crypto`), each on a warm instance.
 //!
@@ -89,6 +90,13 @@ fn bench(c: &mut Criterion) {
     let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.\
                  DvIpmFUtlYvpoVJr1MPCi8FqHJnfR_lG0dnRWXB4gUQ";
     let cases: Vec<(&str, &str, Event, Option<KvsView>)> = vec![
+        // The floor of a call: the event built, the handler run, the result read, no work.
+        (
+            "floor: return the request",
+            "function handler(event) { return event.request; }",
+            event("/about", &[]),
+            None,
+        ),
         ("index rewrite", INDEX, event("/about", &[]), None),
         ("kvs redirect", KVS, event("/old/500", &[]), Some(store)),
         ("security headers", SECURITY, response, None),
