@@ -141,7 +141,16 @@ fn a_function_is_written_tested_published_associated_and_run_by_the_preview() {
     // The card is below the fold: the keyboard's way into the combo box.
     c.click("Function 1");
     c.click("rewrite");
-    assert!(c.h.query_by_label("Open function rewrite").is_some());
+    c.click("Open function rewrite");
+    c.wait(|c| {
+        c.app().state.page == cfconsole::ui::state::Page::Functions
+            && c.app()
+                .functions
+                .editor
+                .as_ref()
+                .is_some_and(|e| e.name == "rewrite")
+    });
+    c.click("Distributions");
     let arn = c
         .draft()
         .config
@@ -195,4 +204,66 @@ fn a_function_is_written_tested_published_associated_and_run_by_the_preview() {
     c.click("Distributions");
     c.tab("Preview");
     assert_eq!(send(&mut c, "/old"), (200, missing), "the edited item");
+}
+
+#[test]
+fn store_items_are_imported_and_exported_with_the_file_dialogs_and_a_bad_file_is_refused() {
+    let mut c = Console::local();
+    c.wait_for_draft(SAMPLE);
+    c.click("Key value stores");
+    c.set_text("Store name", "flags");
+    c.click("Create store");
+    c.wait(|c| c.h.query_by_label("Import pairs").is_some());
+
+    // 120 pairs in CloudFront's import format: three UpdateKeys requests of at most 50.
+    let dir = tempfile::tempdir().unwrap();
+    let pairs: Vec<String> = (0..120)
+        .map(|i| format!(r#"{{"key":"flag-{i:03}","value":"on"}}"#))
+        .collect();
+    let file = dir.path().join("flags.json");
+    std::fs::write(&file, format!(r#"{{"data":[{}]}}"#, pairs.join(","))).unwrap();
+    c.dialogs.answer(&file);
+    c.click("Import pairs");
+    c.wait(|c| {
+        c.app()
+            .functions
+            .open_items()
+            .is_some_and(|k| k.items.len() == 120)
+    });
+    c.set_text("Search keys", "flag-11");
+    assert!(c.h.query_by_label("Edit flag-110").is_some());
+    assert!(
+        c.h.query_by_label("Edit flag-001").is_none(),
+        "the search filters"
+    );
+
+    // A file that is not the import format changes nothing and says what is expected.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"data":[{"key":"x"}]}"#).unwrap();
+    c.dialogs.answer(&bad);
+    c.click("Import pairs");
+    c.wait(|c| {
+        c.app()
+            .chrome
+            .banners
+            .iter()
+            .any(|(err, m)| *err && m.contains("data[0]"))
+    });
+    assert_eq!(c.app().functions.open_items().unwrap().items.len(), 120);
+
+    let out = dir.path().join("export.json");
+    c.dialogs.answer(&out);
+    c.click("Export pairs");
+    c.wait(|c| {
+        c.app()
+            .chrome
+            .banners
+            .iter()
+            .any(|(_, m)| m.contains("Exported to"))
+    });
+    let back =
+        cfconsole_functions::kvs::Items::from_import(&std::fs::read_to_string(&out).unwrap())
+            .unwrap();
+    assert_eq!(back.len(), 120);
+    assert_eq!(back.get("flag-042"), Some("on"));
 }
