@@ -179,23 +179,7 @@ fn main() {
             app.chrome.view.group = Some(0);
             app.chrome.view.behavior = Some(0);
         }
-        for _ in 0..20 {
-            h.step();
-        }
-        let mut times: Vec<Duration> = (0..FRAMES)
-            .map(|_| {
-                let t = Instant::now();
-                h.step();
-                t.elapsed()
-            })
-            .collect();
-        times.sort();
-        println!(
-            "{:<12} median {:>7.3} ms   p90 {:>7.3} ms",
-            tab.to_string(),
-            ms(times[FRAMES / 2]),
-            ms(times[FRAMES * 9 / 10])
-        );
+        measure(&mut h, &tab.to_string());
     }
 
     // The Functions page at the account's quota of 100 functions, one open with code near the
@@ -242,23 +226,7 @@ fn main() {
     }
     for page in [Page::Functions, Page::KeyValueStores] {
         h.state_mut().state.page = page;
-        for _ in 0..20 {
-            h.step();
-        }
-        let mut times: Vec<Duration> = (0..FRAMES)
-            .map(|_| {
-                let t = Instant::now();
-                h.step();
-                t.elapsed()
-            })
-            .collect();
-        times.sort();
-        println!(
-            "{:<12} median {:>7.3} ms   p90 {:>7.3} ms",
-            page.label(),
-            ms(times[FRAMES / 2]),
-            ms(times[FRAMES * 9 / 10])
-        );
+        measure(&mut h, page.label());
     }
     h.state_mut().state.page = Page::Distributions;
 
@@ -277,6 +245,27 @@ fn main() {
         .get(&egui::ViewportId::ROOT)
         .map(|v| v.repaint_delay);
     println!("idle: repaint requested after {delay:?} (Duration::MAX: none)");
+}
+
+/// Twenty frames to settle, then [`FRAMES`] timed ones: prints the median and the 90th
+/// percentile under `name`.
+fn measure(h: &mut Harness<'_, ConsoleApp>, name: &str) {
+    for _ in 0..20 {
+        h.step();
+    }
+    let mut times: Vec<Duration> = (0..FRAMES)
+        .map(|_| {
+            let t = Instant::now();
+            h.step();
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "{name:<12} median {:>7.3} ms   p90 {:>7.3} ms",
+        ms(times[FRAMES / 2]),
+        ms(times[FRAMES * 9 / 10])
+    );
 }
 
 fn ms(d: Duration) -> f64 {
