@@ -317,8 +317,11 @@ fn header_map(
     Ok(out)
 }
 
-fn record(set: &FunctionSet, key: Option<&str>, run: Run) {
+/// Keeps a run for the request tester under its key; only a request that asked is traced
+/// (nothing is made for the others).
+fn record(set: &FunctionSet, key: Option<&str>, run: impl FnOnce() -> Run) {
     if let Some(k) = key {
+        let run = run();
         let mut t = set.trace.lock().unwrap_or_else(|e| e.into_inner());
         if t.len() > 64 {
             t.clear();
@@ -355,9 +358,11 @@ pub fn viewer_request(
     trace: Option<&str>,
 ) -> ViewerRequestOutcome {
     let ev = event(facts, EventType::ViewerRequest, request);
-    let before = ev.request.to_json();
+    let before = trace.map(|_| ev.request.to_json());
     let inv = f.function.invoke(&ev, f.view(), &set.limits);
-    record(set, trace, run_of(f, &ev, before, &inv));
+    record(set, trace, || {
+        run_of(f, &ev, before.unwrap_or_default(), &inv)
+    });
     match inv.output {
         Err(_) => ViewerRequestOutcome::Fail(Failure::Execution),
         Ok(Output::Response(r)) => {
@@ -417,13 +422,11 @@ pub fn viewer_response(
         cookies: set_cookie_fields(headers),
         body: None,
     });
-    let before = ev
-        .response
-        .as_ref()
-        .map(Response::to_json)
-        .unwrap_or_default();
+    let before = trace.and(ev.response.as_ref()).map(Response::to_json);
     let inv = f.function.invoke(&ev, f.view(), &set.limits);
-    record(set, trace, run_of(f, &ev, before, &inv));
+    record(set, trace, || {
+        run_of(f, &ev, before.unwrap_or_default(), &inv)
+    });
     let r = match inv.output {
         Ok(Output::Response(r)) => r,
         _ => return Err(Failure::Execution),
