@@ -2,11 +2,14 @@
 //! workspace. Deployments and invalidations take 200 ms here (`--local-delay-ms`) and the CLI
 //! checks every 20 ms (`--poll-ms`), so the waits are real but short.
 
+mod cli_support;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
 use cfconsole_model::{Document, Form};
 use cfconsole_testkit::Moto;
+use cli_support::{ok, stderr, stdout};
 
 fn cfconsole(ws: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cfconsole"))
@@ -16,25 +19,6 @@ fn cfconsole(ws: &Path, args: &[&str]) -> Output {
         .args(["--local-delay-ms", "200", "--poll-ms", "20"])
         .output()
         .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(o: Output) -> Output {
-    assert!(
-        o.status.success(),
-        "failed: {}\nstdout: {}\nstderr: {}",
-        o.status,
-        stdout(&o),
-        stderr(&o)
-    );
-    o
 }
 
 const SAMPLE: &str = "E1SAMPLE000001";

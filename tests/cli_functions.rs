@@ -2,11 +2,14 @@
 //! `cfconsole preview --function NAME=FILE [--kvs NAME=FILE]` on port 0, requests over real
 //! sockets, and what the viewer and the access log get.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod cli_support;
+
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use cli_support::{header, send};
 
 struct Preview {
     child: Child,
@@ -110,33 +113,9 @@ fn refused(config: &Path, site: &Path, extra: &[String]) -> (Option<i32>, String
     )
 }
 
-/// One GET: (status, headers lower-cased, body).
+/// One GET from the distribution's domain, with `extra` header lines.
 fn get(addr: &str, path: &str, extra: &str) -> (u16, Vec<(String, String)>, String) {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let req = format!(
-        "GET {path} HTTP/1.1\r\nHost: d123.cloudfront.net\r\n{extra}Connection: close\r\n\r\n"
-    );
-    s.write_all(req.as_bytes()).unwrap();
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).unwrap();
-    let text = String::from_utf8_lossy(&out).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    (status, headers, body.to_string())
-}
-
-fn header<'a>(h: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    h.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    send(addr, "GET", path, "d123.cloudfront.net", extra, "")
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {

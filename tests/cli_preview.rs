@@ -2,11 +2,15 @@
 //! requests over real sockets (a minimal HTTP/1.1 client on std), invalidate through the admin
 //! API, and kill it.
 
+mod cli_support;
+
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+
+use cli_support::{header, send};
 
 struct Preview {
     child: Child,
@@ -47,7 +51,7 @@ fn start(config: &std::path::Path, extra: &[&str]) -> Preview {
     Preview { child, http, admin }
 }
 
-/// Sends one request and returns (status, headers lower-cased, body).
+/// Sends one request with a JSON body: (status, headers lower-cased, body).
 fn request(
     addr: &str,
     method: &str,
@@ -55,33 +59,14 @@ fn request(
     host: &str,
     body: &str,
 ) -> (u16, Vec<(String, String)>, String) {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: \
-            application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).unwrap();
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).unwrap();
-    let text = String::from_utf8_lossy(&out).to_string();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut head_lines = head.lines();
-    let status = head_lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let headers = head_lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    (status, headers, body.to_string())
-}
-
-fn header<'a>(h: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    h.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    send(
+        addr,
+        method,
+        path,
+        host,
+        "Content-Type: application/json\r\n",
+        body,
+    )
 }
 
 #[test]

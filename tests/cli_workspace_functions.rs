@@ -1,10 +1,13 @@
 //! End-to-end tests of `cfconsole functions` and `cfconsole kvs` (the preview running functions
-//! is `cli_functions.rs`): the built binary against a
-//! temporary local workspace, from creating a function to exporting its store.
+//! is `cli_functions.rs`): the built binary against a temporary local workspace, from creating a
+//! function to exporting its store.
+
+mod cli_support;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
+use cli_support::{ok, stderr, stdout};
 use serde_json::Value;
 
 fn cfconsole(ws: &Path, args: &[&str]) -> Output {
@@ -14,25 +17,6 @@ fn cfconsole(ws: &Path, args: &[&str]) -> Output {
         .arg(ws)
         .output()
         .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn ok(o: Output) -> Output {
-    assert!(
-        o.status.success(),
-        "failed: {}\nstdout: {}\nstderr: {}",
-        o.status,
-        stdout(&o),
-        stderr(&o)
-    );
-    o
 }
 
 fn failed(o: Output) -> String {

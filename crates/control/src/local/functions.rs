@@ -146,24 +146,6 @@ impl LocalWorkspace {
         self.root.join("key-value-stores")
     }
 
-    /// Names of the `*.json` files of a folder, sorted; none when it does not exist.
-    fn names_in(dir: &Path) -> Vec<String> {
-        let Ok(entries) = fs::read_dir(dir) else {
-            return Vec::new();
-        };
-        let mut names: Vec<String> = entries
-            .flatten()
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                (!name.starts_with('.'))
-                    .then(|| name.strip_suffix(".json").map(str::to_string))
-                    .flatten()
-            })
-            .collect();
-        names.sort();
-        names
-    }
-
     fn read_json<T: serde::de::DeserializeOwned>(
         path: &Path,
         what: impl FnOnce() -> String,

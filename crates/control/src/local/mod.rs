@@ -436,6 +436,25 @@ impl LocalWorkspace {
         }
     }
 
+    /// Names of the `*.json` files of a folder (hidden ones left out), sorted; none when it
+    /// does not exist. Policies, functions and stores are each a folder of such files.
+    fn names_in(dir: &Path) -> Vec<String> {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                (!name.starts_with('.'))
+                    .then(|| name.strip_suffix(".json").map(str::to_string))
+                    .flatten()
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
     fn read_policy(&self, kind: PolicyKind, id: &str) -> Result<PolicyRecord> {
         let path = self.policy_dir(kind).join(format!("{id}.json"));
         let text = match crate::file::read_text(&path) {
@@ -923,21 +942,10 @@ impl ControlPlane for LocalWorkspace {
 
     async fn list_policies(&self, kind: PolicyKind) -> Result<Vec<PolicyRecord>> {
         let _g = self.read_guard();
-        let dir = self.policy_dir(kind);
-        let Ok(entries) = fs::read_dir(&dir) else {
-            return Ok(Vec::new());
-        };
-        let mut ids: Vec<String> = entries
-            .flatten()
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                (!name.starts_with('.'))
-                    .then(|| name.strip_suffix(".json").map(str::to_string))
-                    .flatten()
-            })
-            .collect();
-        ids.sort();
-        ids.iter().map(|id| self.read_policy(kind, id)).collect()
+        Self::names_in(&self.policy_dir(kind))
+            .iter()
+            .map(|id| self.read_policy(kind, id))
+            .collect()
     }
 
     async fn get_policy(&self, kind: PolicyKind, id: &str) -> Result<PolicyRecord> {
