@@ -126,14 +126,13 @@ impl ConsoleApp {
         } else {
             0
         };
-        let choices = self.functions.choices();
         let mut form = FormCtx {
             checks: &draft.checks,
             focus: &mut self.chrome.focus,
             edited: None,
             revealed: &mut self.chrome.revealed,
             commands: &mut self.work.commands,
-            functions: &choices,
+            functions: self.functions.choices(),
         };
         egui::Panel::bottom("actions").show(ui, |ui| {
             ui.add_space(4.0);

@@ -262,25 +262,6 @@ impl ConsoleApp {
         ui.separator();
     }
 
-    /// The configurations the window has (drafts first, else as loaded), by distribution.
-    fn loaded_configs(&self) -> Vec<(String, cfconsole_model::DistributionConfig)> {
-        let mut out: Vec<(String, cfconsole_model::DistributionConfig)> = self
-            .edits
-            .drafts
-            .values()
-            .map(|d| (d.id.clone(), d.config.clone()))
-            .collect();
-        for (id, r) in &self.server.records {
-            if !self.edits.drafts.contains_key(id)
-                && let Some(r) = r.value()
-            {
-                out.push((id.clone(), r.distribution.distribution_config.clone()));
-            }
-        }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        out
-    }
-
     fn plane(&self) -> Option<Arc<dyn ControlPlane>> {
         self.server.backend.as_ref().map(|b| b.plane.clone())
     }
@@ -330,10 +311,8 @@ impl ConsoleApp {
         egui::CentralPanel::default().show(ui, |ui| match self.state.page {
             Page::Distributions => self.editor(ui),
             Page::Functions => {
-                let configs = self.loaded_configs();
-                let refs: Vec<(String, &cfconsole_model::DistributionConfig)> =
-                    configs.iter().map(|(i, c)| (i.clone(), c)).collect();
-                self.functions.editor_ui(ui, &refs);
+                let configs = loaded_configs(&self.edits, &self.server);
+                self.functions.editor_ui(ui, &configs);
             }
             Page::KeyValueStores => self.functions.store_ui(ui),
         });
@@ -352,6 +331,28 @@ impl ConsoleApp {
             }
         }
     }
+}
+
+/// The configurations the window has, by distribution (the draft where there is one, else as
+/// loaded), borrowed: what the Functions page reads to say which behaviors use a function.
+fn loaded_configs<'a>(
+    edits: &'a Edits,
+    server: &'a Server,
+) -> Vec<(String, &'a cfconsole_model::DistributionConfig)> {
+    let mut out: Vec<(String, &cfconsole_model::DistributionConfig)> = edits
+        .drafts
+        .values()
+        .map(|d| (d.id.clone(), &d.config))
+        .collect();
+    for (id, r) in &server.records {
+        if !edits.drafts.contains_key(id)
+            && let Some(r) = r.value()
+        {
+            out.push((id.clone(), &r.distribution.distribution_config));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 impl eframe::App for ConsoleApp {

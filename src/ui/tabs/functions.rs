@@ -322,6 +322,8 @@ pub struct Functions {
     pub list: Remote<Vec<FunctionRecord>>,
     /// The published ones, by name.
     pub live: HashMap<String, FunctionRecord>,
+    /// `(name, ARN)` of `list`, for [`Functions::choices`].
+    choices: Vec<(String, String)>,
     pub stores: Remote<Vec<KvsRecord>>,
     /// Store items by ARN.
     pub items: HashMap<String, Remote<KvsItems>>,
@@ -348,6 +350,7 @@ impl Functions {
             dialogs,
             list: Remote::Idle,
             live: HashMap::new(),
+            choices: Vec::new(),
             stores: Remote::Idle,
             items: HashMap::new(),
             editor: None,
@@ -367,6 +370,7 @@ impl Functions {
     pub fn set_plane(&mut self, plane: Option<Arc<dyn ControlPlane>>) {
         self.plane = plane;
         self.list = Remote::Idle;
+        self.choices.clear();
         self.live.clear();
         self.stores = Remote::Idle;
         self.items.clear();
@@ -399,12 +403,10 @@ impl Functions {
         )
     }
 
-    /// The account's functions, by name and ARN (the Behaviors tab's picker).
-    pub fn choices(&self) -> Vec<(String, String)> {
-        self.list
-            .value()
-            .map(|l| l.iter().map(|f| (f.name.clone(), f.arn.clone())).collect())
-            .unwrap_or_default()
+    /// The account's functions, by name and ARN (the Behaviors tab's picker), made when the
+    /// list is read rather than on every frame.
+    pub fn choices(&self) -> &[(String, String)] {
+        &self.choices
     }
 
     fn spawn<F>(&self, what: impl Into<String>, fut: F)
@@ -527,6 +529,11 @@ impl Functions {
                     dev
                 });
                 self.list.finish(r);
+                self.choices = self
+                    .list
+                    .value()
+                    .map(|l| l.iter().map(|f| (f.name.clone(), f.arn.clone())).collect())
+                    .unwrap_or_default();
                 self.load_preview();
             }
             Msg::Opened(_, Ok(o)) => self.editor = Some(Editor::from(o)),
@@ -1006,12 +1013,8 @@ impl Functions {
     /// The open function (central panel); `configs` are the distributions loaded, to say
     /// which behaviors use it.
     pub fn editor_ui(&mut self, ui: &mut Ui, configs: &[(String, &DistributionConfig)]) {
-        let stores: Vec<(String, String)> = self
-            .stores
-            .value()
-            .map(|l| l.iter().map(|s| (s.name.clone(), s.arn.clone())).collect())
-            .unwrap_or_default();
-        let live_names: Vec<String> = self.live.keys().cloned().collect();
+        let stores = self.stores.value().map(Vec::as_slice).unwrap_or_default();
+        let live = &self.live;
         let preview_stage = self.preview_stage;
         let mut actions = Vec::new();
         let Some(e) = self.editor.as_mut() else {
@@ -1029,7 +1032,7 @@ impl Functions {
         egui::ScrollArea::vertical()
             .id_salt("function editor")
             .show(ui, |ui| {
-                editor_form(ui, e, &stores, &live_names, configs, &mut actions);
+                editor_form(ui, e, stores, live, configs, &mut actions);
                 ui.separator();
                 preview_stage_ui(ui, preview_stage, &mut actions);
             });
@@ -1063,8 +1066,8 @@ fn preview_stage_ui(ui: &mut Ui, stage: Stage, actions: &mut Vec<Action>) {
 fn editor_form(
     ui: &mut Ui,
     e: &mut Editor,
-    stores: &[(String, String)],
-    live_names: &[String],
+    stores: &[KvsRecord],
+    live: &HashMap<String, FunctionRecord>,
     configs: &[(String, &DistributionConfig)],
     actions: &mut Vec<Action>,
 ) {
@@ -1076,7 +1079,7 @@ fn editor_form(
             ui.label(format!(
                 "Status {} · {}",
                 e.status,
-                if live_names.contains(&e.name) {
+                if live.contains_key(&e.name) {
                     "published to LIVE"
                 } else {
                     "never published"
@@ -1127,16 +1130,16 @@ fn editor_form(
             let shown = e
                 .kvs_arn
                 .as_ref()
-                .and_then(|a| stores.iter().find(|(_, arn)| arn == a))
-                .map(|(n, _)| n.clone())
+                .and_then(|a| stores.iter().find(|s| s.arn == *a))
+                .map(|s| s.name.clone())
                 .or_else(|| e.kvs_arn.clone())
                 .unwrap_or_else(|| "None".into());
             egui::ComboBox::from_id_salt("function store")
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut e.kvs_arn, None, "None");
-                    for (n, arn) in stores {
-                        ui.selectable_value(&mut e.kvs_arn, Some(arn.clone()), n);
+                    for s in stores {
+                        ui.selectable_value(&mut e.kvs_arn, Some(s.arn.clone()), &s.name);
                     }
                 })
                 .response

@@ -73,19 +73,21 @@ impl Functions {
             );
             return;
         };
+        // Borrowed, not copied: a store's items are drawn on every frame.
         let record = self
             .stores
             .value()
-            .and_then(|l| l.iter().find(|s| s.name == name))
-            .cloned();
+            .and_then(|l| l.iter().find(|s| s.name == name));
         ui.heading(format!("Key value store {name}"));
-        if let Some(r) = &record {
+        if let Some(r) = record {
             ui.label(RichText::new(&r.arn).monospace());
             if !r.comment.is_empty() {
                 ui.label(&r.comment);
             }
         }
-        let items = self.open_items().cloned();
+        let items = record
+            .and_then(|r| self.items.get(&r.arn))
+            .and_then(Remote::value);
         let Some(items) = items else {
             ui.spinner();
             return;
