@@ -432,7 +432,16 @@ pub fn viewer_response(
         _ => return Err(Failure::Execution),
     };
     let mut map = header_map(&r.headers, EventType::ViewerResponse, headers)?;
-    for (name, cs) in &r.cookies {
+    append_set_cookies(&mut map, &r.cookies)?;
+    Ok((r.status, map))
+}
+
+/// A response's `cookies` as `Set-Cookie` headers (`name=value; attributes`).
+fn append_set_cookies(
+    map: &mut HeaderMap,
+    cookies: &[(String, Vec<SetCookie>)],
+) -> Result<(), Failure> {
+    for (name, cs) in cookies {
         for c in cs {
             let text = match &c.attributes {
                 Some(a) => format!("{name}={}; {a}", c.value),
@@ -442,7 +451,7 @@ pub fn viewer_response(
             map.append(header::SET_COOKIE, v);
         }
     }
-    Ok((r.status, map))
+    Ok(())
 }
 
 /// Headers of a generated response, checked (CF-9) and made a map.
@@ -460,18 +469,7 @@ pub fn generated_headers(r: &Response) -> Result<HeaderMap, Failure> {
             );
         }
     }
-    for (name, cs) in &r.cookies {
-        for c in cs {
-            let text = match &c.attributes {
-                Some(a) => format!("{name}={}; {a}", c.value),
-                None => format!("{name}={}", c.value),
-            };
-            map.append(
-                header::SET_COOKIE,
-                HeaderValue::from_str(&text).map_err(|_| Failure::Execution)?,
-            );
-        }
-    }
+    append_set_cookies(&mut map, &r.cookies)?;
     Ok(map)
 }
 
