@@ -653,15 +653,7 @@ fn the_preview_serves_the_draft_misses_then_hits_follows_edits_and_invalidates()
 
     // A TTL edit in the draft reaches the running preview.
     c.tab("Behaviors");
-    c.h.get_all_by_label_contains("* -> sample-site")
-        .find(|n| {
-            n.accesskit_node()
-                .label()
-                .is_some_and(|l| l.starts_with("* -> "))
-        })
-        .expect("the default behavior's card")
-        .click();
-    c.steps(3);
+    c.open_default_behavior();
     c.click("Legacy cache settings");
     c.set_text("Default TTL (s)", "7");
     c.tab("Preview");

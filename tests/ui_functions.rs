@@ -6,7 +6,7 @@
 mod ui_support;
 
 use eframe::egui;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use ui_support::{Console, SAMPLE};
 
 fn response(c: &Console) -> Option<(u16, String)> {
@@ -128,15 +128,7 @@ fn a_function_is_written_tested_published_associated_and_run_by_the_preview() {
     c.click("Distributions");
     c.wait_for_draft(SAMPLE);
     c.tab("Behaviors");
-    c.h.get_all_by_label_contains("* -> sample-site")
-        .find(|n| {
-            n.accesskit_node()
-                .label()
-                .is_some_and(|l| l.starts_with("* -> "))
-        })
-        .expect("the default behavior's card")
-        .click();
-    c.steps(3);
+    c.open_default_behavior();
     c.click("Add CloudFront Function");
     // The card is below the fold: the keyboard's way into the combo box.
     c.click("Function 1");

@@ -16,7 +16,7 @@ use cfconsole_control::poll::Schedule;
 use cfconsole_control::{ControlPlane, LocalWorkspace, SystemClock, Timings};
 use eframe::egui::{self, Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 /// The sample distribution every new workspace starts with.
 pub const SAMPLE: &str = "E1SAMPLE000001";
@@ -236,6 +236,21 @@ impl Console {
         self.steps(2);
         self.h.get_by_label(option).click();
         self.steps(2);
+    }
+
+    /// Opens the sample's default behavior's card in the Behaviors tab (the card whose title
+    /// starts with `* -> `).
+    pub fn open_default_behavior(&mut self) {
+        self.h
+            .get_all_by_label_contains("* -> sample-site")
+            .find(|n| {
+                n.accesskit_node()
+                    .label()
+                    .is_some_and(|l| l.starts_with("* -> "))
+            })
+            .expect("the default behavior's card")
+            .click();
+        self.steps(3);
     }
 
     /// Opens a tab.
