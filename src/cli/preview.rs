@@ -142,7 +142,8 @@ impl FunctionSources {
     /// Reads and checks every function as CloudFront would on CreateFunction (size, syntax of
     /// its runtime, `handler`): an error names the flag, the file and the line.
     fn load(&self) -> Result<cfconsole_edge::functions::FunctionSet, String> {
-        use cfconsole_functions::kvs::{Items, Store};
+        use cfconsole_functions::KvsView;
+        use cfconsole_functions::kvs::Items;
         let mut set = cfconsole_edge::functions::FunctionSet {
             skip_missing: self.skip,
             ..Default::default()
@@ -168,7 +169,7 @@ impl FunctionSources {
                         .map_err(|e| format!("--kvs {name}={}: {e}", p.display()))?;
                     let when =
                         chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-                    Some(std::sync::Arc::new(Store::new(items, &when)))
+                    Some(KvsView::new(items, &when))
                 }
                 None => None,
             };

@@ -24,7 +24,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use cfconsole_functions::event::{Fields, Request, Response, SetCookie};
-use cfconsole_functions::kvs::Store;
 use cfconsole_functions::{Event, EventType, Function, Invocation, KvsView, Limits, Output};
 use hyper::HeaderMap;
 use hyper::header::{self, HeaderName, HeaderValue};
@@ -33,17 +32,7 @@ use hyper::header::{self, HeaderName, HeaderValue};
 pub struct EdgeFunction {
     pub name: String,
     pub function: Function,
-    pub kvs: Option<Arc<Store>>,
-}
-
-impl EdgeFunction {
-    fn view(&self) -> Option<KvsView> {
-        self.kvs.as_ref().map(|s| KvsView {
-            items: s.items(),
-            created: s.created.clone(),
-            modified: s.modified.read().unwrap_or_else(|e| e.into_inner()).clone(),
-        })
-    }
+    pub kvs: Option<KvsView>,
 }
 
 /// The functions a preview serves with, by name.
@@ -359,7 +348,7 @@ pub fn viewer_request(
 ) -> ViewerRequestOutcome {
     let ev = event(facts, EventType::ViewerRequest, request);
     let before = trace.map(|_| ev.request.to_json());
-    let inv = f.function.invoke(&ev, f.view(), &set.limits);
+    let inv = f.function.invoke(&ev, f.kvs.clone(), &set.limits);
     record(set, trace, || {
         run_of(f, &ev, before.unwrap_or_default(), &inv)
     });
@@ -423,7 +412,7 @@ pub fn viewer_response(
         body: None,
     });
     let before = trace.and(ev.response.as_ref()).map(Response::to_json);
-    let inv = f.function.invoke(&ev, f.view(), &set.limits);
+    let inv = f.function.invoke(&ev, f.kvs.clone(), &set.limits);
     record(set, trace, || {
         run_of(f, &ev, before.unwrap_or_default(), &inv)
     });

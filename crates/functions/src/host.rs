@@ -13,12 +13,24 @@ use crate::kvs::Items;
 /// Function logs are cut at 10 KB (Developer Guide, *Restrictions on CloudFront Functions*).
 pub const MAX_LOG_BYTES: usize = 10 * 1024;
 
-/// A store as the running function sees it.
+/// A store as a running function reads it (`cf.kvs()`): its items and what `meta()` says.
+/// Never changed in place: an edit makes a new one, so a call in flight reads one version.
 #[derive(Clone, Debug, Default)]
 pub struct KvsView {
     pub items: Arc<Items>,
     pub created: String,
     pub modified: String,
+}
+
+impl KvsView {
+    /// `items` as last written at `modified` (which stands for the creation time too).
+    pub fn new(items: Items, modified: &str) -> Self {
+        Self {
+            items: Arc::new(items),
+            created: modified.to_owned(),
+            modified: modified.to_owned(),
+        }
+    }
 }
 
 thread_local! {

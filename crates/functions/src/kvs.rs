@@ -4,7 +4,6 @@
 //! a key is 1-512 bytes, a value at most 1 KB, a store at most 5 MB (keys and values).
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
 
 use serde_json::{Value, json};
 
@@ -158,34 +157,6 @@ impl Items {
             .map(|(k, v)| json!({ "key": k, "value": v }))
             .collect();
         serde_json::to_string_pretty(&json!({ "data": data })).unwrap_or_default()
-    }
-}
-
-/// A store as a running function reads it (`cf.kvs()`): swapped whole when its items change,
-/// so a function in flight reads one version throughout.
-#[derive(Debug, Default)]
-pub struct Store {
-    items: RwLock<Arc<Items>>,
-    pub created: String,
-    pub modified: RwLock<String>,
-}
-
-impl Store {
-    pub fn new(items: Items, created: &str) -> Self {
-        Self {
-            items: RwLock::new(Arc::new(items)),
-            created: created.to_owned(),
-            modified: RwLock::new(created.to_owned()),
-        }
-    }
-
-    pub fn items(&self) -> Arc<Items> {
-        self.items.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    pub fn replace(&self, items: Items, modified: &str) {
-        *self.items.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(items);
-        *self.modified.write().unwrap_or_else(|e| e.into_inner()) = modified.to_owned();
     }
 }
 

@@ -22,8 +22,8 @@ use cfconsole_control::{
 };
 use cfconsole_edge::functions::{EdgeFunction, FunctionSet};
 use cfconsole_functions::event::Request;
-use cfconsole_functions::kvs::{Items, Store};
-use cfconsole_functions::{CodeError, Event, EventType, Runtime};
+use cfconsole_functions::kvs::Items;
+use cfconsole_functions::{CodeError, Event, EventType, KvsView, Runtime};
 use cfconsole_model::DistributionConfig;
 use eframe::egui::{self, RichText, Ui};
 
@@ -645,9 +645,7 @@ impl Functions {
                                     continue;
                                 }
                             };
-                            let kvs = l
-                                .items
-                                .map(|(items, when)| Arc::new(Store::new(items, &when)));
+                            let kvs = l.items.map(|(items, when)| KvsView::new(items, &when));
                             set.insert(EdgeFunction {
                                 name: l.record.name,
                                 function: f,
