@@ -482,17 +482,22 @@ impl Functions {
         self.spawn("reading functions for the preview", async move {
             let r = async {
                 let mut out = Vec::new();
-                for record in plane.list_functions(Some(stage)).await? {
+                let functions = plane.list_functions(Some(stage)).await?;
+                // The stores' modification times (what `meta()` answers), read once.
+                let stores = if functions.iter().any(|f| f.kvs_arn.is_some()) {
+                    plane.list_kvs().await?
+                } else {
+                    Vec::new()
+                };
+                for record in functions {
                     let (code, _) = plane.get_function_code(&record.name, stage).await?;
                     let items = match &record.kvs_arn {
                         Some(arn) => {
                             let k = plane.kvs_items(arn).await?;
-                            let when = plane
-                                .list_kvs()
-                                .await?
-                                .into_iter()
+                            let when = stores
+                                .iter()
                                 .find(|s| &s.arn == arn)
-                                .map(|s| s.modified)
+                                .map(|s| s.modified.clone())
                                 .unwrap_or_default();
                             Some((k.items, when))
                         }
