@@ -1,0 +1,18 @@
+//! CloudFront signed URLs and signed cookies.
+//!
+//! - [`keys`]: the public keys CloudFront accepts for signed URLs and cookies (RSA 2048 and
+//!   ECDSA P-256, as SubjectPublicKeyInfo PEM) and the private keys that sign with them.
+//! - [`policy`]: canned and custom policy statements, as JSON.
+//! - [`sign`]: signed URLs and the three or four signed cookies.
+//! - [`verify`]: what the preview edge checks on a request for a behavior with trusted key
+//!   groups.
+//! - [`encoding`]: CloudFront's URL-safe base64.
+//!
+//! References are to the Amazon CloudFront Developer Guide, "Serve private content with signed
+//! URLs and signed cookies" and the pages under it.
+
+pub mod encoding;
+pub mod keys;
+
+pub use encoding::{decode, encode};
+pub use keys::{Hash, KeyError, KeyKind, PrivateKey, PublicKey};
