@@ -140,9 +140,12 @@ fn malformed(what: &'static str, reason: impl fmt::Display) -> KeyError {
     }
 }
 
+/// A PEM block: its label and its DER (zeroized on drop).
+type PemBlock = (String, Zeroizing<Vec<u8>>);
+
 /// The PEM blocks of `text`: (label, DER). An OpenSSL `EC PARAMETERS` block before an EC
 /// private key is skipped by the callers.
-fn pem_blocks(text: &str) -> Result<Vec<(String, Zeroizing<Vec<u8>>)>, KeyError> {
+fn pem_blocks(text: &str) -> Result<Vec<PemBlock>, KeyError> {
     let mut blocks = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find("-----BEGIN ") {
@@ -488,7 +491,7 @@ impl PrivateKey {
     }
 
     fn from_rsa(key: rsa::PrivateKey) -> Result<PrivateKey, KeyError> {
-        let bits = u32::try_from(key.n().as_ref().bit_width()).unwrap_or(u32::MAX);
+        let bits = key.n().as_ref().bit_width();
         if bits != 2048 {
             return Err(KeyError::Unsupported {
                 found: format!("RSA {bits}"),

@@ -13,6 +13,14 @@
 
 pub mod encoding;
 pub mod keys;
+pub mod policy;
+pub mod sign;
+pub mod verify;
 
 pub use encoding::{decode, encode};
 pub use keys::{Hash, KeyError, KeyKind, PrivateKey, PublicKey};
+pub use policy::{Policy, PolicyError};
+pub use sign::{SignError, sign_cookies, sign_url, strip_url_parameters};
+pub use verify::{
+    Accepted, Refusal, RefusalCode, SignedRequest, Source, Trust, TrustedKeys, rfc3339,
+};
