@@ -14,6 +14,8 @@ use cfconsole_functions::{Event, Runtime};
 
 use crate::error::Result;
 use crate::functions::{FunctionRecord, FunctionTest, KvsItems, KvsRecord, Stage};
+use crate::private::{KeyGroupRecord, OacRecord, OaiRecord, PublicKeyRecord};
+use cfconsole_model::private::{KeyGroupConfig, OriginAccessControlConfig, PublicKeyConfig};
 
 /// One line of the distribution list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -355,6 +357,65 @@ pub trait ControlPlane: Send + Sync {
         deletes: Vec<String>,
     ) -> Result<String>;
 
+    /// Every public key (all pages). From AWS the records carry no ETag or caller reference
+    /// (ListPublicKeys gives neither): [`get_public_key`](Self::get_public_key) does.
+    async fn list_public_keys(&self) -> Result<Vec<PublicKeyRecord>>;
+    /// One public key with its ETag.
+    async fn get_public_key(&self, id: &str) -> Result<PublicKeyRecord>;
+    /// Uploads a public key (RSA 2048 or ECDSA P-256, PEM): `PublicKeyAlreadyExists` for a
+    /// name or caller reference in use.
+    async fn create_public_key(&self, config: PublicKeyConfig) -> Result<PublicKeyRecord>;
+    /// Changes a public key's comment, the only thing UpdatePublicKey changes (a new
+    /// `EncodedKey` is `CannotChangeImmutablePublicKeyFields`); `if_match` is its ETag.
+    async fn update_public_key(
+        &self,
+        id: &str,
+        if_match: &str,
+        config: PublicKeyConfig,
+    ) -> Result<PublicKeyRecord>;
+    /// Deletes a public key no key group holds (`PublicKeyInUse`); `if_match` is its ETag.
+    async fn delete_public_key(&self, id: &str, if_match: &str) -> Result<()>;
+
+    /// Every key group (all pages); from AWS without ETags.
+    async fn list_key_groups(&self) -> Result<Vec<KeyGroupRecord>>;
+    /// One key group with its ETag.
+    async fn get_key_group(&self, id: &str) -> Result<KeyGroupRecord>;
+    /// Creates a key group of existing public keys (`KeyGroupAlreadyExists` for a name in use).
+    async fn create_key_group(&self, config: KeyGroupConfig) -> Result<KeyGroupRecord>;
+    /// Replaces a key group's configuration; `if_match` is its ETag.
+    async fn update_key_group(
+        &self,
+        id: &str,
+        if_match: &str,
+        config: KeyGroupConfig,
+    ) -> Result<KeyGroupRecord>;
+    /// Deletes a key group no cache behavior trusts (`ResourceInUse`); `if_match` is its ETag.
+    async fn delete_key_group(&self, id: &str, if_match: &str) -> Result<()>;
+
+    /// Every origin access control (all pages); from AWS without ETags.
+    async fn list_origin_access_controls(&self) -> Result<Vec<OacRecord>>;
+    /// One origin access control with its ETag.
+    async fn get_origin_access_control(&self, id: &str) -> Result<OacRecord>;
+    /// Creates an origin access control (`OriginAccessControlAlreadyExists` for a name in use).
+    async fn create_origin_access_control(
+        &self,
+        config: OriginAccessControlConfig,
+    ) -> Result<OacRecord>;
+    /// Replaces an origin access control's configuration; `if_match` is its ETag.
+    async fn update_origin_access_control(
+        &self,
+        id: &str,
+        if_match: &str,
+        config: OriginAccessControlConfig,
+    ) -> Result<OacRecord>;
+    /// Deletes an origin access control no origin uses (`OriginAccessControlInUse`);
+    /// `if_match` is its ETag.
+    async fn delete_origin_access_control(&self, id: &str, if_match: &str) -> Result<()>;
+
+    /// Every legacy origin access identity (all pages), read-only: see
+    /// [`OAI_HINT`](crate::private::OAI_HINT).
+    async fn list_origin_access_identities(&self) -> Result<Vec<OaiRecord>>;
+
     /// Every invalidation of a distribution, following the pages.
     async fn list_all_invalidations(
         &self,
@@ -382,4 +443,43 @@ pub fn is_deployed(status: &str) -> bool {
 /// True when an invalidation status means completed (CloudFront `Completed`, moto `COMPLETED`).
 pub fn is_completed(status: &str) -> bool {
     status.eq_ignore_ascii_case("Completed")
+}
+
+/// [`check_private_content_refs`](cfconsole_model::check_private_content_refs) against what
+/// `plane` has: the key groups and origin access controls are listed only when the
+/// configuration names some, so a backend that serves none is never asked for a plain
+/// configuration. CLI `publish` and the window's publish refuse what this finds (errors).
+pub async fn check_private_content(
+    plane: &dyn ControlPlane,
+    config: &DistributionConfig,
+) -> Result<Vec<cfconsole_model::Finding>> {
+    let (groups, oacs) = crate::private::uses_private_content(config);
+    if !groups && !oacs {
+        return Ok(Vec::new());
+    }
+    let key_groups: Vec<cfconsole_model::KnownKeyGroup> = if groups {
+        plane
+            .list_key_groups()
+            .await?
+            .iter()
+            .map(cfconsole_model::KnownKeyGroup::from)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let controls: Vec<cfconsole_model::KnownOac> = if oacs {
+        plane
+            .list_origin_access_controls()
+            .await?
+            .iter()
+            .map(cfconsole_model::KnownOac::from)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(cfconsole_model::check_private_content_refs(
+        config,
+        &key_groups,
+        &controls,
+    ))
 }

@@ -21,6 +21,7 @@ pub mod list;
 pub mod origin_kind;
 pub mod pattern;
 pub mod policies;
+pub mod private;
 pub mod quotas;
 pub mod shapes;
 pub mod templates;
@@ -44,6 +45,10 @@ pub use list::List;
 pub use origin_kind::{OriginKind, apply_defaults, recognize};
 pub use pattern::{CompiledBehaviors, PathPattern, PatternError, Selection, select_behavior};
 pub use policies::{PolicyKind, PolicySet};
+pub use private::{
+    KeyGroupConfig, KnownKeyGroup, KnownOac, OacOriginType, OriginAccessControlConfig,
+    PublicKeyConfig, SigningBehavior, SigningProtocol, check_private_content_refs,
+};
 pub use shapes::*;
 pub use templates::Template;
 pub use validate::{

@@ -28,3 +28,29 @@ pub const ORIGIN_KEEPALIVE_TIMEOUT_SECONDS: std::ops::RangeInclusive<i32> = 1..=
 /// "Custom headers that you can configure CloudFront to add to origin requests" (Quotas on
 /// headers): 10.
 pub const ORIGIN_CUSTOM_HEADERS: usize = 10;
+
+/// "Public keys in a single key group" (Quotas on key groups): 5.
+pub const PUBLIC_KEYS_PER_KEY_GROUP: usize = 5;
+
+/// "Key groups associated with a single cache behavior" (Quotas on key groups): 4.
+pub const KEY_GROUPS_PER_CACHE_BEHAVIOR: usize = 4;
+
+/// "Key groups per AWS account" (Quotas on key groups): 10.
+pub const KEY_GROUPS_PER_ACCOUNT: usize = 10;
+
+/// "Distributions associated with a single key group" (Quotas on key groups): 100.
+pub const DISTRIBUTIONS_PER_KEY_GROUP: usize = 100;
+
+/// "Maximum number of public keys that can be added to one AWS account" (Quotas on
+/// field-level encryption; public keys are one list for signed URLs and field-level
+/// encryption, `TooManyPublicKeys`): 10.
+pub const PUBLIC_KEYS_PER_ACCOUNT: usize = 10;
+
+/// "Origin access controls per AWS account" (General quotas on distributions): 100.
+pub const ORIGIN_ACCESS_CONTROLS_PER_ACCOUNT: usize = 100;
+
+/// "Distributions per origin access control" (General quotas on distributions): 100.
+pub const DISTRIBUTIONS_PER_ORIGIN_ACCESS_CONTROL: usize = 100;
+
+/// "Origin access identities per AWS account" (General quotas on distributions): 100.
+pub const ORIGIN_ACCESS_IDENTITIES_PER_ACCOUNT: usize = 100;

@@ -5,6 +5,7 @@
 
 pub mod convert;
 mod functions;
+mod private;
 
 use async_trait::async_trait;
 use aws_config::BehaviorVersion;
@@ -21,6 +22,8 @@ use cfconsole_model::{DistributionConfig, Invalidation, InvalidationBatch, Inval
 
 use crate::error::{ControlError, Result};
 use crate::functions::{FunctionRecord, FunctionTest, KvsItems, KvsRecord, Stage};
+use crate::private::{KeyGroupRecord, OacRecord, OaiRecord, PublicKeyRecord};
+use cfconsole_model::private::{KeyGroupConfig, OriginAccessControlConfig, PublicKeyConfig};
 use crate::plane::{
     ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
     PolicyKind, PolicyRecord, Tag, check_tags,
@@ -911,5 +914,87 @@ impl ControlPlane for Aws {
         deletes: Vec<String>,
     ) -> Result<String> {
         self.kvs_update_aws(arn, if_match, puts, deletes).await
+    }
+
+    async fn list_public_keys(&self) -> Result<Vec<PublicKeyRecord>> {
+        self.list_public_keys_aws().await
+    }
+
+    async fn get_public_key(&self, id: &str) -> Result<PublicKeyRecord> {
+        self.get_public_key_aws(id).await
+    }
+
+    async fn create_public_key(&self, config: PublicKeyConfig) -> Result<PublicKeyRecord> {
+        self.create_public_key_aws(config).await
+    }
+
+    async fn update_public_key(
+        &self,
+        id: &str,
+        if_match: &str,
+        config: PublicKeyConfig,
+    ) -> Result<PublicKeyRecord> {
+        self.update_public_key_aws(id, if_match, config).await
+    }
+
+    async fn delete_public_key(&self, id: &str, if_match: &str) -> Result<()> {
+        self.delete_public_key_aws(id, if_match).await
+    }
+
+    async fn list_key_groups(&self) -> Result<Vec<KeyGroupRecord>> {
+        self.list_key_groups_aws().await
+    }
+
+    async fn get_key_group(&self, id: &str) -> Result<KeyGroupRecord> {
+        self.get_key_group_aws(id).await
+    }
+
+    async fn create_key_group(&self, config: KeyGroupConfig) -> Result<KeyGroupRecord> {
+        self.create_key_group_aws(config).await
+    }
+
+    async fn update_key_group(
+        &self,
+        id: &str,
+        if_match: &str,
+        config: KeyGroupConfig,
+    ) -> Result<KeyGroupRecord> {
+        self.update_key_group_aws(id, if_match, config).await
+    }
+
+    async fn delete_key_group(&self, id: &str, if_match: &str) -> Result<()> {
+        self.delete_key_group_aws(id, if_match).await
+    }
+
+    async fn list_origin_access_controls(&self) -> Result<Vec<OacRecord>> {
+        self.list_oacs_aws().await
+    }
+
+    async fn get_origin_access_control(&self, id: &str) -> Result<OacRecord> {
+        self.get_oac_aws(id).await
+    }
+
+    async fn create_origin_access_control(
+        &self,
+        config: OriginAccessControlConfig,
+    ) -> Result<OacRecord> {
+        self.create_oac_aws(config).await
+    }
+
+    async fn update_origin_access_control(
+        &self,
+        id: &str,
+        if_match: &str,
+        config: OriginAccessControlConfig,
+    ) -> Result<OacRecord> {
+        self.update_oac_aws(id, if_match, config).await
+    }
+
+    async fn delete_origin_access_control(&self, id: &str, if_match: &str) -> Result<()> {
+        self.delete_oac_aws(id, if_match).await
+    }
+
+    async fn list_origin_access_identities(&self) -> Result<Vec<OaiRecord>> {
+        self.list_oais_aws().await
     }
 }

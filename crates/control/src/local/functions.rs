@@ -108,7 +108,7 @@ fn function_arn(name: &str) -> String {
 }
 
 /// A UUID-shaped id (version 4 layout) from the workspace's id source.
-fn new_uuid() -> String {
+pub(super) fn new_uuid() -> String {
     let hex: String = (0..3)
         .flat_map(|_| new_id('X').into_bytes().into_iter().skip(1))
         .map(|b| char::from(b"0123456789abcdef"[usize::from(b % 16)]))
@@ -146,7 +146,7 @@ impl LocalWorkspace {
         self.root.join("key-value-stores")
     }
 
-    fn read_json<T: serde::de::DeserializeOwned>(
+    pub(super) fn read_json<T: serde::de::DeserializeOwned>(
         path: &Path,
         what: impl FnOnce() -> String,
     ) -> Result<T> {
@@ -165,7 +165,7 @@ impl LocalWorkspace {
         serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))
     }
 
-    fn write_json<T: Serialize>(path: &Path, v: &T) -> Result<()> {
+    pub(super) fn write_json<T: Serialize>(path: &Path, v: &T) -> Result<()> {
         let mut text =
             serde_json::to_string_pretty(v).map_err(|e| ControlError::Other(e.to_string()))?;
         text.push('\n');
@@ -335,6 +335,22 @@ impl LocalWorkspace {
             ));
         }
         Ok(())
+    }
+
+    /// The workspace's functions as associations see them (published or not), without taking
+    /// the lock: for checks made under a guard already held.
+    pub(super) fn known_functions(&self) -> Result<Vec<cfconsole_model::KnownFunction>> {
+        Self::names_in(&self.functions_dir())
+            .iter()
+            .map(|n| {
+                let f = self.read_function(n)?;
+                Ok(cfconsole_model::KnownFunction {
+                    arn: function_arn(&f.name),
+                    live: f.live.is_some(),
+                    name: f.name,
+                })
+            })
+            .collect()
     }
 
     /// The names every readable distribution's cache behaviors associate, read once.

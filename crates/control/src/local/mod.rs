@@ -19,10 +19,14 @@
 //!   policies/response-headers-policy/<id>.json
 //!   functions/<name>.json                    (both stages; see `functions`)
 //!   key-value-stores/<name>.json             (the store and its items)
+//!   public-keys/<id>.json, key-groups/<id>.json, origin-access-controls/<id>.json
+//!                                            (get-* shapes; see `private`)
+//!   origin-access-identities/<id>.json       (legacy, read-only)
 //!   sample-site/                             (the seed's origin)
 //! ```
 
 mod functions;
+mod private;
 pub mod store;
 
 use std::collections::hash_map::RandomState;
@@ -51,6 +55,8 @@ use serde_json::{Map, Value};
 
 use crate::error::{ControlError, Result};
 use crate::functions::{FunctionRecord, FunctionTest, KvsItems, KvsRecord, Stage};
+use crate::private::{KeyGroupRecord, OacRecord, OaiRecord, PublicKeyRecord};
+use cfconsole_model::private::{KeyGroupConfig, OriginAccessControlConfig, PublicKeyConfig};
 use crate::plane::{
     ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
     PolicyKind, PolicyRecord, Tag, Unreadable, check_tags, is_deployed,
@@ -194,6 +200,9 @@ impl LocalWorkspace {
                 store::remove_stale_temps(&dists, STALE_TEMP_AGE);
                 store::remove_stale_temps(&ws.root.join("functions"), STALE_TEMP_AGE);
                 store::remove_stale_temps(&ws.root.join("key-value-stores"), STALE_TEMP_AGE);
+                for dir in ["public-keys", "key-groups", "origin-access-controls"] {
+                    store::remove_stale_temps(&ws.root.join(dir), STALE_TEMP_AGE);
+                }
                 for kind in PolicyKind::ALL {
                     store::remove_stale_temps(&ws.policy_dir(kind), STALE_TEMP_AGE);
                 }
@@ -718,6 +727,7 @@ impl ControlPlane for LocalWorkspace {
             }
         }
         self.check_aliases(&config, None)?;
+        self.check_references(&config)?;
         let now = self.clock.now();
         let id = new_id('E');
         let mut stored = Stored {
@@ -760,6 +770,7 @@ impl ControlPlane for LocalWorkspace {
             ));
         }
         self.check_aliases(&config, Some(id))?;
+        self.check_references(&config)?;
         let now = self.clock.now();
         s.distribution.distribution_config = config;
         s.distribution.last_modified_time = iso(now);
@@ -1104,6 +1115,88 @@ impl ControlPlane for LocalWorkspace {
         deletes: Vec<String>,
     ) -> Result<String> {
         self.kvs_update_local(arn, if_match, &puts, &deletes)
+    }
+
+    async fn list_public_keys(&self) -> Result<Vec<PublicKeyRecord>> {
+        self.list_public_keys_local()
+    }
+
+    async fn get_public_key(&self, id: &str) -> Result<PublicKeyRecord> {
+        self.get_public_key_local(id)
+    }
+
+    async fn create_public_key(&self, config: PublicKeyConfig) -> Result<PublicKeyRecord> {
+        self.create_public_key_local(config)
+    }
+
+    async fn update_public_key(
+        &self,
+        id: &str,
+        if_match: &str,
+        config: PublicKeyConfig,
+    ) -> Result<PublicKeyRecord> {
+        self.update_public_key_local(id, if_match, config)
+    }
+
+    async fn delete_public_key(&self, id: &str, if_match: &str) -> Result<()> {
+        self.delete_public_key_local(id, if_match)
+    }
+
+    async fn list_key_groups(&self) -> Result<Vec<KeyGroupRecord>> {
+        self.list_key_groups_local()
+    }
+
+    async fn get_key_group(&self, id: &str) -> Result<KeyGroupRecord> {
+        self.get_key_group_local(id)
+    }
+
+    async fn create_key_group(&self, config: KeyGroupConfig) -> Result<KeyGroupRecord> {
+        self.create_key_group_local(config)
+    }
+
+    async fn update_key_group(
+        &self,
+        id: &str,
+        if_match: &str,
+        config: KeyGroupConfig,
+    ) -> Result<KeyGroupRecord> {
+        self.update_key_group_local(id, if_match, config)
+    }
+
+    async fn delete_key_group(&self, id: &str, if_match: &str) -> Result<()> {
+        self.delete_key_group_local(id, if_match)
+    }
+
+    async fn list_origin_access_controls(&self) -> Result<Vec<OacRecord>> {
+        self.list_oacs_local()
+    }
+
+    async fn get_origin_access_control(&self, id: &str) -> Result<OacRecord> {
+        self.get_oac_local(id)
+    }
+
+    async fn create_origin_access_control(
+        &self,
+        config: OriginAccessControlConfig,
+    ) -> Result<OacRecord> {
+        self.create_oac_local(config)
+    }
+
+    async fn update_origin_access_control(
+        &self,
+        id: &str,
+        if_match: &str,
+        config: OriginAccessControlConfig,
+    ) -> Result<OacRecord> {
+        self.update_oac_local(id, if_match, config)
+    }
+
+    async fn delete_origin_access_control(&self, id: &str, if_match: &str) -> Result<()> {
+        self.delete_oac_local(id, if_match)
+    }
+
+    async fn list_origin_access_identities(&self) -> Result<Vec<OaiRecord>> {
+        self.list_oais_local()
     }
 }
 
