@@ -151,6 +151,8 @@ pub struct Behavior {
     pub viewer_request: Option<Arc<crate::functions::EdgeFunction>>,
     /// spec CF-6: the viewer-response function.
     pub viewer_response: Option<Arc<crate::functions::EdgeFunction>>,
+    /// spec SU-1/SU-12: the signatures this behavior requires (trusted key groups or signers).
+    pub signatures: Option<crate::signed::Required>,
 }
 
 impl Behavior {
@@ -237,6 +239,8 @@ pub struct Dist {
     pub functions: Option<Arc<crate::functions::FunctionSet>>,
     /// Associations served without their function (`--skip-functions`), one line each.
     pub function_warnings: Vec<String>,
+    /// spec SU-1: the public keys and key groups signatures are checked with.
+    pub trusted_keys: Option<Arc<crate::signed::KeySet>>,
     /// An id for the events functions see (`context.distributionId`): the first label of the
     /// domain, upper-cased (`d111111abcdef8.cloudfront.net` → `D111111ABCDEF8`).
     pub distribution_id: String,
@@ -252,6 +256,9 @@ pub struct Options {
     /// spec CF-1: the functions the preview has code for; None serves without any (each
     /// association a warning).
     pub functions: Option<Arc<crate::functions::FunctionSet>>,
+    /// spec SU-1: the public keys and key groups; None: none (a behavior that requires
+    /// signatures is refused).
+    pub trusted_keys: Option<Arc<crate::signed::KeySet>>,
 }
 
 /// Why a configuration cannot be served.
@@ -628,6 +635,14 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
         )),
         None => None,
     };
+    // spec SU-10: signed cookies never make separate cache entries.
+    let mut key = key;
+    if v.signed() {
+        key.cookies = crate::signed::without_signed_cookies(std::mem::replace(
+            &mut key.cookies,
+            Select::None,
+        ));
+    }
     let cloudfront_named = key.headers.iter().any(|h| h.starts_with("cloudfront-"))
         || match &forward.headers {
             HeaderForward::List(l) => l.iter().any(|h| h.starts_with("cloudfront-")),
@@ -651,6 +666,7 @@ fn prepare_behavior(v: &BehaviorView<'_>, policies: &PolicySet) -> Result<Behavi
         cloudfront_named,
         viewer_request: None,
         viewer_response: None,
+        signatures: None,
     })
 }
 
@@ -737,12 +753,14 @@ impl Dist {
         let mut function_warnings = Vec::new();
         let mut behaviors = Vec::new();
         let fset = options.functions.as_deref();
+        let keys = options.trusted_keys.as_deref().map(|k| &*k.keys);
         let ordered = config.cache_behaviors.iter().flat_map(|l| l.iter());
         for (i, b) in ordered.enumerate() {
             let view = BehaviorView::ordered(i, b);
             match prepare_behavior(&view, policies) {
                 Ok(mut b) => {
                     attach_functions(&mut b, &view, fset, &mut errs, &mut function_warnings);
+                    b.signatures = crate::signed::required(&view, keys, &mut errs);
                     behaviors.push(b)
                 }
                 Err(f) => errs.push(f),
@@ -753,6 +771,7 @@ impl Dist {
         match prepare_behavior(&view, policies) {
             Ok(mut b) => {
                 attach_functions(&mut b, &view, fset, &mut errs, &mut function_warnings);
+                b.signatures = crate::signed::required(&view, keys, &mut errs);
                 behaviors.push(b)
             }
             Err(f) => errs.push(f),
@@ -929,6 +948,7 @@ impl Dist {
             domain_arc: Arc::from(options.domain.as_str()),
             functions: options.functions.clone(),
             function_warnings,
+            trusted_keys: options.trusted_keys.clone(),
             distribution_id: options
                 .domain
                 .split('.')
@@ -1033,6 +1053,7 @@ pub(crate) mod tests {
                 overrides: HashMap::new(),
                 origin_tls: None,
                 functions: None,
+                trusted_keys: None,
             },
         )
         .unwrap()

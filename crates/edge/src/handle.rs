@@ -314,6 +314,52 @@ impl EdgeHandle {
         }
     }
 
+    /// spec SU-1: replaces the public keys and key groups signatures are checked with (the
+    /// window's are the backend's) and re-resolves the config in force with them; the set of
+    /// verified signatures starts empty. Refused (nothing changed) when the config cannot be
+    /// served with them: a trusted key group missing, or naming a key that is missing.
+    pub fn set_trusted_keys(
+        &self,
+        keys: cfconsole_signing::TrustedKeys,
+    ) -> Result<(), Vec<Finding>> {
+        let config = self.shared.dist().config.clone();
+        let set = Arc::new(crate::signed::KeySet::new(Arc::new(keys)));
+        let previous = {
+            let mut o = self.options.write().unwrap_or_else(|e| e.into_inner());
+            std::mem::replace(&mut o.trusted_keys, Some(set))
+        };
+        let result = self.swap(config);
+        if result.is_err() {
+            self.options
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .trusted_keys = previous;
+        }
+        result
+    }
+
+    /// The public keys and key groups in force (None: none given).
+    pub fn trusted_keys(&self) -> Option<Arc<cfconsole_signing::TrustedKeys>> {
+        self.shared
+            .dist()
+            .trusted_keys
+            .as_ref()
+            .map(|k| Arc::clone(&k.keys))
+    }
+
+    /// spec SU-3…SU-8: why the request the tester sent with `x-cfconsole-trace: KEY` was
+    /// refused (rule id, CloudFront's code, the plain reason), when it was (taken: a second
+    /// call answers None). A request that passed, or was never signed-checked, has none.
+    pub fn take_refusal(&self, key: &str) -> Option<cfconsole_signing::Refusal> {
+        let dist = self.shared.dist();
+        dist.trusted_keys.as_ref().and_then(|k| {
+            k.refusals
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .remove(key)
+        })
+    }
+
     /// Custom policies handed over by the app (control plane); applies to the next swap.
     pub fn set_policies(&self, policies: PolicySet) {
         *self.policies.write().unwrap_or_else(|e| e.into_inner()) = policies;

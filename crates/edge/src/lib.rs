@@ -17,6 +17,7 @@
 //! connect → origin_message tls         folder → body origin_message range
 //! origin → body connect folder origin_message
 //! lock → key                           store → body headers key range
+//! signed → key
 //! dist → connect error_rules key origin stats ttl
 //! cf_headers → conn dist
 //! pipeline → body cf_headers clock compress conn dist error headers key lock log origin
@@ -52,6 +53,7 @@ pub mod pipeline;
 pub mod probe;
 pub mod range;
 pub mod server;
+pub mod signed;
 pub mod stats;
 pub mod store;
 pub mod tap;

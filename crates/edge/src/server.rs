@@ -67,6 +67,9 @@ pub struct EdgeConfig {
     /// spec CF-1: the CloudFront Functions to run; None serves without them (each association
     /// a warning in [`EdgeHandle::function_warnings`](crate::EdgeHandle::function_warnings)).
     pub functions: Option<Arc<crate::functions::FunctionSet>>,
+    /// spec SU-1: the public keys and key groups signed URLs and cookies are checked with;
+    /// None has none (a behavior with trusted key groups or signers refuses the start).
+    pub trusted_keys: Option<Arc<cfconsole_signing::TrustedKeys>>,
 }
 
 /// Default [`EdgeConfig::idle_timeout`]: 5 s. CloudFront closes idle viewer connections, but
@@ -106,6 +109,7 @@ impl EdgeConfig {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             functions: None,
+            trusted_keys: None,
         }
     }
 }
@@ -156,6 +160,10 @@ impl Edge {
             overrides: cfg.overrides.clone(),
             origin_tls: Some(origin_tls),
             functions: cfg.functions.clone(),
+            trusted_keys: cfg
+                .trusted_keys
+                .clone()
+                .map(|k| Arc::new(crate::signed::KeySet::new(k))),
         };
         let dist = Dist::prepare(cfg.config.clone(), &cfg.policies, &options)
             .map_err(|e| StartError::Invalid(e.0))?;

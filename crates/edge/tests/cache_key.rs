@@ -120,19 +120,36 @@ async fn k11_200_concurrent_misses_make_one_origin_request() {
 
 #[tokio::test]
 async fn k12_signed_url_parameters_are_stripped_before_forwarding() {
+    use cfconsole_signing::{Hash, KeyKind, Policy, PrivateKey, TrustedKeys};
     let o = Origin::start(|s| Scripted::ok(&s.uri)).await;
-    let e = edge(
+    let key = PrivateKey::generate(KeyKind::EcdsaP256).unwrap();
+    let mut keys = TrustedKeys::new();
+    keys.add_key("K1", key.public_key());
+    keys.add_group("kg1", vec!["K1".into()]);
+    let keys = std::sync::Arc::new(keys);
+    let e = edge_with(
         config(
             json!({"CachePolicyId": "4cc15a8a-d715-48a4-82b8-cc0b614638fe",
                 "TrustedKeyGroups": {"Enabled": true, "Quantity": 1, "Items": ["kg1"]}}),
             json!({}),
         ),
-        &o,
+        &[("o1", Override::parse(&o.url()).unwrap())],
+        |c| c.trusted_keys = Some(keys),
     )
     .await;
-    let r = e
-        .get("/s.mp4?a=1&Expires=1&Signature=x&Key-Pair-Id=K&Policy=p")
-        .await;
-    assert_eq!(r.text(), "/s.mp4?a=1", "K-12");
+    // SU-3: without a signature the behavior refuses.
+    let r = e.get("/s.mp4?a=1").await;
+    assert_eq!(r.status, 403, "SU-3");
+    let policy = Policy::Custom {
+        resource: "http*://*/s.mp4*".into(),
+        date_less_than: 1_750_000_000 + 3600,
+        date_greater_than: None,
+        ip_address: None,
+    };
+    let signed =
+        cfconsole_signing::sign_url("http://h/s.mp4?a=1", "K1", &key, &policy, Hash::Sha256)
+            .unwrap();
+    let r = e.get(signed.strip_prefix("http://h").unwrap()).await;
+    assert_eq!(r.text(), "/s.mp4?a=1", "K-12, SU-10 (Hash-Algorithm too)");
     e.edge.stop().await;
 }

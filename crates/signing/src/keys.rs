@@ -514,6 +514,50 @@ impl PrivateKey {
         }
     }
 
+    /// A new key of `kind` (RSA 2048 with exponent 65537, or ECDSA P-256) from the operating
+    /// system's random numbers. Any other kind is [`KeyError::Unsupported`].
+    pub fn generate(kind: KeyKind) -> Result<PrivateKey, KeyError> {
+        match kind {
+            KeyKind::Rsa { bits: 2048 } => {
+                let key = rsa::PrivateKey::new(&mut getrandom::SysRng, 2048)
+                    .map_err(|error| malformed("new RSA key", error))?;
+                PrivateKey::from_rsa(key)
+            }
+            KeyKind::EcdsaP256 => {
+                let rng = ring::rand::SystemRandom::new();
+                let pkcs8 = ring::signature::EcdsaKeyPair::generate_pkcs8(
+                    &ring::signature::ECDSA_P256_SHA256_ASN1_SIGNING,
+                    &rng,
+                )
+                .map_err(|_| malformed("new ECDSA key", "no random numbers"))?;
+                PrivateKey::from_pkcs8_der(pkcs8.as_ref())
+            }
+            other => Err(KeyError::Unsupported {
+                found: other.to_string(),
+            }),
+        }
+    }
+
+    /// The key as PEM, for the operator to save where they choose: PKCS#1 (`BEGIN RSA
+    /// PRIVATE KEY`, what `aws cloudfront sign` reads) for RSA, PKCS#8 for ECDSA. The text is
+    /// zeroized when dropped; never log or store it on the operator's behalf.
+    pub fn to_pem(&self) -> Result<Zeroizing<String>, KeyError> {
+        match &self.inner {
+            PrivateInner::Rsa(key) => {
+                use rsa::pkcs1::EncodeRsaPrivateKey as _;
+                key.to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+                    .map(|pem| Zeroizing::new(pem.to_string()))
+                    .map_err(|error| malformed("RSA private key", error))
+            }
+            PrivateInner::Ecdsa(key) => {
+                use p256::pkcs8::EncodePrivateKey as _;
+                key.to_pkcs8_pem(p256::pkcs8::LineEnding::LF)
+                    .map(|pem| Zeroizing::new(pem.to_string()))
+                    .map_err(|error| malformed("ECDSA private key", error))
+            }
+        }
+    }
+
     /// The matching public key (what is uploaded to CloudFront).
     pub fn public_key(&self) -> PublicKey {
         self.public.clone()
@@ -634,6 +678,24 @@ mod tests {
             .collect();
         assert_eq!(fingerprint, expected);
         assert!(format!("{key:?}").contains(&fingerprint));
+    }
+
+    #[test]
+    fn generated_keys_round_trip_through_pem() {
+        for kind in [KeyKind::Rsa { bits: 2048 }, KeyKind::EcdsaP256] {
+            let key = PrivateKey::generate(kind).unwrap();
+            assert_eq!(key.kind(), kind);
+            let again = PrivateKey::from_pem(&key.to_pem().unwrap()).unwrap();
+            assert_eq!(again.public_key(), key.public_key());
+        }
+        assert!(
+            PrivateKey::from_pem(rsa_pem())
+                .unwrap()
+                .to_pem()
+                .unwrap()
+                .starts_with("-----BEGIN RSA PRIVATE KEY-----")
+        );
+        assert!(PrivateKey::generate(KeyKind::Rsa { bits: 4096 }).is_err());
     }
 
     #[test]

@@ -48,6 +48,7 @@ mod error_page;
 mod fill;
 mod origin_request;
 mod respond;
+mod signed;
 #[cfg(test)]
 mod testing;
 mod viewer;
@@ -225,9 +226,10 @@ where
     // RFC 9112 §3.2/§3.2.2 (§19-14): one Host, which the target's authority replaces.
     let refused = viewer_host(&mut parts).err();
     // The request tester's key for the function runs it wants to see; never sent on.
-    let trace = match dist.functions {
-        Some(_) => parts.headers.remove(crate::functions::TRACE_HEADER),
-        None => None,
+    let trace = if dist.functions.is_some() || dist.trusted_keys.is_some() {
+        parts.headers.remove(crate::functions::TRACE_HEADER)
+    } else {
+        None
     };
     // Borrowed from the request head: nothing is copied to read them.
     let host = parts
@@ -393,6 +395,19 @@ where
     // spec M-4: disallowed (or unknown) method → 403 from the edge.
     if !behavior.allows(&parts.method) {
         return (tag(Reply::edge(EdgeError::MethodNotAllowed, rid)), 0);
+    }
+    // spec SU-9: a signature the behavior requires is checked on the request as the viewer
+    // sent it, before the viewer-request function (which a refused request never runs).
+    if let Some(required) = &behavior.signatures
+        && let Err(refusal) = signed::check(dist, required, conn, parts, host, now)
+    {
+        if let (Some(key), Some(set)) = (trace, &dist.trusted_keys) {
+            set.trace(key, refusal.clone());
+        }
+        // SU-11: CloudFront's 403, which a custom error page for 403 replaces (as E-12).
+        let reply = Reply::signature_refused(refusal.code, rid);
+        let reply = with_error_page(shared, dist, reply, now, conn.https).await;
+        return (tag(reply), 0);
     }
     // spec CF-3: the viewer-request function, before the cache: what follows (cache key,
     // origin request) sees the request it returns; the behavior stays the one chosen.

@@ -70,6 +70,34 @@ impl Reply {
         }
     }
 
+    /// spec SU-3…SU-8, SU-11: CloudFront's 403 for a missing or refused signature, with its
+    /// XML error body (`<Error><Code>AccessDenied</Code><Message>Access denied</Message>`);
+    /// the plain reason is the request tester's only, never the viewer's.
+    pub(super) fn signature_refused(code: cfconsole_signing::RefusalCode, _rid: &str) -> Self {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+        let body = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{}</Code><Message>{}\
+             </Message></Error>",
+            code.code(),
+            code.message()
+        );
+        Reply {
+            status: StatusCode::FORBIDDEN,
+            headers,
+            body: Bytes::from(body),
+            stream: None,
+            result: ResultType::Error,
+            response_result: ResultType::Error,
+            detail: "Error",
+            edge: true,
+            behavior: None,
+            age: None,
+            range: None,
+            upstream_ms: None,
+        }
+    }
+
     /// spec CF-5: the response a viewer-request function generated, as it is (CF-9: with a
     /// header functions may not set, a 502 instead).
     pub(super) fn generated(r: cfconsole_functions::event::Response, rid: &str) -> Self {

@@ -68,17 +68,11 @@ pub(crate) fn cache_key(
     })
 }
 
-/// spec K-12/H-10: the signed-URL parameters never reach the key or the origin. (The signature
-/// itself is not verified: signed URLs are out of scope locally, S-13.)
+/// spec K-12/H-10/SU-10: the signing parameters (`Expires`, `Key-Pair-Id`, `Policy`,
+/// `Signature`, `Hash-Algorithm`) never reach the key or the origin; the signature itself is
+/// checked before (SU-9).
 pub(super) fn strip_signed_url_params(query: Option<&str>) -> Option<String> {
-    let kept: Vec<&str> = query?
-        .split('&')
-        .filter(|p| {
-            let name = p.split('=').next().unwrap_or("");
-            !p.is_empty() && !matches!(name, "Expires" | "Key-Pair-Id" | "Policy" | "Signature")
-        })
-        .collect();
-    (!kept.is_empty()).then(|| kept.join("&"))
+    cfconsole_signing::strip_url_parameters(query)
 }
 
 #[cfg(test)]
@@ -91,7 +85,7 @@ mod tests {
             (None, None),
             (Some("a=1&b=2"), Some("a=1&b=2")),
             (
-                Some("a=1&Expires=2&Signature=x&Key-Pair-Id=k&b=2"),
+                Some("a=1&Expires=2&Signature=x&Key-Pair-Id=k&Hash-Algorithm=SHA256&b=2"),
                 Some("a=1&b=2"),
             ),
             (Some("Policy=p&Signature=s&Key-Pair-Id=k"), None),
