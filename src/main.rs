@@ -103,6 +103,14 @@ enum Command {
     Functions(cli::functions::FunctionsArgs),
     /// Key value stores and their items: list, create, get, put, delete, import, export.
     Kvs(cli::functions::KvsArgs),
+    /// Public keys for signed URLs and cookies: list, get, create, update, delete.
+    PublicKeys(cli::private::PublicKeysArgs),
+    /// Key groups (the public keys a behavior trusts): list, get, create, update, delete.
+    KeyGroups(cli::private::KeyGroupsArgs),
+    /// Origin access controls: list, get, create, update, delete.
+    Oac(cli::private::OacArgs),
+    /// Legacy origin access identities: list (move them to origin access control).
+    Oai(cli::private::OaiArgs),
     /// Serve a distribution's caching behavior on this machine (the preview edge server).
     Preview(Box<cli::preview::PreviewArgs>),
 }
@@ -122,6 +130,10 @@ fn main() -> ExitCode {
         Some(Command::Invalidations(args)) => cli::control::run_invalidations(args),
         Some(Command::Functions(args)) => cli::functions::run_functions(args),
         Some(Command::Kvs(args)) => cli::functions::run_kvs(args),
+        Some(Command::PublicKeys(args)) => cli::private::run_public_keys(args),
+        Some(Command::KeyGroups(args)) => cli::private::run_key_groups(args),
+        Some(Command::Oac(args)) => cli::private::run_oac(args),
+        Some(Command::Oai(args)) => cli::private::run_oai(args),
         Some(Command::Preview(args)) => cli::preview::run(*args),
         None => open_window(cli.window),
     }

@@ -282,6 +282,7 @@ pub fn run_publish(args: PublishArgs) -> ExitCode {
         }
         let plane = open(&args.backend).await?;
         check_functions(plane.as_ref(), &file, &doc.config).await?;
+        check_private_content(plane.as_ref(), &file, &doc.config).await?;
         let rec = match id {
             Some(id) => {
                 let etag = doc.etag.clone().ok_or_else(|| {
@@ -344,6 +345,31 @@ async fn check_functions(
         return Ok(());
     }
     let mut lines: Vec<String> = findings.iter().map(|f| format!("{file}: {f}")).collect();
+    lines.push(format!("{file}: not published: fix the errors above first"));
+    Err(Failure::Refused(lines))
+}
+
+/// Refuses a configuration whose `TrustedKeyGroups` or `OriginAccessControlId` name what the
+/// account lacks (`TrustedKeyGroupDoesNotExist`, `NoSuchOriginAccessControl`, an empty key
+/// group, an OAC of another origin type), before it is sent; warnings are printed. Only asked
+/// when the configuration names some, so a backend is never asked for a plain one.
+async fn check_private_content(
+    plane: &dyn ControlPlane,
+    file: &str,
+    config: &cfconsole_model::DistributionConfig,
+) -> Result<(), Failure> {
+    let findings = cfconsole_control::check_private_content(plane, config).await?;
+    let (errors, warnings): (Vec<cfconsole_model::Finding>, Vec<cfconsole_model::Finding>) =
+        findings
+            .into_iter()
+            .partition(cfconsole_model::Finding::is_error);
+    for w in &warnings {
+        eprintln!("{file}: {w}");
+    }
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let mut lines: Vec<String> = errors.iter().map(|f| format!("{file}: {f}")).collect();
     lines.push(format!("{file}: not published: fix the errors above first"));
     Err(Failure::Refused(lines))
 }

@@ -5,3 +5,4 @@ pub mod functions;
 pub mod inspect;
 pub mod model;
 pub mod preview;
+pub mod private;

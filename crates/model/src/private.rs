@@ -347,6 +347,10 @@ pub fn check_private_content_refs(
                 ),
             ));
         }
+        let behavior = match b.path_pattern {
+            Some(p) => format!("the behavior for {p}"),
+            None => "the default behavior".to_string(),
+        };
         for (i, id) in items.iter().enumerate() {
             let path = b.at(&format!("TrustedKeyGroups.Items[{i}]"));
             match key_groups.iter().find(|g| &g.id == id) {
@@ -354,16 +358,17 @@ pub fn check_private_content_refs(
                     path,
                     "TrustedKeyGroupDoesNotExist",
                     format!(
-                        "no key group {id} in the account: create it (cfconsole key-groups \
-                         create) or pick one that `cfconsole key-groups list` shows"
+                        "no key group {id} in the account ({behavior} trusts it): create it \
+                         (cfconsole key-groups create) or pick one that `cfconsole key-groups \
+                         list` shows"
                     ),
                 )),
                 Some(g) if g.keys == 0 => out.push(Finding::error(
                     path,
                     "InvalidArgument",
                     format!(
-                        "key group {id} ({}) is empty: no signature could verify; add a \
-                         public key to it first",
+                        "key group {id} ({}) is empty: no signature could verify for \
+                         {behavior}; add a public key to it first",
                         g.name
                     ),
                 )),
