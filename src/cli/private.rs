@@ -330,9 +330,9 @@ fn oac_json(r: &OacRecord) -> Value {
 
 /// `KIND  FINGERPRINT` of a PEM, or what is wrong with it.
 fn describe_key(pem: &str) -> (String, String) {
-    match cfconsole_signing::PublicKey::from_pem(pem) {
-        Ok(k) => (k.kind().to_string(), k.fingerprint()),
-        Err(e) => ("unreadable".into(), e.to_string()),
+    match cfconsole_model::private::key_fingerprint(pem) {
+        Ok((kind, fingerprint)) => (kind.to_string(), fingerprint),
+        Err(e) => ("unreadable".into(), e),
     }
 }
 

@@ -19,6 +19,8 @@ use crate::origin_kind::{OriginKind, recognize};
 use crate::quotas::{KEY_GROUPS_PER_CACHE_BEHAVIOR, PUBLIC_KEYS_PER_KEY_GROUP};
 use crate::shapes::DistributionConfig;
 
+pub use cfconsole_signing::KeyKind;
+
 /// The longest public key or key group name (the CloudFront console's rule).
 pub const MAX_KEY_NAME_CHARS: usize = 128;
 /// The longest public key or key group comment (API reference, `PublicKeyConfig.Comment` and
@@ -199,7 +201,7 @@ pub fn check_public_key_config(config: &PublicKeyConfig) -> Vec<Finding> {
 /// `-----BEGIN PUBLIC KEY-----` (SubjectPublicKeyInfo) block holding an RSA key of 2048 bits or
 /// an ECDSA P-256 key, read by `cfconsole-signing`. Answers the key's kind; the message of a
 /// refusal says what was found and what is accepted.
-pub fn check_encoded_key(pem: &str) -> Result<cfconsole_signing::KeyKind, String> {
+pub fn check_encoded_key(pem: &str) -> Result<KeyKind, String> {
     if pem.trim().is_empty() {
         return Err(concat!(
             "the encoded key is empty; CloudFront takes an RSA 2048 or ECDSA P-256 public key ",
@@ -209,6 +211,15 @@ pub fn check_encoded_key(pem: &str) -> Result<cfconsole_signing::KeyKind, String
     }
     cfconsole_signing::PublicKey::from_pem(pem)
         .map(|k| k.kind())
+        .map_err(|e| e.to_string())
+}
+
+/// The kind and fingerprint of a PEM public key (what the console shows beside a key), or
+/// why CloudFront would not take it, as [`check_encoded_key`] says.
+pub fn key_fingerprint(pem: &str) -> Result<(KeyKind, String), String> {
+    check_encoded_key(pem)?;
+    cfconsole_signing::PublicKey::from_pem(pem)
+        .map(|k| (k.kind(), k.fingerprint()))
         .map_err(|e| e.to_string())
 }
 
