@@ -74,6 +74,8 @@ pub enum Command {
     PreviewInvalidateSelected,
     /// Open a CloudFront Function on the Functions page (the Behaviors tab's "Open function").
     OpenFunction(String),
+    /// Open the Origin access page on a new OAC with this name and origin type.
+    NewOriginAccessControl(String, cfconsole_model::private::OacOriginType),
     /// Create or update a custom policy.
     SavePolicy(Option<(String, String)>, Box<PolicyConfig>),
 }

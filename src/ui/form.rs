@@ -30,6 +30,12 @@ pub struct FormCtx<'a> {
     pub commands: &'a mut Commands,
     /// The account's CloudFront Functions, `(name, ARN)`, for the Behaviors tab's picker.
     pub functions: &'a [(String, String)],
+    /// The account's key groups, `(name, id)`, for the Behaviors tab's picker.
+    pub key_groups: &'a [(String, String)],
+    /// The account's origin access controls, `(name, id, origin type)`, for the Origins tab.
+    pub oacs: &'a [(String, String, cfconsole_model::private::OacOriginType)],
+    /// The open distribution's ARN, once deployed (the bucket policy names it).
+    pub distribution_arn: Option<&'a str>,
 }
 
 impl FormCtx<'_> {

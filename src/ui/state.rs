@@ -36,11 +36,24 @@ pub enum Page {
     Functions,
     /// Key value stores.
     KeyValueStores,
+    /// Public keys (signed URLs and cookies).
+    PublicKeys,
+    /// Key groups.
+    KeyGroups,
+    /// Origin access controls (and the legacy identities).
+    OriginAccess,
 }
 
 impl Page {
     /// Every page, in the navigation's order.
-    pub const ALL: [Page; 3] = [Page::Distributions, Page::Functions, Page::KeyValueStores];
+    pub const ALL: [Page; 6] = [
+        Page::Distributions,
+        Page::Functions,
+        Page::KeyValueStores,
+        Page::PublicKeys,
+        Page::KeyGroups,
+        Page::OriginAccess,
+    ];
 
     /// The page's name in the navigation.
     pub fn label(self) -> &'static str {
@@ -48,6 +61,9 @@ impl Page {
             Page::Distributions => "Distributions",
             Page::Functions => "Functions",
             Page::KeyValueStores => "Key value stores",
+            Page::PublicKeys => "Public keys",
+            Page::KeyGroups => "Key groups",
+            Page::OriginAccess => "Origin access",
         }
     }
 }

@@ -345,6 +345,11 @@ impl Console {
                     || label.contains("ETag ")
                     || label.contains(" · 20")
                     || label.contains("arn:aws:cloudfront::")
+                    // Made anew each run: resource ids, key material and its fingerprint.
+                    || has_generated_id(&label)
+                    || label.contains("-----BEGIN ")
+                    || label.contains("Fingerprint (SHA-256)")
+                    || label.starts_with("From /")
             })
             .map(|n| n.rect())
             .collect();
@@ -353,6 +358,24 @@ impl Console {
         }
         self.h.snapshot(name);
     }
+}
+
+/// True when `label` holds an id the backend made this run: a CloudFront-style id (`E…` or
+/// `K…`, 12 or more upper-case letters and digits; the sample's fixed id aside) or a UUID.
+fn has_generated_id(label: &str) -> bool {
+    label
+        .split(|c: char| c.is_whitespace() || "()[],·".contains(c))
+        .any(|w| {
+            let cf = w.len() >= 12
+                && (w.starts_with('E') || w.starts_with('K'))
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                && !w.contains("SAMPLE");
+            let uuid = w.len() == 36
+                && w.split('-').map(str::len).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
+                && w.chars().all(|c| c == '-' || c.is_ascii_hexdigit());
+            cf || uuid
+        })
 }
 
 /// The AWS backend on the real SDK, at `endpoint`, with dummy credentials.

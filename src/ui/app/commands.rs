@@ -306,6 +306,11 @@ impl ConsoleApp {
                 self.functions
                     .act(crate::ui::tabs::functions::Action::Open(name));
             }
+            Command::NewOriginAccessControl(name, t) => {
+                self.state.page = crate::ui::state::Page::OriginAccess;
+                self.access
+                    .act(crate::ui::tabs::access::Action::NewOac(Some((name, t))));
+            }
             Command::SavePolicy(existing, config) => {
                 let Some(plane) = self.plane() else { return };
                 self.spawn("saving a policy", async move {

@@ -133,6 +133,9 @@ impl ConsoleApp {
             revealed: &mut self.chrome.revealed,
             commands: &mut self.work.commands,
             functions: self.functions.choices(),
+            key_groups: self.access.group_choices(),
+            oacs: self.access.oac_choices(),
+            distribution_arn: record.as_ref().map(|r| r.distribution.arn.as_str()),
         };
         egui::Panel::bottom("actions").show(ui, |ui| {
             ui.add_space(4.0);

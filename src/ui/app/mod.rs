@@ -34,6 +34,7 @@ use super::secrets::Vault;
 use super::state::Page;
 use super::state::State;
 use super::tabs::ViewState;
+use super::tabs::access::Access;
 use super::tabs::functions::Functions;
 use super::tabs::invalidations::Invalidations;
 use super::tabs::preview::Preview;
@@ -162,6 +163,8 @@ pub struct ConsoleApp {
     pub preview: Preview,
     /// The Functions and Key value stores pages.
     pub functions: Functions,
+    /// The Public keys, Key groups and Origin access pages.
+    pub access: Access,
     started: Option<Instant>,
     first_frame_reported: bool,
     fonts_installed: bool,
@@ -179,6 +182,7 @@ impl ConsoleApp {
         let invalidations = Invalidations::new(rt.clone(), jobs.clone(), options.schedule);
         let preview = Preview::new(rt.clone(), jobs.clone(), options.dialogs.clone());
         let functions = Functions::new(rt.clone(), jobs.clone(), options.dialogs.clone());
+        let access = Access::new(rt.clone(), jobs.clone(), options.dialogs.clone());
         let mut app = Self {
             state,
             options,
@@ -195,6 +199,7 @@ impl ConsoleApp {
             invalidations,
             preview,
             functions,
+            access,
             started: None,
             first_frame_reported: false,
             fonts_installed: false,
@@ -246,7 +251,8 @@ impl ConsoleApp {
         self.edits.drafts.get_mut(&id)
     }
 
-    /// The left-hand navigation: Distributions, Functions, Key value stores.
+    /// The left-hand navigation: Distributions, Functions, Key value stores, Public keys, Key
+    /// groups, Origin access.
     fn navigation(&mut self, ui: &mut egui::Ui) {
         ui.add_space(4.0);
         ui.horizontal_wrapped(|ui| {
@@ -306,6 +312,9 @@ impl ConsoleApp {
                     Page::Distributions => self.distribution_list(ui),
                     Page::Functions => self.functions.list_ui(ui),
                     Page::KeyValueStores => self.functions.stores_ui(ui),
+                    Page::PublicKeys => self.access.keys_list_ui(ui),
+                    Page::KeyGroups => self.access.groups_list_ui(ui),
+                    Page::OriginAccess => self.access.oac_list_ui(ui),
                 }
             });
         egui::CentralPanel::default().show(ui, |ui| match self.state.page {
@@ -315,12 +324,25 @@ impl ConsoleApp {
                 self.functions.editor_ui(ui, &configs);
             }
             Page::KeyValueStores => self.functions.store_ui(ui),
+            Page::PublicKeys => {
+                let configs = loaded_configs(&self.edits, &self.server);
+                self.access.key_ui(ui, &configs);
+            }
+            Page::KeyGroups => {
+                let configs = loaded_configs(&self.edits, &self.server);
+                self.access.group_ui(ui, &configs);
+            }
+            Page::OriginAccess => {
+                let configs = loaded_configs(&self.edits, &self.server);
+                self.access.oac_ui(ui, &configs);
+            }
         });
         self.dialogs(&ctx);
 
         // Edits made during this frame become one undo step each.
         self.run_commands();
         self.functions.run();
+        self.access.run();
 
         if !self.first_frame_reported {
             self.first_frame_reported = true;

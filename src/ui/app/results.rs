@@ -50,6 +50,22 @@ impl ConsoleApp {
                 self.functions.preview_generation,
             );
         }
+        self.access.tick();
+        for n in std::mem::take(&mut self.access.notices) {
+            self.notice(n);
+        }
+        for e in std::mem::take(&mut self.access.errors) {
+            self.banner_error(e);
+        }
+        // The preview checks signed URLs against the account's key groups and signs origin
+        // requests with its OACs, and follows every change to them.
+        if self.access.generation != self.preview.access_generation {
+            self.preview.set_access(
+                self.access.trusted.clone(),
+                self.access.key_choices(),
+                self.access.generation,
+            );
+        }
         let draft = self
             .state
             .selected
@@ -85,6 +101,7 @@ impl ConsoleApp {
             Msg::Connected(Ok(b), vault) => {
                 self.invalidations.set_plane(Some(b.plane.clone()));
                 self.functions.set_plane(Some(b.plane.clone()));
+                self.access.set_plane(Some(b.plane.clone()));
                 // A local workspace's folders named after an origin (the sample's `sample-site/`)
                 // are that origin's default in the Preview tab.
                 self.preview.workspace = b.key.strip_prefix("local:").map(PathBuf::from);

@@ -63,6 +63,7 @@ impl ConsoleApp {
         self.server.backend = None;
         self.invalidations.set_plane(None);
         self.functions.set_plane(None);
+        self.access.set_plane(None);
         self.preview.stop();
         self.server.list = Remote::Pending(None);
         self.server.records.clear();
@@ -198,6 +199,19 @@ impl ConsoleApp {
         if let Some(known) = self.functions.known() {
             let refused: Vec<String> =
                 cfconsole_model::check_function_associations(&draft.config, &known)
+                    .into_iter()
+                    .filter(|f| f.is_error())
+                    .map(|f| f.to_string())
+                    .collect();
+            if !refused.is_empty() {
+                self.banner_error(format!("Not published: {}", refused.join("; ")));
+                return;
+            }
+        }
+        // Likewise a behavior trusting a key group, or an origin using an OAC, the account lacks.
+        if let Some((groups, oacs)) = self.access.known() {
+            let refused: Vec<String> =
+                cfconsole_model::private::check_private_content_refs(&draft.config, &groups, &oacs)
                     .into_iter()
                     .filter(|f| f.is_error())
                     .map(|f| f.to_string())

@@ -579,17 +579,58 @@ fn behavior_form(
             .as_ref()
             .and_then(|g| g.items.clone())
             .unwrap_or_default();
-        if form::chips(
+        let choices = form.key_groups;
+        let path = format!("{base}.TrustedKeyGroups");
+        let r = form::row(
             ui,
             form,
             "Trusted key groups",
             "TrustedKeyGroups: restrict viewer access with signed URLs or cookies",
-            &format!("{base}.TrustedKeyGroups"),
-            &mut groups,
-            "key group id",
-        )
-        .changed()
-        {
+            &path,
+            |ui, l| {
+                let mut r = form::chip_list(ui, l, &path, &mut groups, "key group id");
+                // Picked by name from the account's key groups; the id stays typeable.
+                if !choices.is_empty() {
+                    let lp = ui.label("Add trusted key group");
+                    let mut picked = None;
+                    egui::ComboBox::from_id_salt(format!("{path}.pick"))
+                        .selected_text("by name")
+                        .show_ui(ui, |ui| {
+                            for (n, id) in choices {
+                                if !groups.contains(id)
+                                    && ui.selectable_label(false, format!("{n} ({id})")).clicked()
+                                {
+                                    picked = Some(id.clone());
+                                }
+                            }
+                        })
+                        .response
+                        .labelled_by(lp.id);
+                    if let Some(id) = picked {
+                        groups.push(id);
+                        r.mark_changed();
+                    }
+                }
+                let names: Vec<String> = groups
+                    .iter()
+                    .map(|g| match choices.iter().find(|(_, i)| i == g) {
+                        Some((n, _)) => format!("{n} ({g})"),
+                        None => format!("{g} (not a key group of this account)"),
+                    })
+                    .collect();
+                if !names.is_empty() {
+                    ui.label(
+                        RichText::new(format!(
+                            "Viewers need a URL or cookies signed with a key of: {}",
+                            names.join(", ")
+                        ))
+                        .weak(),
+                    );
+                }
+                r
+            },
+        );
+        if r.changed() {
             *b.trusted_key_groups = Some(TrustedKeyGroups {
                 enabled: !groups.is_empty(),
                 quantity: groups.len() as i32,

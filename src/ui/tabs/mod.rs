@@ -1,6 +1,8 @@
 //! One module per tab of an open distribution. A tab draws from the draft's configuration and
 //! reports edits and commands through [`FormCtx`]; it never touches the backend.
 
+pub mod access;
+pub mod access_views;
 pub mod behaviors;
 pub mod error_pages;
 pub mod functions;
@@ -11,6 +13,7 @@ pub mod origins;
 pub mod policies;
 pub mod preview;
 pub mod security;
+pub mod sign;
 pub mod stores;
 pub mod tags;
 

@@ -11,6 +11,7 @@ use cfconsole_model::{
 use eframe::egui::{self, RichText, Ui};
 
 use super::ViewState;
+use crate::ui::command::Command;
 use crate::ui::form::{self, FormCtx};
 use crate::ui::widgets;
 
@@ -368,6 +369,13 @@ fn origin_form(ui: &mut Ui, form: &mut FormCtx<'_>, base: &str, o: &mut Origin, 
                 &mut o.origin_access_control_id,
                 new_kind,
             );
+            oac_fields(
+                ui,
+                form,
+                base,
+                &o.domain_name,
+                &mut o.origin_access_control_id,
+            );
         }
         if let Some(custom) = &mut o.custom_origin_config {
             custom_fields(ui, form, base, custom);
@@ -463,6 +471,90 @@ fn s3_fields(
         &format!("{base}.S3OriginConfig.OriginReadTimeout"),
         &mut s3.origin_read_timeout,
     );
+}
+
+/// An S3 origin's origin access control picked by name (or created), and, with one, the bucket
+/// policy statement the bucket needs, as the CloudFront console shows it.
+fn oac_fields(
+    ui: &mut Ui,
+    form: &mut FormCtx<'_>,
+    base: &str,
+    domain: &str,
+    oac: &mut Option<String>,
+) {
+    use cfconsole_model::private::OacOriginType;
+    let choices: Vec<_> = form
+        .oacs
+        .iter()
+        .filter(|(_, _, t)| *t == OacOriginType::S3)
+        .collect();
+    let l = ui.label("Choose origin access control");
+    ui.horizontal(|ui| {
+        let current = oac.as_deref().unwrap_or_default();
+        let shown = choices
+            .iter()
+            .find(|(_, id, _)| id == current)
+            .map(|(n, id, _)| format!("{n} ({id})"))
+            .unwrap_or_else(|| "none".to_string());
+        let mut picked = None;
+        egui::ComboBox::from_id_salt(("oac pick", domain))
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                for (n, id, _) in &choices {
+                    if ui
+                        .selectable_label(id == current, format!("{n} ({id})"))
+                        .clicked()
+                    {
+                        picked = Some(id.clone());
+                    }
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        if let Some(id) = picked {
+            *oac = Some(id);
+            form.mark(format!("{base}.OriginAccessControlId"));
+        }
+        if ui.button("Create origin access control").clicked() {
+            let name = domain.split('.').next().unwrap_or(domain).to_string();
+            form.commands
+                .push(Command::NewOriginAccessControl(name, OacOriginType::S3));
+        }
+    });
+    ui.end_row();
+    let Some(id) = oac.as_deref().filter(|s| !s.is_empty()) else {
+        return;
+    };
+    let Some(bucket) = crate::ui::tabs::access::bucket_of(domain) else {
+        return;
+    };
+    let arn = form
+        .distribution_arn
+        .map(str::to_string)
+        .unwrap_or_else(|| "arn:aws:cloudfront::ACCOUNT_ID:distribution/DISTRIBUTION_ID".into());
+    let policy = crate::ui::tabs::access::bucket_policy(bucket, &arn);
+    let l = ui.label("Bucket policy");
+    ui.vertical(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "Add this statement to the policy of bucket {bucket}: origin access control \
+                 {id} then reads it for this distribution only."
+            ))
+            .weak(),
+        );
+        let mut text = policy.clone();
+        ui.add(
+            egui::TextEdit::multiline(&mut text)
+                .font(egui::TextStyle::Monospace)
+                .desired_rows(8)
+                .desired_width(460.0),
+        )
+        .labelled_by(l.id);
+        if ui.button("Copy policy").clicked() {
+            ui.ctx().copy_text(policy);
+        }
+    });
+    ui.end_row();
 }
 
 fn custom_fields(ui: &mut Ui, form: &mut FormCtx<'_>, base: &str, c: &mut CustomOriginConfig) {

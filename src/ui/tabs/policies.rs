@@ -283,6 +283,9 @@ fn editor(
         revealed: &mut revealed,
         commands,
         functions: &[],
+        key_groups: &[],
+        oacs: &[],
+        distribution_arn: None,
     };
     let title = match (&editing.0, &editing.1) {
         (Some(_), p) => format!("Edit {}", p.name()),

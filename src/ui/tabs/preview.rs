@@ -299,12 +299,16 @@ pub struct Trial {
     pub ttl: Option<String>,
     /// spec CF-3/CF-6: the CloudFront Functions that ran on it, in order.
     pub functions: Vec<cfconsole_edge::functions::Run>,
+    /// spec SU-3…SU-8: why the signed URL check refused it, when it did.
+    pub refusal: Option<cfconsole_signing::Refusal>,
 }
 
 /// A running preview.
 pub struct Running {
     /// The distribution it serves.
     pub dist: String,
+    /// Its domain name (the Host the tester sends).
+    pub domain: String,
     edge: Option<Edge>,
     control: Arc<EdgeHandle>,
     /// `http://127.0.0.1:PORT`.
@@ -357,6 +361,8 @@ enum Msg {
     Folder(String, PathBuf),
     Explained(u64, Result<ProbeResponse, String>),
     Invalidated(Result<usize, String>),
+    SignKey(PathBuf),
+    Signed(Result<super::sign::Signed, String>),
 }
 
 /// The tab's state.
@@ -394,6 +400,14 @@ pub struct Preview {
     /// made them last, and that version's number.
     pub functions: Option<Arc<cfconsole_edge::functions::FunctionSet>>,
     pub functions_generation: u64,
+    /// The account's key groups and keys the preview checks signed URLs with (spec SU rules),
+    /// as the key pages made them last, and that version's number.
+    pub trusted: Option<Arc<super::access::KeyMaterial>>,
+    pub access_generation: u64,
+    /// The account's public keys `(name, id)`, for the signing panel.
+    pub key_choices: Vec<(String, String)>,
+    /// The signing panel.
+    pub sign: super::sign::SignForm,
     /// A notice for the tab (last invalidation).
     pub notice: Option<String>,
     generation: u64,
@@ -424,6 +438,10 @@ impl Preview {
             selected: BTreeSet::new(),
             functions: None,
             functions_generation: 0,
+            trusted: None,
+            access_generation: 0,
+            key_choices: Vec::new(),
+            sign: super::sign::SignForm::default(),
             notice: None,
             generation: 0,
             watched: Arc::default(),
@@ -465,16 +483,19 @@ impl Preview {
         let mut cfg = EdgeConfig::new(config.clone(), domain.to_string());
         cfg.policies = policies;
         cfg.functions = self.functions.clone();
+        cfg.trusted_keys = self.trusted.as_ref().map(|k| Arc::new(k.trusted()));
         cfg.overrides = overrides;
         // Loopback only (secure by default), HTTP and HTTPS with a generated certificate.
         cfg.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
         cfg.https_listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
         let dist = dist.to_string();
+        let domain = domain.to_string();
         self.tasks
             .spawn(format!("starting the preview of {dist}"), async move {
                 let r = match Edge::start(cfg).await {
                     Ok(edge) => Ok(Box::new(Running {
                         dist: dist.clone(),
+                        domain,
                         control: edge.control().clone(),
                         http: edge.http_addr,
                         https: edge.https_addr,
@@ -509,6 +530,93 @@ impl Preview {
                         cfconsole_edge::dist::render_findings(&f)
                     ))
                 }
+            }
+        }
+    }
+
+    /// The account's key groups, keys or OACs changed: the running preview checks signed URLs
+    /// with them at once (spec SU rules). When the draft cannot be served with them (a behavior
+    /// trusting a key group the account lacks) the tab says why and the keys in force keep
+    /// serving.
+    pub fn set_access(
+        &mut self,
+        trusted: Option<Arc<super::access::KeyMaterial>>,
+        keys: &[(String, String)],
+        generation: u64,
+    ) {
+        self.trusted = trusted.clone();
+        self.key_choices = keys.to_vec();
+        self.access_generation = generation;
+        if let Some(run) = &self.running
+            && let Some(t) = &trusted
+        {
+            match run.control.set_trusted_keys(t.trusted()) {
+                Ok(()) => self.error = None,
+                Err(f) => {
+                    self.error = Some(format!(
+                        "The key groups could not be swapped in: {}",
+                        cfconsole_edge::dist::render_findings(&f)
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The signing panel asked for something.
+    pub fn sign_action(&mut self, a: super::sign::SignAction) {
+        use super::sign::SignAction;
+        match a {
+            SignAction::ChooseKey => {
+                let dialogs = self.dialogs.clone();
+                self.tasks.spawn("choosing a private key file", async move {
+                    let filters: &[(&str, &[&str])] = &[("PEM", &["pem", "key"])];
+                    match dialogs.open_file("Private key (PEM)", filters).await {
+                        Some(p) => Msg::SignKey(p),
+                        None => Msg::Stopped,
+                    }
+                });
+            }
+            SignAction::Sign => {
+                let (Some(run), Some(path)) = (&self.running, self.sign.private_key.clone()) else {
+                    return;
+                };
+                // The URL as the tester sends it: its scheme and the distribution's domain as
+                // Host (the resource a canned policy names).
+                let scheme = if self.tester.https { "https" } else { "http" };
+                let base = format!("{scheme}://{}", run.domain);
+                let form = self.sign.clone();
+                self.tasks.spawn("signing a URL", async move {
+                    // The private key is read for this signing only and dropped with `pem`.
+                    let r = match std::fs::read_to_string(&path) {
+                        Ok(pem) => form.sign_with(&base, &pem),
+                        Err(e) => Err(format!("Private key file {}: {e}", path.display())),
+                    };
+                    Msg::Signed(r)
+                });
+            }
+            SignAction::UseInTester => {
+                let Some(Ok(s)) = &self.sign.result else {
+                    return;
+                };
+                let rest = s
+                    .url
+                    .split_once("://")
+                    .and_then(|(_, r)| r.find('/').map(|i| &r[i..]))
+                    .unwrap_or("/");
+                let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+                self.tester.path = path.to_string();
+                self.tester.query = query.to_string();
+                let mut headers: Vec<String> = self
+                    .tester
+                    .headers
+                    .lines()
+                    .filter(|l| !l.trim_start().to_ascii_lowercase().starts_with("cookie:"))
+                    .map(str::to_string)
+                    .collect();
+                if let Some(c) = &s.cookie {
+                    headers.push(format!("Cookie: {c}"));
+                }
+                self.tester.headers = headers.join("\n");
             }
         }
     }
@@ -577,11 +685,17 @@ impl Preview {
                         if let (Ok(resp), Some(run)) = (&r, &self.running) {
                             t.ttl = Some(probe::ttl_decision(&run.control, &t.explanation, resp));
                             t.functions = run.control.take_function_runs(&format!("trial-{id}"));
+                            t.refusal = run.control.take_refusal(&format!("trial-{id}"));
                         }
                         t.response = Some(r);
                         self.cache_read = None;
                     }
                 }
+                Msg::SignKey(p) => {
+                    self.sign.private_key = Some(p);
+                    self.sign.result = None;
+                }
+                Msg::Signed(r) => self.sign.result = Some(r),
                 Msg::Invalidated(r) => {
                     self.cache_read = None;
                     self.notice = Some(match r {
@@ -686,6 +800,10 @@ impl Preview {
         ui.add_space(6.0);
         crate::ui::form::section(ui, "Request tester");
         self.tester_view(ui, commands);
+        crate::ui::form::section(ui, "Sign a URL");
+        if let Some(a) = super::sign::sign_view(ui, &mut self.sign, &self.key_choices) {
+            self.sign_action(a);
+        }
         crate::ui::form::section(ui, "Traffic");
         self.chart_view(ui);
         crate::ui::form::section(ui, "Request log");
@@ -924,6 +1042,7 @@ impl Preview {
                 response: None,
                 ttl: None,
                 functions: Vec::new(),
+                refusal: None,
             });
             let id = self.trial_id;
             // The functions' runs on this request are kept under this key for the tester.
@@ -1025,6 +1144,12 @@ impl Preview {
                         ))
                         .strong(),
                     );
+                    if let Some(refusal) = &trial.refusal {
+                        ui.colored_label(
+                            ERROR,
+                            format!("Refused by the signed URL check: {refusal}"),
+                        );
+                    }
                     if let Some(ttl) = &trial.ttl {
                         ui.label(format!("Cache decision: {ttl}"));
                     }
