@@ -3,4 +3,5 @@
 //! the window and the headless CLI open (`backend`); `main.rs` is the binary with the CLI.
 
 pub mod backend;
+pub mod credentials;
 pub mod ui;

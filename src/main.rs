@@ -111,6 +111,8 @@ enum Command {
     Oac(cli::private::OacArgs),
     /// Legacy origin access identities: list (move them to origin access control).
     Oai(cli::private::OaiArgs),
+    /// Sign a URL, or make signed cookies, with a private key file (read for the signing only).
+    Sign(cli::sign::SignArgs),
     /// Serve a distribution's caching behavior on this machine (the preview edge server).
     Preview(Box<cli::preview::PreviewArgs>),
 }
@@ -134,6 +136,7 @@ fn main() -> ExitCode {
         Some(Command::KeyGroups(args)) => cli::private::run_key_groups(args),
         Some(Command::Oac(args)) => cli::private::run_oac(args),
         Some(Command::Oai(args)) => cli::private::run_oai(args),
+        Some(Command::Sign(args)) => cli::sign::run(args),
         Some(Command::Preview(args)) => cli::preview::run(*args),
         None => open_window(cli.window),
     }

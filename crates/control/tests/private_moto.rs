@@ -64,7 +64,7 @@ async fn public_keys_and_key_groups_are_created_read_listed_and_deleted_against_
         })
         .await
         .expect("create key group");
-    assert_eq!(g.config.items, [k.id.clone()]);
+    assert_eq!(g.config.items, std::slice::from_ref(&k.id));
     assert!(!g.etag.is_empty());
     let got = aws.get_key_group(&g.id).await.expect("get key group");
     assert_eq!(got.config.name, "signers");

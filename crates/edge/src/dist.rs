@@ -241,6 +241,11 @@ pub struct Dist {
     pub function_warnings: Vec<String>,
     /// spec SU-1: the public keys and key groups signatures are checked with.
     pub trusted_keys: Option<Arc<crate::signed::KeySet>>,
+    /// spec OA-5/OA-10: what origin access control does not do as configured, one line each
+    /// (the credentials' own warning is [`EdgeHandle::origin_access_warnings`]'s).
+    ///
+    /// [`EdgeHandle::origin_access_warnings`]: crate::EdgeHandle::origin_access_warnings
+    pub origin_access_warnings: Vec<String>,
     /// An id for the events functions see (`context.distributionId`): the first label of the
     /// domain, upper-cased (`d111111abcdef8.cloudfront.net` → `D111111ABCDEF8`).
     pub distribution_id: String,
@@ -259,6 +264,9 @@ pub struct Options {
     /// spec SU-1: the public keys and key groups; None: none (a behavior that requires
     /// signatures is refused).
     pub trusted_keys: Option<Arc<crate::signed::KeySet>>,
+    /// spec OA-1/OA-10: the origin access controls and the credentials that sign; None signs
+    /// nothing (each origin with an OAC a warning).
+    pub origin_access: Option<crate::oac::OriginAccess>,
 }
 
 /// Why a configuration cannot be served.
@@ -794,7 +802,8 @@ impl Dist {
                 .map_err(|e| Invalid(vec![Finding::error("Origins", "InvalidArgument", e)]))?,
         };
         let mut origins = HashMap::new();
-        for o in config.origins.items() {
+        let mut origin_access_warnings = Vec::new();
+        for (index, o) in config.origins.items().iter().enumerate() {
             let custom = o.custom_origin_config.as_ref();
             let secs = |v: Option<i32>, d: u64| {
                 Duration::from_secs(v.map(|x| x.max(1) as u64).unwrap_or(d))
@@ -859,7 +868,7 @@ impl Dist {
                         .collect()
                 })
                 .unwrap_or_default();
-            let spec = OriginSpec::new(
+            let mut spec = OriginSpec::new(
                 o.id.clone(),
                 o.domain_name.clone(),
                 o.origin_path.clone().unwrap_or_default(),
@@ -874,7 +883,21 @@ impl Dist {
                 legacy_tls_only,
                 origin_tls.clone(),
             );
+            spec.signing = crate::oac::for_origin(
+                index,
+                &o.id,
+                &o.domain_name,
+                o.origin_access_control_id.as_deref(),
+                matches!(spec.target, Target::Folder(_)),
+                options.origin_access.as_ref(),
+                &mut errs,
+                &mut origin_access_warnings,
+            );
             origins.insert(o.id.clone(), Arc::new(spec));
+        }
+        // spec OA-10: an OAC the preview was not given.
+        if !errs.is_empty() {
+            return Err(Invalid(errs));
         }
         let groups = config
             .origin_groups
@@ -949,6 +972,7 @@ impl Dist {
             functions: options.functions.clone(),
             function_warnings,
             trusted_keys: options.trusted_keys.clone(),
+            origin_access_warnings,
             distribution_id: options
                 .domain
                 .split('.')
@@ -1053,6 +1077,7 @@ pub(crate) mod tests {
                 overrides: HashMap::new(),
                 origin_tls: None,
                 functions: None,
+                origin_access: None,
                 trusted_keys: None,
             },
         )

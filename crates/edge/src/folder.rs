@@ -388,6 +388,7 @@ mod tests {
             viewer_https: false,
             stream_over: None,
             budget: None,
+            viewer_auth: Default::default(),
         }
     }
 

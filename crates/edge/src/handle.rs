@@ -70,17 +70,36 @@ pub struct EdgeHandle {
     policies: RwLock<PolicySet>,
     options: RwLock<Options>,
     registry: Registry,
+    /// The runtime the preview serves on: origin access control resolves credentials on it
+    /// (OA-8), whichever thread swaps the config.
+    runtime: Option<tokio::runtime::Handle>,
 }
 
 impl EdgeHandle {
     /// The handle of a preview serving `shared`, whose config was resolved with `policies` and
     /// `options` (a live swap resolves the next config with them too).
     pub(crate) fn new(shared: Arc<Shared>, policies: PolicySet, options: Options) -> Self {
-        Self {
+        let handle = Self {
             shared,
             policies: RwLock::new(policies),
             options: RwLock::new(options),
             registry: Registry::default(),
+            runtime: tokio::runtime::Handle::try_current().ok(),
+        };
+        handle.start_credentials(&handle.shared.dist());
+        handle
+    }
+
+    /// spec OA-8: starts resolving the credentials of every origin of `dist` that signs, off
+    /// the request path (a source already resolving is left alone).
+    fn start_credentials(&self, dist: &Dist) {
+        let Some(rt) = &self.runtime else {
+            return;
+        };
+        for o in dist.origins.values() {
+            if let Some(s) = &o.signing {
+                s.credentials.start(rt);
+            }
         }
     }
 
@@ -261,6 +280,7 @@ impl EdgeHandle {
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         let dist = Dist::prepare(config, &policies, &options).map_err(|e| e.0)?;
+        self.start_credentials(&dist);
         self.shared.swap(dist);
         Ok(())
     }
@@ -292,6 +312,65 @@ impl EdgeHandle {
                 .functions = previous;
         }
         result
+    }
+
+    /// spec OA-1/OA-10: replaces the origin access controls (an OAC created or edited in the
+    /// window, other credentials) and re-resolves the config in force with them, like
+    /// [`Self::set_functions`]. Refused (nothing changed) when the config names an
+    /// `OriginAccessControlId` that `access` lacks; None signs nothing.
+    pub fn set_origin_access(
+        &self,
+        access: Option<crate::oac::OriginAccess>,
+    ) -> Result<(), Vec<Finding>> {
+        let config = self.shared.dist().config.clone();
+        let previous = {
+            let mut o = self.options.write().unwrap_or_else(|e| e.into_inner());
+            std::mem::replace(&mut o.origin_access, access)
+        };
+        let result = self.swap(config);
+        if result.is_err() {
+            self.options
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .origin_access = previous;
+        }
+        result
+    }
+
+    /// spec OA-5/OA-9/OA-10: what origin access control does not do as configured, one line
+    /// each: origins left unsigned (no OAC given, no credentials found), origins signed for
+    /// an assumed region. Say them once (the CLI prints them at start, the window shows them);
+    /// the lines stay the same while the cause does. No secret is ever in them.
+    pub fn origin_access_warnings(&self) -> Vec<String> {
+        let dist = self.shared.dist();
+        let mut out = dist.origin_access_warnings.clone();
+        let mut signing: Vec<_> = dist
+            .origins
+            .values()
+            .filter_map(|o| o.signing.as_ref().map(|s| (o.id.as_str(), s)))
+            .collect();
+        signing.sort_by_key(|(id, _)| *id);
+        for (id, s) in signing {
+            if let crate::oac::CredentialStatus::Missing(why) = s.credentials.status() {
+                out.push(format!(
+                    "origin access control {}: no AWS credentials found ({why}); requests to \
+                     origin {id} go unsigned",
+                    s.oac_id
+                ));
+            }
+        }
+        out
+    }
+
+    /// spec OA-8: waits until the credentials of every origin that signs have been looked for
+    /// once (found or not; at most 30 s), so that [`Self::origin_access_warnings`] is complete.
+    pub async fn origin_access_settled(&self) {
+        let dist = self.shared.dist();
+        for o in dist.origins.values() {
+            if let Some(s) = &o.signing {
+                s.credentials.settled().await;
+            }
+        }
     }
 
     /// The function associations served without their function (see [`Dist`]).

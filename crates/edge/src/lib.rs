@@ -15,14 +15,15 @@
 //! origin_message → body error          key → range               stats → outcome
 //! compress → body                      tap → ja3
 //! connect → origin_message tls         folder → body origin_message range
-//! origin → body connect folder origin_message
+//! oac → origin_message
+//! origin → body connect folder oac origin_message
 //! lock → key                           store → body headers key range
 //! signed → key
-//! dist → connect error_rules key origin stats ttl
+//! dist → connect error_rules key oac origin stats ttl
 //! cf_headers → conn dist
-//! pipeline → body cf_headers clock compress conn dist error headers key lock log origin
+//! pipeline → body cf_headers clock compress conn dist error headers key lock log oac origin
 //!            origin_message outcome range store ttl
-//! handle → dist log pipeline stats store
+//! handle → dist log oac pipeline stats store
 //! admin → body handle
 //! server → admin cf_headers clock connect dist handle log pipeline store tap tls
 //! probe → cf_headers dist handle origin outcome pipeline server tls ttl
@@ -46,6 +47,7 @@ pub mod ja3;
 pub mod key;
 pub mod lock;
 pub mod log;
+pub mod oac;
 pub mod origin;
 pub mod origin_message;
 pub mod outcome;

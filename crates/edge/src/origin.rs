@@ -58,6 +58,9 @@ pub struct OriginSpec {
     /// preview: every HTTPS attempt fails as a handshake failure would (502), with a message
     /// saying why. A list with TLSv1.2 allows 1.2 and 1.3 (CloudFront negotiates 1.3 too).
     pub legacy_tls_only: bool,
+    /// spec OA-1: how origin access control signs this origin's requests; None: unsigned (no
+    /// OAC, an OAC that never signs, or a folder override).
+    pub signing: Option<std::sync::Arc<crate::oac::OriginSigner>>,
     client: Client<OriginConnector, SentBody>,
 }
 
@@ -106,6 +109,7 @@ impl OriginSpec {
             read_timeout,
             target,
             legacy_tls_only,
+            signing: None,
             client,
         }
     }

@@ -77,6 +77,16 @@ impl OriginBody {
         }
     }
 
+    /// True when the body is known to be empty (none, an empty held one, or a streamed one
+    /// that declared `Content-Length: 0`); a chunked body is not known to be empty.
+    pub fn is_known_empty(&self) -> bool {
+        match self {
+            OriginBody::Empty => true,
+            OriginBody::Full(b) => b.is_empty(),
+            OriginBody::Stream(s) => s.hint.exact() == Some(0),
+        }
+    }
+
     /// A streamed body began to be sent: the request can no longer be retried (O-3).
     pub(crate) fn started(&self) -> bool {
         matches!(self, OriginBody::Stream(s) if s.started.load(Ordering::Acquire))
@@ -231,6 +241,19 @@ pub struct OriginRequest {
     /// spec §19-19: the budget a body read to be held reserves from (None: not bounded, for
     /// error pages, which are small files of the operator's).
     pub budget: Option<Arc<FillBudget>>,
+    /// spec OA-3/OA-6: what the viewer's request said that origin access control signing
+    /// reads, whatever the behavior forwards.
+    pub viewer_auth: ViewerAuth,
+}
+
+/// spec OA-3/OA-6: the parts of the viewer's request that decide how an origin request is
+/// signed (see `oac`): whether it had an `Authorization` header, and its `x-amz-content-sha256`.
+#[derive(Debug, Clone, Default)]
+pub struct ViewerAuth {
+    /// The viewer sent `Authorization` (forwarded or not).
+    pub authorization: bool,
+    /// The viewer's `x-amz-content-sha256`: the payload hash a signature uses (OA-6).
+    pub content_sha256: Option<hyper::header::HeaderValue>,
 }
 
 /// An origin's response: complete, or with a body still to be streamed ([`Fetched::stream`]).

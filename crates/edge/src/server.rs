@@ -67,6 +67,11 @@ pub struct EdgeConfig {
     /// spec CF-1: the CloudFront Functions to run; None serves without them (each association
     /// a warning in [`EdgeHandle::function_warnings`](crate::EdgeHandle::function_warnings)).
     pub functions: Option<Arc<crate::functions::FunctionSet>>,
+    /// spec OA-1: the origin access controls (by id) and the operator's credentials that sign
+    /// origin requests; None signs nothing (each origin with an `OriginAccessControlId` a
+    /// warning in [`EdgeHandle::origin_access_warnings`](crate::EdgeHandle)). With Some, an
+    /// `OriginAccessControlId` missing from it refuses the config (OA-10).
+    pub origin_access: Option<crate::oac::OriginAccess>,
     /// spec SU-1: the public keys and key groups signed URLs and cookies are checked with;
     /// None has none (a behavior with trusted key groups or signers refuses the start).
     pub trusted_keys: Option<Arc<cfconsole_signing::TrustedKeys>>,
@@ -109,6 +114,7 @@ impl EdgeConfig {
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             functions: None,
+            origin_access: None,
             trusted_keys: None,
         }
     }
@@ -164,6 +170,7 @@ impl Edge {
                 .trusted_keys
                 .clone()
                 .map(|k| Arc::new(crate::signed::KeySet::new(k))),
+            origin_access: cfg.origin_access.clone(),
         };
         let dist = Dist::prepare(cfg.config.clone(), &cfg.policies, &options)
             .map_err(|e| StartError::Invalid(e.0))?;

@@ -228,6 +228,30 @@ enum PublicInner {
     Ecdsa(Vec<u8>, p256::ecdsa::VerifyingKey),
 }
 
+/// A key file that could not be read or is not a key CloudFront accepts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {reason}")]
+pub struct KeyFileError {
+    /// The file.
+    pub path: String,
+    /// Why (unreadable, or the [`KeyError`]).
+    pub reason: String,
+}
+
+impl PublicKey {
+    /// Reads a PEM public key file (see [`PublicKey::from_pem`]). The error names the file.
+    pub fn from_pem_file(path: &std::path::Path) -> Result<PublicKey, KeyFileError> {
+        let text = std::fs::read_to_string(path).map_err(|error| KeyFileError {
+            path: path.display().to_string(),
+            reason: format!("cannot read: {error}"),
+        })?;
+        PublicKey::from_pem(&text).map_err(|error| KeyFileError {
+            path: path.display().to_string(),
+            reason: error.to_string(),
+        })
+    }
+}
+
 /// A public key CloudFront accepts for signed URLs and cookies.
 #[derive(Clone)]
 pub struct PublicKey {
@@ -462,6 +486,19 @@ impl PrivateKey {
                 ),
             }),
         }
+    }
+
+    /// Reads a PEM private key file (see [`PrivateKey::from_pem`]); the file's text is zeroized
+    /// once read. The error names the file.
+    pub fn from_pem_file(path: &std::path::Path) -> Result<PrivateKey, KeyFileError> {
+        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(|error| KeyFileError {
+            path: path.display().to_string(),
+            reason: format!("cannot read: {error}"),
+        })?);
+        PrivateKey::from_pem(&text).map_err(|error| KeyFileError {
+            path: path.display().to_string(),
+            reason: error.to_string(),
+        })
     }
 
     /// Reads a PKCS#8 PrivateKeyInfo DER.

@@ -18,7 +18,7 @@ pub mod sign;
 pub mod verify;
 
 pub use encoding::{decode, encode};
-pub use keys::{Hash, KeyError, KeyKind, PrivateKey, PublicKey};
+pub use keys::{Hash, KeyError, KeyFileError, KeyKind, PrivateKey, PublicKey};
 pub use policy::{Policy, PolicyError};
 pub use sign::{SignError, sign_cookies, sign_url, strip_url_parameters};
 pub use verify::{

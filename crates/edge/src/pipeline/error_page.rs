@@ -92,6 +92,8 @@ pub(super) async fn error_page(
         // An error page is stored under the failing URL whatever its size: always held.
         stream_over: None,
         budget: None,
+        // Not the viewer's request: no viewer Authorization, no payload hash of its own.
+        viewer_auth: Default::default(),
     };
     match send(shared, dist, &pb.target, &req).await {
         Ok(f) if f.status.is_success() => {

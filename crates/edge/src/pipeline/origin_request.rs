@@ -11,7 +11,7 @@ use crate::dist::{Behavior, Dist};
 use crate::headers as hdr;
 use crate::key::{select_cookies, select_query};
 use crate::origin;
-use crate::origin_message::{Fetched, OriginError, OriginRequest};
+use crate::origin_message::{Fetched, OriginError, OriginRequest, ViewerAuth};
 
 use super::{Ctx, Shared};
 
@@ -131,6 +131,11 @@ pub(super) fn origin_request(
         // Set by the paths that can stream an answer (`fill`, `direct`).
         stream_over: None,
         budget: None,
+        // spec OA-3/OA-6: read from the viewer's request, whatever the behavior forwards.
+        viewer_auth: ViewerAuth {
+            authorization: cx.headers.contains_key(header::AUTHORIZATION),
+            content_sha256: cx.headers.get(crate::oac::X_AMZ_CONTENT_SHA256).cloned(),
+        },
     }
 }
 
@@ -180,6 +185,10 @@ pub(super) async fn send_one(
     // spec H-7: custom headers overwrite the viewer's.
     for (n, v) in &o.custom_headers {
         req.headers.insert(n.clone(), v.clone());
+    }
+    // spec OA-1: origin access control signs last, over the headers as they are sent (OA-7).
+    if let Some(s) = &o.signing {
+        s.sign(&mut req, &o.origin_path).await;
     }
     origin::fetch(o, &req).await
 }
