@@ -77,14 +77,44 @@ pub struct PreviewArgs {
     /// instead of refusing to start.
     #[arg(long)]
     pub skip_functions: bool,
-    /// A public key for signed URLs and cookies: ID (the Key-Pair-Id signatures name) and its
-    /// PEM file (BEGIN PUBLIC KEY; RSA 2048 or ECDSA P-256). Repeatable.
-    #[arg(long = "public-key", value_name = "ID=FILE")]
-    pub public_keys: Vec<String>,
-    /// A key group, as a behavior's TrustedKeyGroups names it, and its keys' ids (each given
-    /// with --public-key). Repeatable. A trusted key group with no --key-group refuses the start.
-    #[arg(long = "key-group", value_name = "ID=KEYID[,KEYID...]")]
-    pub key_groups: Vec<String>,
+    /// How origin access control ID (an origin's OriginAccessControlId) signs: its
+    /// SigningBehavior, and its origin type (default: the one the origin's domain name says).
+    /// Repeatable. An origin whose OriginAccessControlId has no --oac refuses the start, unless
+    /// --origin serves it from a folder (never signed). Requests are signed with SigV4 with the
+    /// default AWS credentials (environment, AWS_PROFILE, ~/.aws/config); without any they go
+    /// unsigned, said once at start.
+    #[arg(
+        long = "oac",
+        value_name = "ID=always|no-override|never[:s3|lambda|mediastore|mediapackagev2]"
+    )]
+    pub oacs: Vec<String>,
+}
+
+/// spec OA-10: the `--oac` flags, checked against the distribution's origins.
+fn origin_access_controls(
+    args: &PreviewArgs,
+    config: &cfconsole_model::DistributionConfig,
+) -> Result<HashMap<String, cfconsole_edge::oac::OacSigning>, String> {
+    let mut out = HashMap::new();
+    for v in &args.oacs {
+        let (id, value) = split_flag("--oac", v, "always|no-override|never[:TYPE]")?;
+        let signing = cfconsole_edge::oac::OacSigning::parse(value)
+            .map_err(|e| format!("--oac {id}: {e}"))?;
+        if !config
+            .origins
+            .items()
+            .iter()
+            .any(|o| o.origin_access_control_id.as_deref() == Some(id))
+        {
+            return Err(format!(
+                "--oac {id}: no origin of the distribution has OriginAccessControlId {id}"
+            ));
+        }
+        if out.insert(id.to_owned(), signing).is_some() {
+            return Err(format!("--oac {id}: given twice"));
+        }
+    }
+    Ok(out)
 }
 
 /// Where a preview's functions come from: the `--function`, `--function-runtime` and `--kvs`
@@ -335,9 +365,8 @@ pub fn run(args: PreviewArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // spec SU-1: the keys signed URLs and cookies are checked with.
-    let trusted_keys = match super::sign::trusted_keys(&args.public_keys, &args.key_groups) {
-        Ok(k) => k,
+    let controls = match origin_access_controls(&args, &doc.config) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
@@ -345,7 +374,11 @@ pub fn run(args: PreviewArgs) -> ExitCode {
     };
     let mut cfg = EdgeConfig::new(doc.config, domain);
     cfg.functions = Some(functions);
-    cfg.trusted_keys = Some(std::sync::Arc::new(trusted_keys));
+    // spec OA-8: credentials are looked for only when an origin signs.
+    cfg.origin_access = Some(cfconsole_edge::oac::OriginAccess::new(
+        controls,
+        cfconsole::credentials::default_chain(None),
+    ));
     cfg.origin_ca = origin_ca;
     cfg.policies = policies;
     cfg.overrides = overrides;
@@ -391,6 +424,13 @@ pub fn run(args: PreviewArgs) -> ExitCode {
             eprintln!("warning: {w}");
         }
         let control = edge.control().clone();
+        // spec OA-9: what origin access control does not do, said once; a later change (the
+        // credentials found, or lost at a refresh) is said when it happens.
+        control.origin_access_settled().await;
+        let mut access_said = control.origin_access_warnings();
+        for w in &access_said {
+            eprintln!("warning: {w}");
+        }
         // Edits to a function's code or store reach the running preview: the files are looked
         // at twice a second, and a change that loads is swapped in (one that does not is
         // reported, and the functions in force keep serving).
@@ -399,6 +439,16 @@ pub fn run(args: PreviewArgs) -> ExitCode {
             let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
             loop {
                 tick.tick().await;
+                let access = control.origin_access_warnings();
+                if access != access_said {
+                    for w in access.iter().filter(|w| !access_said.contains(w)) {
+                        eprintln!("warning: {w}");
+                    }
+                    for w in access_said.iter().filter(|w| !access.contains(w)) {
+                        eprintln!("resolved: {w}");
+                    }
+                    access_said = access;
+                }
                 let now = sources.stamps();
                 if now == seen {
                     continue;
