@@ -203,7 +203,10 @@ async fn key_groups_hold_existing_keys_and_keep_them_and_themselves_from_deletio
             .join(format!("key-groups/{}.json", g.id))
             .is_file()
     );
-    assert_eq!(ws.list_key_groups().await.unwrap(), std::slice::from_ref(&g));
+    assert_eq!(
+        ws.list_key_groups().await.unwrap(),
+        std::slice::from_ref(&g)
+    );
     let e = ws
         .create_key_group(group("signers", &[&k.id]))
         .await
