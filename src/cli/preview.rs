@@ -77,6 +77,14 @@ pub struct PreviewArgs {
     /// instead of refusing to start.
     #[arg(long)]
     pub skip_functions: bool,
+    /// A public key for signed URLs and cookies: ID (the Key-Pair-Id signatures name) and its
+    /// PEM file (BEGIN PUBLIC KEY; RSA 2048 or ECDSA P-256). Repeatable.
+    #[arg(long = "public-key", value_name = "ID=FILE")]
+    pub public_keys: Vec<String>,
+    /// A key group, as a behavior's TrustedKeyGroups names it, and its keys' ids (each given
+    /// with --public-key). Repeatable. A trusted key group with no --key-group refuses the start.
+    #[arg(long = "key-group", value_name = "ID=KEYID[,KEYID...]")]
+    pub key_groups: Vec<String>,
     /// How origin access control ID (an origin's OriginAccessControlId) signs: its
     /// SigningBehavior, and its origin type (default: the one the origin's domain name says).
     /// Repeatable. An origin whose OriginAccessControlId has no --oac refuses the start, unless
@@ -372,8 +380,17 @@ pub fn run(args: PreviewArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // spec SU-1: the keys signed URLs and cookies are checked with.
+    let trusted_keys = match super::sign::trusted_keys(&args.public_keys, &args.key_groups) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut cfg = EdgeConfig::new(doc.config, domain);
     cfg.functions = Some(functions);
+    cfg.trusted_keys = Some(std::sync::Arc::new(trusted_keys));
     // spec OA-8: credentials are looked for only when an origin signs.
     cfg.origin_access = Some(cfconsole_edge::oac::OriginAccess::new(
         controls,
