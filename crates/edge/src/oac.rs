@@ -909,6 +909,69 @@ mod tests {
     }
 
     #[test]
+    fn oa1_oa5_oa10_which_origins_sign() {
+        let creds = CredentialSource::fixed(Credentials::new("AK", "SK", None, None, "test"));
+        let access = |b: SigningBehavior| {
+            OriginAccess::new(
+                HashMap::from([(
+                    "E1".to_string(),
+                    OacSigning {
+                        behavior: b,
+                        origin_type: None,
+                    },
+                )]),
+                creds.clone(),
+            )
+        };
+        let run = |oac: Option<&str>, folder: bool, a: Option<&OriginAccess>, domain: &str| {
+            let (mut errs, mut warnings) = (Vec::new(), Vec::new());
+            let s = for_origin(0, "o", domain, oac, folder, a, &mut errs, &mut warnings);
+            (s, errs, warnings)
+        };
+        let bucket = "b.s3.ap-south-1.amazonaws.com";
+        let always = access(SigningBehavior::Always);
+        let (s, e, w) = run(Some("E1"), false, Some(&always), bucket);
+        let s = s.expect("signs");
+        assert_eq!((s.service, s.region.as_str()), ("s3", "ap-south-1"));
+        assert!(e.is_empty() && w.is_empty(), "{e:?} {w:?}");
+        // No OAC, an empty id, a folder, a never OAC: no signer, nothing said.
+        for (oac, folder, b) in [
+            (None, false, SigningBehavior::Always),
+            (Some(""), false, SigningBehavior::Always),
+            (Some("E1"), true, SigningBehavior::Always),
+            (Some("E1"), false, SigningBehavior::Never),
+        ] {
+            let (s, e, w) = run(oac, folder, Some(&access(b)), bucket);
+            assert!(
+                s.is_none() && e.is_empty() && w.is_empty(),
+                "{oac:?} {folder} {b:?}"
+            );
+        }
+        // OA-10: an OAC the preview was not given refuses, naming the field, id and flag.
+        let (s, e, _) = run(Some("E9"), false, Some(&always), bucket);
+        assert!(s.is_none());
+        assert_eq!(e[0].path, "Origins.Items[0].OriginAccessControlId");
+        assert!(
+            e[0].to_string()
+                .contains("--oac E9=always|no-override|never"),
+            "{e:?}"
+        );
+        // No origin access given at all: unsigned, a warning.
+        let (s, e, w) = run(Some("E1"), false, None, bucket);
+        assert!(
+            s.is_none() && e.is_empty() && w[0].contains("go unsigned"),
+            "{w:?}"
+        );
+        // OA-5: a domain that says no region: us-east-1, a warning.
+        let (s, _, w) = run(Some("E1"), false, Some(&always), "cdn.example.com");
+        assert_eq!(s.expect("signs").region, DEFAULT_REGION);
+        assert!(
+            w[0].contains("cdn.example.com") && w[0].contains("us-east-1"),
+            "{w:?}"
+        );
+    }
+
+    #[test]
     fn debug_output_has_no_secret() {
         let s = signer(SigningBehavior::Always);
         let shown = format!("{s:?} {:?}", s.credentials);
