@@ -223,7 +223,23 @@ impl ConsoleApp {
         }
         let (id, config, etag) = (draft.id.clone(), draft.config.clone(), draft.etag.clone());
         self.chrome.dialog = None;
+        let checked = self.access.known().is_some();
         self.spawn(format!("publishing {id}"), async move {
+            // The key groups and OACs not listed yet: asked of the backend before sending.
+            if !checked {
+                let refused: Vec<String> =
+                    match cfconsole_control::check_private_content(plane.as_ref(), &config).await {
+                        Ok(f) => f
+                            .into_iter()
+                            .filter(|f| f.is_error())
+                            .map(|f| f.to_string())
+                            .collect(),
+                        Err(e) => vec![e.to_string()],
+                    };
+                if !refused.is_empty() {
+                    return Msg::Published(id, Err(refused.join("; ")));
+                }
+            }
             match plane.update_distribution(&id, config, &etag).await {
                 Ok(rec) => Msg::Published(id, Ok(rec)),
                 Err(ControlError::PreconditionFailed { .. }) => {
