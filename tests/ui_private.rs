@@ -205,6 +205,15 @@ fn an_oac_is_created_on_an_s3_origin_with_the_bucket_policy_to_copy() {
         .cloned()
         .unwrap();
     assert_eq!(origin.origin_access_control_id, Some(oac.id.clone()));
+    // The preview signs with the account's OACs (spec OA-1), as they are now.
+    assert!(
+        c.app()
+            .preview
+            .origin_access
+            .as_ref()
+            .is_some_and(|a| a.controls.contains_key(&oac.id)),
+        "the preview has the OAC"
+    );
     assert!(
         c.h.query_by_label_contains("Add this statement to the policy of bucket my-bucket")
             .is_some(),

@@ -62,6 +62,7 @@ impl ConsoleApp {
         if self.access.generation != self.preview.access_generation {
             self.preview.set_access(
                 self.access.trusted.clone(),
+                self.access.origin_access.clone(),
                 self.access.key_choices(),
                 self.access.generation,
             );
@@ -102,6 +103,12 @@ impl ConsoleApp {
                 self.invalidations.set_plane(Some(b.plane.clone()));
                 self.functions.set_plane(Some(b.plane.clone()));
                 self.access.set_plane(Some(b.plane.clone()));
+                let profile = match &self.state.backend {
+                    BackendChoice::Aws { profile, .. } => profile.clone(),
+                    BackendChoice::Local(_) => None,
+                };
+                self.access
+                    .set_credentials(crate::credentials::default_chain(profile));
                 // A local workspace's folders named after an origin (the sample's `sample-site/`)
                 // are that origin's default in the Preview tab.
                 self.preview.workspace = b.key.strip_prefix("local:").map(PathBuf::from);

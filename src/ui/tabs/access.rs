@@ -16,6 +16,7 @@ use std::sync::Arc;
 use cfconsole_control::{
     ControlError, ControlPlane, KeyGroupRecord, OacRecord, OaiRecord, PublicKeyRecord,
 };
+use cfconsole_edge::oac::OacSigning;
 use cfconsole_model::private::{
     KeyGroupConfig, OacOriginType, OriginAccessControlConfig, PublicKeyConfig, SigningBehavior,
     SigningProtocol,
@@ -188,8 +189,11 @@ pub struct Access {
     /// The key groups with their keys for the preview, and its generation (new after every
     /// change).
     pub trusted: Option<Arc<KeyMaterial>>,
-    /// The OACs for the preview's signing of origin requests.
-    pub origin_access: HashMap<String, (SigningBehavior, OacOriginType)>,
+    /// The OACs for the preview's signing of origin requests (spec OA rules), with the
+    /// operator's credentials.
+    pub origin_access: Option<cfconsole_edge::oac::OriginAccess>,
+    /// Where the preview's origin signing takes credentials from (the backend's profile).
+    credentials: Option<Arc<cfconsole_edge::oac::CredentialSource>>,
     pub generation: u64,
     /// Keys the preview cannot use (a PEM that does not parse): said once per list.
     pub unusable: Vec<String>,
@@ -212,7 +216,8 @@ impl Access {
             errors: Vec::new(),
             notices: Vec::new(),
             trusted: None,
-            origin_access: HashMap::new(),
+            origin_access: None,
+            credentials: None,
             generation: 0,
             unusable: Vec::new(),
             pending: Vec::new(),
@@ -230,11 +235,18 @@ impl Access {
         self.group_choices.clear();
         self.oac_choices.clear();
         self.trusted = None;
-        self.origin_access.clear();
+        self.origin_access = None;
         self.generation += 1;
         if self.plane.is_some() {
             self.refresh();
         }
+    }
+
+    /// The credentials the preview signs origin requests with (spec OA-8): the default chain,
+    /// with the AWS backend's profile. Resolved by the edge only when an origin signs.
+    pub fn set_credentials(&mut self, c: Arc<cfconsole_edge::oac::CredentialSource>) {
+        self.credentials = Some(c);
+        self.rebuild();
     }
 
     /// Asks the view's actions to run after the frame.
@@ -439,16 +451,15 @@ impl Access {
             trusted.groups.push((g.id.clone(), g.config.items.clone()));
         }
         self.trusted = Some(Arc::new(trusted));
-        self.origin_access = l
+        let controls: HashMap<String, OacSigning> = l
             .oacs
             .iter()
-            .map(|o| {
-                (
-                    o.id.clone(),
-                    (o.config.signing_behavior, o.config.origin_type),
-                )
-            })
+            .map(|o| (o.id.clone(), edge_signing(&o.config)))
             .collect();
+        self.origin_access = self
+            .credentials
+            .clone()
+            .map(|c| cfconsole_edge::oac::OriginAccess::new(controls, c));
         self.generation += 1;
         self.errors.append(&mut self.unusable.clone());
     }
@@ -647,6 +658,27 @@ impl Access {
                 });
             }
         }
+    }
+}
+
+/// An OAC as the preview signs with it. `always-amz-auth` (Lambda only) signs like `always`:
+/// the preview does not forward the viewer's own `Authorization` beside the signature.
+fn edge_signing(c: &OriginAccessControlConfig) -> OacSigning {
+    use cfconsole_edge::oac::{OacOriginType as T, SigningBehavior as B};
+    let behavior = match c.signing_behavior {
+        SigningBehavior::Always | SigningBehavior::AlwaysAmzAuth => B::Always,
+        SigningBehavior::NoOverride => B::NoOverride,
+        SigningBehavior::Never => B::Never,
+    };
+    let origin_type = match c.origin_type {
+        OacOriginType::S3 => T::S3,
+        OacOriginType::Lambda => T::Lambda,
+        OacOriginType::Mediastore => T::Mediastore,
+        OacOriginType::Mediapackagev2 => T::Mediapackagev2,
+    };
+    OacSigning {
+        behavior,
+        origin_type: Some(origin_type),
     }
 }
 

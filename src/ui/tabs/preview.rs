@@ -404,6 +404,11 @@ pub struct Preview {
     /// as the key pages made them last, and that version's number.
     pub trusted: Option<Arc<super::access::KeyMaterial>>,
     pub access_generation: u64,
+    /// The account's OACs the preview signs origin requests with (spec OA rules).
+    pub origin_access: Option<cfconsole_edge::oac::OriginAccess>,
+    /// What origin access control does not do as configured (no credentials, an assumed
+    /// region), as the edge said it last.
+    pub origin_warnings: Vec<String>,
     /// The account's public keys `(name, id)`, for the signing panel.
     pub key_choices: Vec<(String, String)>,
     /// The signing panel.
@@ -440,6 +445,8 @@ impl Preview {
             functions_generation: 0,
             trusted: None,
             access_generation: 0,
+            origin_access: None,
+            origin_warnings: Vec::new(),
             key_choices: Vec::new(),
             sign: super::sign::SignForm::default(),
             notice: None,
@@ -484,6 +491,7 @@ impl Preview {
         cfg.policies = policies;
         cfg.functions = self.functions.clone();
         cfg.trusted_keys = self.trusted.as_ref().map(|k| Arc::new(k.trusted()));
+        cfg.origin_access = self.origin_access.clone();
         cfg.overrides = overrides;
         // Loopback only (secure by default), HTTP and HTTPS with a generated certificate.
         cfg.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
@@ -541,10 +549,23 @@ impl Preview {
     pub fn set_access(
         &mut self,
         trusted: Option<Arc<super::access::KeyMaterial>>,
+        origin_access: Option<cfconsole_edge::oac::OriginAccess>,
         keys: &[(String, String)],
         generation: u64,
     ) {
         self.trusted = trusted.clone();
+        self.origin_access = origin_access.clone();
+        if let Some(run) = &self.running {
+            match run.control.set_origin_access(origin_access) {
+                Ok(()) => self.origin_warnings = run.control.origin_access_warnings(),
+                Err(f) => {
+                    self.error = Some(format!(
+                        "The origin access controls could not be swapped in: {}",
+                        cfconsole_edge::dist::render_findings(&f)
+                    ))
+                }
+            }
+        }
         self.key_choices = keys.to_vec();
         self.access_generation = generation;
         if let Some(run) = &self.running
@@ -661,6 +682,7 @@ impl Preview {
                                 ..Log::default()
                             };
                             self.watch(&run.control, generation);
+                            self.origin_warnings = run.control.origin_access_warnings();
                             self.running = Some(*run);
                         }
                         Ok(mut run) => {
@@ -796,6 +818,10 @@ impl Preview {
         };
         if run.dist != dist {
             return;
+        }
+        // spec OA-5/OA-9: said once, plainly, and kept in view while the cause lasts.
+        for w in &self.origin_warnings {
+            ui.colored_label(WARNING, format!("Origin access control: {w}"));
         }
         ui.add_space(6.0);
         crate::ui::form::section(ui, "Request tester");
