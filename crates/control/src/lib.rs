@@ -16,12 +16,12 @@ pub mod queue;
 pub use aws::{Aws, AwsOptions};
 pub use error::{ControlError, Result};
 pub use functions::{FunctionRecord, FunctionTest, KvsItems, KvsRecord, Stage};
-pub use private::{
-    KeyGroupRecord, OAI_HINT, OacRecord, OaiRecord, PublicKeyRecord, uses_private_content,
-};
 pub use local::{Clock, LocalWorkspace, ManualClock, SystemClock, Timings};
 pub use plane::{
     ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
     PolicyKind, PolicyRecord, Tag, Unreadable, check_private_content, check_tags, is_completed,
     is_deployed,
+};
+pub use private::{
+    KeyGroupRecord, OAI_HINT, OacRecord, OaiRecord, PublicKeyRecord, uses_private_content,
 };

@@ -22,12 +22,12 @@ use cfconsole_model::{DistributionConfig, Invalidation, InvalidationBatch, Inval
 
 use crate::error::{ControlError, Result};
 use crate::functions::{FunctionRecord, FunctionTest, KvsItems, KvsRecord, Stage};
-use crate::private::{KeyGroupRecord, OacRecord, OaiRecord, PublicKeyRecord};
-use cfconsole_model::private::{KeyGroupConfig, OriginAccessControlConfig, PublicKeyConfig};
 use crate::plane::{
     ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
     PolicyKind, PolicyRecord, Tag, check_tags,
 };
+use crate::private::{KeyGroupRecord, OacRecord, OaiRecord, PublicKeyRecord};
+use cfconsole_model::private::{KeyGroupConfig, OriginAccessControlConfig, PublicKeyConfig};
 use convert::*;
 
 /// Where to connect; each `None` falls back to the standard chain (env, `~/.aws/config`).

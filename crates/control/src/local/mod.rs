@@ -55,13 +55,13 @@ use serde_json::{Map, Value};
 
 use crate::error::{ControlError, Result};
 use crate::functions::{FunctionRecord, FunctionTest, KvsItems, KvsRecord, Stage};
-use crate::private::{KeyGroupRecord, OacRecord, OaiRecord, PublicKeyRecord};
-use cfconsole_model::private::{KeyGroupConfig, OriginAccessControlConfig, PublicKeyConfig};
 use crate::plane::{
     ControlPlane, DistributionList, DistributionListItem, DistributionRecord, Page, PolicyConfig,
     PolicyKind, PolicyRecord, Tag, Unreadable, check_tags, is_deployed,
 };
+use crate::private::{KeyGroupRecord, OacRecord, OaiRecord, PublicKeyRecord};
 use crate::queue;
+use cfconsole_model::private::{KeyGroupConfig, OriginAccessControlConfig, PublicKeyConfig};
 
 pub use cfconsole_model::clock::{Clock, ManualClock, SystemClock};
 
