@@ -33,7 +33,11 @@ pub struct SignArgs {
     pub expires: Option<String>,
     /// A custom policy statement (JSON) to sign instead of --expires; its Resource must match
     /// the URL.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["expires", "date_greater_than", "ip_address"])]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["expires", "date_greater_than", "ip_address"]
+    )]
     pub policy: Option<PathBuf>,
     /// With --expires: not valid before TIME (a custom policy, as `aws cloudfront sign`
     /// makes it).

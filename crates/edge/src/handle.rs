@@ -405,7 +405,7 @@ impl EdgeHandle {
         let set = Arc::new(crate::signed::KeySet::new(Arc::new(keys)));
         let previous = {
             let mut o = self.options.write().unwrap_or_else(|e| e.into_inner());
-            std::mem::replace(&mut o.trusted_keys, Some(set))
+            o.trusted_keys.replace(set)
         };
         let result = self.swap(config);
         if result.is_err() {
