@@ -8,6 +8,8 @@
 #   ROUNDS=5 DUR=15s CONNS=100 FILL_SECS=60 CACHE_SIZE=134217728 bash bench/run.sh
 #   ONLY=fill BIN=/path/to/cfconsole bash bench/run.sh   # just the memory scenario, a given binary
 #   RSS_TRACE=1 ...                                       # also print every RSS sample (MiB)
+#   ONLY=signed bash bench/run.sh   # just signed-URL hits against open ones (bench/signed.sh)
+#   SIGNED=0 bash bench/run.sh      # everything but the signed-URL comparison run last
 #
 # Needs: wrk, nginx (Debian packages), python3, curl. See bench/README.md.
 set -euo pipefail
@@ -28,6 +30,9 @@ done
 if [[ -z "${BIN:-}" ]]; then
     (cd "$ROOT" && cargo build --release --bin cfconsole)
     BIN="$ROOT/target/release/cfconsole"
+fi
+if [[ $ONLY == signed ]]; then
+    BIN=$BIN exec bash "$ROOT/bench/signed.sh"
 fi
 
 DIR=$(mktemp -d)
@@ -102,3 +107,12 @@ fill_rps=$(awk '/^Requests\/sec:/ { print $2 }' "$DIR/fill.out")
 stats=$(curl -s "http://$ADMIN/stats")
 cache_bytes=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["CacheBytes"])' <<<"$stats")
 echo "fill: $fill_rps req/s; cache holds $((cache_bytes / 1048576)) MiB; peak RSS $((max_rss / 1024)) MiB (limit ${limit_mib} MiB): $( ((max_rss / 1024 <= limit_mib)) && echo within || echo OVER)"
+
+# Issue #18: the same hits through a behavior with trusted key groups and a signed URL, in the
+# same run (its own two previews, after this one's are stopped).
+if [[ $ONLY == all && ${SIGNED:-1} != 0 ]]; then
+    echo
+    bench_cleanup
+    PREVIEW_PID=""
+    BIN=$BIN bash "$ROOT/bench/signed.sh"
+fi
