@@ -27,12 +27,7 @@ fi
 DIR=$(mktemp -d)
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
-PLAIN_PID=""
-cleanup() {
-    [[ -n "$PLAIN_PID" ]] && kill "$PLAIN_PID" 2>/dev/null || true
-    bench_cleanup
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 bench_origin
 python3 - "$ROOT/bench/distribution.json" "$DIR/with-function.json" <<'PY'
@@ -44,7 +39,7 @@ d["DefaultCacheBehavior"]["FunctionAssociations"] = {"Quantity": 1, "Items": [{
 json.dump(d, open(sys.argv[2], "w"))
 PY
 bench_preview "$BIN"
-PLAIN=$PREVIEW PLAIN_PID=$PREVIEW_PID
+PLAIN=$PREVIEW
 BENCH_DIST="$DIR/with-function.json" bench_preview "$BIN" --function "rewrite=$ROOT/bench/rewrite.js"
 FUNC=$PREVIEW
 warm "$PLAIN" 1k.bin

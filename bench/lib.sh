@@ -3,10 +3,16 @@
 # call `bench_cleanup` on exit.
 
 PREVIEW_PID=""
+# Every preview bench_preview started, so that a script comparing two stops both.
+PREVIEW_PIDS=()
 
 # Stops what the scripts started and removes DIR.
 bench_cleanup() {
-    [[ -n "$PREVIEW_PID" ]] && kill "$PREVIEW_PID" 2>/dev/null || true
+    for pid in "${PREVIEW_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    PREVIEW_PIDS=()
+    PREVIEW_PID=""
     [[ -f "$DIR/nginx.pid" ]] && kill "$(cat "$DIR/nginx.pid")" 2>/dev/null || true
     rm -rf "$DIR"
 }
@@ -43,6 +49,7 @@ bench_preview() {
         --origin "${ORIGIN_ARG:-origin=http://127.0.0.1:$ORIGIN_PORT}" --policies "$ROOT/bench/policies.json" \
         "$@" >"$DIR/preview.out" 2>"$DIR/preview.err" &
     PREVIEW_PID=$!
+    PREVIEW_PIDS+=("$PREVIEW_PID")
     for _ in $(seq 1 100); do
         grep -q '^admin listening' "$DIR/preview.out" && break
         sleep 0.1

@@ -113,6 +113,5 @@ echo "fill: $fill_rps req/s; cache holds $((cache_bytes / 1048576)) MiB; peak RS
 if [[ $ONLY == all && ${SIGNED:-1} != 0 ]]; then
     echo
     bench_cleanup
-    PREVIEW_PID=""
     BIN=$BIN bash "$ROOT/bench/signed.sh"
 fi

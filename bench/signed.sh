@@ -32,12 +32,7 @@ fi
 DIR=$(mktemp -d)
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
-OPEN_PID=""
-cleanup() {
-    [[ -n "$OPEN_PID" ]] && kill "$OPEN_PID" 2>/dev/null || true
-    bench_cleanup
-}
-trap cleanup EXIT
+trap bench_cleanup EXIT
 
 # The key pair: the private key signs here and is removed with DIR; the preview gets the
 # public one (spec SU-1).
@@ -56,7 +51,7 @@ d["DefaultCacheBehavior"]["TrustedKeyGroups"] = {"Enabled": True, "Quantity": 1,
 json.dump(d, open(sys.argv[2], "w"))
 PY
 bench_preview "$BIN"
-OPEN=$PREVIEW OPEN_PID=$PREVIEW_PID
+OPEN=$PREVIEW
 BENCH_DIST="$DIR/signed.json" bench_preview "$BIN" --public-key "K1=$DIR/public.pem" --key-group kg1=K1
 SIGNED=$PREVIEW
 echo "origin 127.0.0.1:$ORIGIN_PORT  open $OPEN  trusted key groups $SIGNED"
